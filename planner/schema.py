@@ -1,0 +1,579 @@
+"""The workbook schema (v1): every table and column, declared once.
+
+This module is the single source of truth for the input workbook. The reader
+(:mod:`planner.io.excel_reader`), the validator (:mod:`planner.validate`), the
+template writer (:mod:`planner.io.template`) and the README's table reference
+(``python -m planner.schema``) are all driven from :data:`TABLES` and
+:data:`SETTINGS`.
+
+Conventions
+-----------
+* One sheet per table, header in row 1, one record per row.
+* Column names are ``lower_snake``; the reader matches headers ignoring case,
+  surrounding blanks and inner spaces/hyphens (``"Cost Flow"`` -> ``cost_flow``).
+* A column with a ``default`` may be left blank; a ``required`` column may not.
+* ``ref`` names ``"Table.column"`` whose values this column must take.
+* ``per_period`` columns can be changed by a Scenario change for a range of
+  periods (the model sees them as period-indexed).
+* Every table also carries two provenance columns, ``source`` and
+  ``confidence`` (see :data:`CONFIDENCE_TAGS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1"
+
+DType = Literal["str", "float", "int", "bool", "period"]
+
+SITE_TYPES = (
+    "mine",
+    "recycler",
+    "supplier",
+    "refinery",
+    "metal_plant",
+    "magnet_plant",
+    "warehouse",
+    "demand_region",
+)
+PRODUCT_STAGES = ("ore", "concentrate", "oxide", "metal", "magnet", "scrap", "other")
+CONFIDENCE_TAGS = ("S", "S2", "D", "A", "U")
+END_USES = ("all", "civil", "automotive", "defence")
+CHANGE_ACTIONS = ("set", "multiply", "add")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One workbook column: its type, unit, default and meaning."""
+
+    name: str
+    dtype: DType
+    description: str
+    unit: str = ""
+    required: bool = False
+    default: Any = None
+    allowed: tuple[str, ...] | None = None
+    ref: str | None = None  # "Table.column"
+    min_value: float | None = None
+    max_value: float | None = None
+    per_period: bool = False  # may vary by period and scenario (Scenario changes)
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One workbook sheet."""
+
+    name: str
+    description: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+    required: bool = False  # the sheet must be present and non-empty
+    provenance: bool = True  # adds the source / confidence columns
+
+    @property
+    def all_columns(self) -> tuple[ColumnSpec, ...]:
+        """Declared columns plus the provenance columns."""
+        if not self.provenance:
+            return self.columns
+        return self.columns + PROVENANCE_COLUMNS
+
+    def column(self, name: str) -> ColumnSpec:
+        """Return the column called ``name``."""
+        for c in self.all_columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """Names of all columns, in sheet order."""
+        return tuple(c.name for c in self.all_columns)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One key of the Settings sheet."""
+
+    key: str
+    dtype: DType
+    default: Any
+    description: str
+    unit: str = ""
+    min_value: float | None = None
+    max_value: float | None = None
+    allowed: tuple[str, ...] | None = None
+
+
+PROVENANCE_COLUMNS = (
+    ColumnSpec(
+        "source",
+        "str",
+        "Where the figures in this row come from (report, URL key, person). Free text.",
+        default="",
+    ),
+    ColumnSpec(
+        "confidence",
+        "str",
+        "S sourced, S2 secondary source, D derived, A assumption, U unconfirmed.",
+        default="",
+        allowed=CONFIDENCE_TAGS + ("",),
+    ),
+)
+
+
+def _c(name: str, dtype: DType, description: str, **kw: Any) -> ColumnSpec:
+    return ColumnSpec(name, dtype, description, **kw)
+
+
+NONNEG = {"min_value": 0.0}
+SHARE = {"min_value": 0.0, "max_value": 1.0}
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("currency", "str", "USD", "Currency of every cost and price."),
+    SettingSpec("mass_unit", "str", "t", "Unit of every quantity (tonnes by default)."),
+    SettingSpec(
+        "period_length_days",
+        "float",
+        91.25,
+        "Length of one period in days (used for days of cover).",
+        unit="days",
+        min_value=1e-9,
+    ),
+    SettingSpec(
+        "discount_rate",
+        "float",
+        0.0,
+        "Yearly discount rate; the cost of period t is divided by "
+        "(1 + rate)^(years from the start of the horizon).",
+        unit="1/yr",
+        min_value=0.0,
+        max_value=1.0,
+    ),
+    SettingSpec(
+        "reveal_period",
+        "period",
+        None,
+        "First period in which the scenario is known. Decisions in earlier periods are "
+        "taken once for all scenarios. Blank = the first period.",
+    ),
+    SettingSpec(
+        "risk_weight",
+        "float",
+        0.0,
+        "Weight of CVaR of total cost in the objective (0 = risk neutral).",
+        min_value=0.0,
+    ),
+    SettingSpec(
+        "cvar_alpha",
+        "float",
+        0.95,
+        "CVaR level: the mean cost of the worst (1 - alpha) probability mass of scenarios.",
+        min_value=0.0,
+        max_value=0.999999,
+    ),
+    SettingSpec(
+        "shortage_penalty",
+        "float",
+        1.0e6,
+        "Default penalty per unit of unmet demand where Demand.shortage_penalty is blank.",
+        unit="currency/t",
+        min_value=0.0,
+    ),
+    SettingSpec(
+        "cover_penalty",
+        "float",
+        0.0,
+        "Penalty per unit per period of stock below a soft days-of-cover target.",
+        unit="currency/t",
+        min_value=0.0,
+    ),
+    SettingSpec(
+        "end_value_share",
+        "float",
+        0.0,
+        "Share of Products.value credited for stock left at the end of the horizon "
+        "(stops the plan from dumping stock in the last periods).",
+        min_value=0.0,
+        max_value=1.0,
+    ),
+    SettingSpec(
+        "time_limit",
+        "float",
+        60.0,
+        "Solver time limit.",
+        unit="s",
+        min_value=0.0,
+    ),
+    SettingSpec(
+        "mip_gap",
+        "float",
+        0.005,
+        "Relative MIP gap at which the solver stops.",
+        min_value=0.0,
+        max_value=1.0,
+    ),
+    SettingSpec("threads", "int", 0, "Solver threads (0 = automatic).", min_value=0),
+    SettingSpec("random_seed", "int", 0, "Solver random seed (for reproducible runs).", min_value=0),
+)
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "Settings",
+        "Run settings as key/value pairs. Keys not given take their default.",
+        (
+            _c("setting", "str", "Setting name (see the README sheet).", required=True),
+            _c("value", "str", "Setting value.", default=""),
+        ),
+        key=("setting",),
+    ),
+    TableSpec(
+        "Periods",
+        "Planning periods in time order (row order is time order).",
+        (
+            _c("period", "str", "Period id, e.g. 2026Q4.", required=True, example="2026Q4"),
+            _c("start_date", "str", "First day of the period (informational).", default=""),
+            _c("description", "str", "Free text.", default=""),
+        ),
+        key=("period",),
+        required=True,
+    ),
+    TableSpec(
+        "Products",
+        "Materials and goods that flow through the network.",
+        (
+            _c("product", "str", "Product id.", required=True, example="NDPR_OX"),
+            _c("name", "str", "Readable name.", default=""),
+            _c("stage", "str", "Supply-chain stage.", default="other", allowed=PRODUCT_STAGES),
+            _c("unit", "str", "Unit of quantity.", default="t"),
+            _c(
+                "value",
+                "float",
+                "Value per unit: basis for tariffs/duties and end-of-horizon valuation.",
+                unit="currency/t",
+                default=0.0,
+                per_period=True,
+                **NONNEG,
+            ),
+            _c("description", "str", "Free text.", default=""),
+        ),
+        key=("product",),
+        required=True,
+    ),
+    TableSpec(
+        "Groups",
+        "Named groups of countries or sites, used by sourcing rules and export controls.",
+        (
+            _c("group", "str", "Group id.", required=True, example="WEST"),
+            _c("kind", "str", "What the group holds.", default="country", allowed=("country", "site")),
+            _c("member", "str", "A country code or a site id.", required=True, example="US"),
+        ),
+        key=("group", "member"),
+    ),
+    TableSpec(
+        "Sites",
+        "Every location: sources, plants, warehouses and demand regions.",
+        (
+            _c("site", "str", "Site id.", required=True, example="S_US_MP"),
+            _c("name", "str", "Readable name.", default=""),
+            _c("type", "str", "Kind of site.", required=True, allowed=SITE_TYPES),
+            _c("country", "str", "Country code (ISO 3166 alpha-2).", required=True, example="US"),
+            _c(
+                "status",
+                "str",
+                "existing, or candidate (opened only if the plan pays cost_opening).",
+                default="existing",
+                allowed=("existing", "candidate"),
+            ),
+            _c("cost_opening", "float", "One-off cost to open a candidate site.", unit="currency", default=0.0, **NONNEG),
+            _c(
+                "cost_fixed",
+                "float",
+                "Fixed operating cost per period while the site is open.",
+                unit="currency/period",
+                default=0.0,
+                **NONNEG,
+            ),
+            _c("closable", "bool", "May the plan close this existing site (saving cost_fixed)?", default=False),
+            _c("cost_closing", "float", "One-off cost of closing the site.", unit="currency", default=0.0, **NONNEG),
+            _c("earliest_period", "period", "First period the site can operate (blank = first).", default=None),
+            _c(
+                "ttr_periods",
+                "float",
+                "Time to recover after a disruption (resilience analysis).",
+                unit="periods",
+                default=None,
+                **NONNEG,
+            ),
+        ),
+        key=("site",),
+        required=True,
+    ),
+    TableSpec(
+        "Processes",
+        "Recipes: an activity at a site (or at every site of a type) that turns inputs into outputs.",
+        (
+            _c("process", "str", "Process id.", required=True, example="SEP_MP"),
+            _c("site", "str", "Site that runs it (give site or site_type).", default="", ref="Sites.site"),
+            _c("site_type", "str", "Every site of this type runs it.", default="", allowed=SITE_TYPES + ("",)),
+            _c("name", "str", "Readable name.", default=""),
+            _c(
+                "cost_variable",
+                "float",
+                "Cost per unit of activity.",
+                unit="currency/unit",
+                default=0.0,
+                per_period=True,
+                **NONNEG,
+            ),
+            _c(
+                "capacity",
+                "float",
+                "Most activity per period at one site (blank = unlimited).",
+                unit="unit/period",
+                default=None,
+                per_period=True,
+                **NONNEG,
+            ),
+            _c("description", "str", "Free text.", default=""),
+        ),
+        key=("process",),
+    ),
+    TableSpec(
+        "ProcessFlows",
+        "Inputs and outputs per unit of process activity (several outputs = joint production).",
+        (
+            _c("process", "str", "Process id.", required=True, ref="Processes.process"),
+            _c("product", "str", "Product consumed or produced.", required=True, ref="Products.product"),
+            _c("direction", "str", "in (consumed) or out (produced).", required=True, allowed=("in", "out")),
+            _c("quantity", "float", "Units per unit of activity.", unit="t/unit", required=True, min_value=1e-12),
+        ),
+        key=("process", "product", "direction"),
+    ),
+    TableSpec(
+        "CapacityOptions",
+        "New plants and expansions the plan may build: decided now, available after the lead time.",
+        (
+            _c("option", "str", "Option id.", required=True, example="MP_10X"),
+            _c("site", "str", "Site that gains capacity.", required=True, ref="Sites.site"),
+            _c("process", "str", "Process whose capacity grows.", required=True, ref="Processes.process"),
+            _c(
+                "capacity_added",
+                "float",
+                "Activity per period added by one unit of the option.",
+                unit="unit/period",
+                required=True,
+                min_value=1e-12,
+            ),
+            _c("cost_build", "float", "One-off cost per unit built.", unit="currency", default=0.0, **NONNEG),
+            _c(
+                "cost_fixed",
+                "float",
+                "Fixed cost per period per unit built, once available.",
+                unit="currency/period",
+                default=0.0,
+                **NONNEG,
+            ),
+            _c("lead_time", "int", "Periods from the decision until the capacity is available.", unit="periods", default=0, **NONNEG),
+            _c("earliest_period", "period", "First period it can be available (blank = first).", default=None),
+            _c("integer", "bool", "Integer modules (up to max_units) rather than one yes/no build.", default=False),
+            _c("max_units", "int", "Most units (with integer).", default=1, min_value=1),
+        ),
+        key=("option",),
+    ),
+    TableSpec(
+        "Lanes",
+        "Transport links. Shipments leaving in period t arrive in t + transit_periods.",
+        (
+            _c("lane", "str", "Lane id.", required=True, example="L1"),
+            _c("origin", "str", "Shipping site.", required=True, ref="Sites.site"),
+            _c("destination", "str", "Receiving site.", required=True, ref="Sites.site"),
+            _c("product", "str", "Product carried (blank = every product).", default="", ref="Products.product"),
+            _c("mode", "str", "sea, air, rail, truck... (informational).", default=""),
+            _c("cost_flow", "float", "Freight cost per unit shipped.", unit="currency/t", default=0.0, per_period=True, **NONNEG),
+            _c("transit_periods", "int", "Whole periods in transit.", unit="periods", default=0, per_period=True, **NONNEG),
+            _c("capacity", "float", "Most units shipped per period (blank = unlimited).", unit="t/period", default=None, per_period=True, **NONNEG),
+            _c("tariff_rate", "float", "Duty as a share of product value.", default=0.0, per_period=True, **NONNEG),
+            _c("qualification", "bool", "Must the lane/supplier be qualified (a yes/no decision) before use?", default=False),
+            _c("cost_qualification", "float", "One-off qualification cost.", unit="currency", default=0.0, **NONNEG),
+            _c("lead_time_qualification", "int", "Periods from the decision until the lane can carry.", unit="periods", default=0, **NONNEG),
+        ),
+        key=("lane",),
+    ),
+    TableSpec(
+        "Contracts",
+        "Purchase contracts: material bought at the supplier site, within a min and max per period.",
+        (
+            _c("contract", "str", "Contract id.", required=True, example="C_FLOOR"),
+            _c("supplier", "str", "Site where the material is bought (it enters the network there).", required=True, ref="Sites.site"),
+            _c("product", "str", "Product bought.", required=True, ref="Products.product"),
+            _c("buyer", "str", "Our site the contract serves (informational).", default="", ref="Sites.site"),
+            _c("min_per_period", "float", "Take-or-pay minimum per period.", unit="t/period", default=0.0, per_period=True, **NONNEG),
+            _c("max_per_period", "float", "Most per period (blank = unlimited).", unit="t/period", default=None, per_period=True, **NONNEG),
+            _c("price", "float", "Price per unit.", unit="currency/t", default=0.0, per_period=True, **NONNEG),
+            _c(
+                "take_or_pay",
+                "str",
+                "take: at least the minimum must be taken; pay: the minimum is paid for even if not taken.",
+                default="take",
+                allowed=("take", "pay"),
+            ),
+            _c("start_period", "period", "First period of the contract (blank = first).", default=None),
+            _c("end_period", "period", "Last period of the contract (blank = last).", default=None),
+        ),
+        key=("contract",),
+    ),
+    TableSpec(
+        "Demand",
+        "Demand per site, product and period; unmet demand costs its shortage penalty.",
+        (
+            _c("site", "str", "Demand site.", required=True, ref="Sites.site"),
+            _c("product", "str", "Product demanded.", required=True, ref="Products.product"),
+            _c("period", "period", "Period.", required=True),
+            _c("quantity", "float", "Units demanded in the period.", unit="t", required=True, per_period=True, **NONNEG),
+            _c("customer_class", "str", "civil, automotive, defence... (end use).", default="civil"),
+            _c(
+                "shortage_penalty",
+                "float",
+                "Cost per unit not delivered (blank = Settings.shortage_penalty).",
+                unit="currency/t",
+                default=None,
+                **NONNEG,
+            ),
+        ),
+        key=("site", "product", "period", "customer_class"),
+    ),
+    TableSpec(
+        "Inventory",
+        "Where a product can be stored, with its opening stock, limits, holding cost and cover target.",
+        (
+            _c("site", "str", "Storage site.", required=True, ref="Sites.site"),
+            _c("product", "str", "Stored product.", required=True, ref="Products.product"),
+            _c("initial_stock", "float", "Stock at the start of the first period.", unit="t", default=0.0, **NONNEG),
+            _c("min_stock", "float", "Least stock at the end of every period.", unit="t", default=0.0, **NONNEG),
+            _c("max_stock", "float", "Most stock (blank = unlimited).", unit="t", default=None, **NONNEG),
+            _c("cost_holding", "float", "Holding cost per unit per period.", unit="currency/t/period", default=0.0, per_period=True, **NONNEG),
+            _c(
+                "cover_days",
+                "float",
+                "Days-of-cover target: end stock >= cover_days / period_length_days x (demand + use) of the period.",
+                unit="days",
+                default=0.0,
+                **NONNEG,
+            ),
+            _c("cover_hard", "bool", "Is the cover target hard (else soft, at Settings.cover_penalty)?", default=False),
+            _c("end_stock_min", "float", "Least stock at the end of the horizon.", unit="t", default=0.0, **NONNEG),
+        ),
+        key=("site", "product"),
+    ),
+    TableSpec(
+        "SourcingRules",
+        "Diversification: most share of a product's supply from a group, or single-sourcing.",
+        (
+            _c("rule", "str", "Rule id.", required=True, example="MAX_CN_50"),
+            _c("product", "str", "Product the rule covers.", required=True, ref="Products.product"),
+            _c("destination", "str", "Receiving site (blank = all receipts of the product).", default="", ref="Sites.site"),
+            _c("group", "str", "Group of origin countries or sites (blank = each country in turn).", default="", ref="Groups.group"),
+            _c("max_share", "float", "Most share of receipts from the group in any period.", default=1.0, **SHARE),
+            _c("single_source", "bool", "Receive the product from one origin site only (needs a destination).", default=False),
+        ),
+        key=("rule",),
+    ),
+    TableSpec(
+        "ExportControls",
+        "Export-licence rules: shipments of a product from the controlling country to covered destinations need a licence.",
+        (
+            _c("rule", "str", "Rule id.", required=True, example="CN_NO18"),
+            _c("country", "str", "Controlling country.", required=True, example="CN"),
+            _c("product", "str", "Controlled product.", required=True, ref="Products.product"),
+            _c("destination_group", "str", "Covered destination countries (blank = all other countries).", default="", ref="Groups.group"),
+            _c("end_use", "str", "Covered end use.", default="all", allowed=END_USES),
+            _c("start_period", "period", "First period in force (blank = first).", default=None),
+            _c("end_period", "period", "Last period in force (blank = last).", default=None),
+            _c(
+                "content_threshold",
+                "float",
+                "Foreign-made products with at least this share of controlling-country content are covered too "
+                "(blank = direct exports only; 0.001 = the 0.1% rule).",
+                default=None,
+                **SHARE,
+            ),
+            _c("approval_share", "float", "Share of the volume applied for that is licensed.", default=1.0, per_period=True, **SHARE),
+            _c("review_delay", "int", "Periods from application to licensed shipment.", unit="periods", default=0, per_period=True, **NONNEG),
+        ),
+        key=("rule", "product"),
+    ),
+    TableSpec(
+        "Scenarios",
+        "Probability-weighted scenarios (blank sheet = one deterministic scenario).",
+        (
+            _c("scenario", "str", "Scenario id.", required=True, example="SC1"),
+            _c("probability", "float", "Probability; all rows must sum to 1.", required=True, **SHARE),
+            _c("description", "str", "Free text.", default=""),
+        ),
+        key=("scenario",),
+    ),
+    TableSpec(
+        "ScenarioChanges",
+        "How a scenario differs from the base tables: set, multiply or add to a column, for matching rows and periods.",
+        (
+            _c("scenario", "str", "Scenario changed.", required=True, ref="Scenarios.scenario"),
+            _c("table", "str", "Sheet changed.", required=True, example="Lanes"),
+            _c(
+                "filter",
+                "str",
+                "Rows changed: column=value pairs separated by ';' (blank = every row), e.g. origin=M_MM; product=CONC.",
+                default="",
+            ),
+            _c("column", "str", "Column changed (one with per-period values).", required=True, example="capacity"),
+            _c("action", "str", "set, multiply or add.", default="set", allowed=CHANGE_ACTIONS),
+            _c("value", "float", "Value used by the action.", required=True),
+            _c("start_period", "period", "First period changed (blank = first).", default=None),
+            _c("end_period", "period", "Last period changed (blank = last).", default=None),
+        ),
+        key=(),
+    ),
+)
+
+TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+
+def table(name: str) -> TableSpec:
+    """Return the spec of the sheet called ``name``."""
+    return TABLES_BY_NAME[name]
+
+
+def markdown_reference() -> str:
+    """Render the workbook reference (tables, columns, settings) as Markdown."""
+    out: list[str] = [f"Workbook schema version {SCHEMA_VERSION}.", ""]
+    for t in TABLES:
+        req = " (required)" if t.required else ""
+        out += [f"### {t.name}{req}", "", t.description, ""]
+        if t.key:
+            out += [f"Key: {', '.join(t.key)}.", ""]
+        out += ["| column | type | unit | default | description |", "|---|---|---|---|---|"]
+        for c in t.columns:
+            default = "required" if c.required else ("blank" if c.default in (None, "") else str(c.default))
+            desc = c.description
+            if c.allowed:
+                desc += " One of: " + ", ".join(a for a in c.allowed if a) + "."
+            if c.ref:
+                desc += f" Refers to {c.ref}."
+            if c.per_period:
+                desc += " Scenario-changeable by period."
+            out.append(f"| {c.name} | {c.dtype} | {c.unit} | {default} | {desc} |")
+        out.append("")
+    out += ["Every sheet also has `source` and `confidence` (S, S2, D, A, U) provenance columns.", ""]
+    out += ["### Settings keys", "", "| key | type | unit | default | description |", "|---|---|---|---|---|"]
+    for s in SETTINGS:
+        out.append(f"| {s.key} | {s.dtype} | {s.unit} | {'' if s.default is None else s.default} | {s.description} |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    sys.stdout.write(markdown_reference())

@@ -1,0 +1,90 @@
+"""InputData: the typed tables read from a workbook (the reader's output).
+
+Every sheet of :data:`planner.schema.TABLES` is present as a DataFrame whose
+columns are the schema columns (in schema order) plus ``_row``, the Excel row
+number the record came from (``0`` for records that were not read from a sheet).
+Blank cells hold the column default; a blank cell without a default holds
+``None`` (str/period columns) or ``NaN`` (float/int columns).
+
+Column dtypes: ``str`` and ``period`` -> Python ``str`` (or ``None``) in an
+object column; ``float`` -> float64; ``int`` -> float64 holding whole numbers
+(NaN when blank); ``bool`` -> bool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planner.errors import Issue
+from planner.schema import SETTINGS, TABLES, TableSpec
+
+ROW = "_row"
+
+
+@dataclass
+class InputData:
+    """Tables and settings of one workbook, plus what the reader noticed."""
+
+    tables: dict[str, pd.DataFrame]
+    settings: dict[str, Any]
+    path: Path | None = None
+    sha256: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    present_sheets: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def empty_table(spec: TableSpec) -> pd.DataFrame:
+    """An empty DataFrame with the schema columns of ``spec`` and ``_row``."""
+    cols: dict[str, pd.Series] = {}
+    for c in spec.all_columns:
+        dtype: Any = object
+        if c.dtype in ("float", "int"):
+            dtype = "float64"
+        elif c.dtype == "bool":
+            dtype = bool
+        cols[c.name] = pd.Series([], dtype=dtype)
+    cols[ROW] = pd.Series([], dtype="int64")
+    return pd.DataFrame(cols)
+
+
+def from_records(records: dict[str, list[dict[str, Any]]], settings: dict[str, Any] | None = None) -> InputData:
+    """Build InputData from plain Python records (tests, converters, generators).
+
+    Missing columns take their schema default; missing tables are empty. Values
+    are coerced to the schema dtypes; ``_row`` is the position the record would
+    have in a sheet (header = row 1, so the first record is row 2).
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    for spec in TABLES:
+        rows = records.get(spec.name, [])
+        if not rows:
+            tables[spec.name] = empty_table(spec)
+            continue
+        unknown = set().union(*(r.keys() for r in rows)) - set(spec.column_names) - {ROW}
+        if unknown:
+            raise KeyError(f"{spec.name}: unknown columns {sorted(unknown)}")
+        data: dict[str, list[Any]] = {}
+        for c in spec.all_columns:
+            vals = [r.get(c.name, c.default) for r in rows]
+            if c.dtype in ("float", "int"):
+                data[c.name] = [float("nan") if v is None or v == "" else float(v) for v in vals]
+            elif c.dtype == "bool":
+                data[c.name] = [bool(v) if v is not None else bool(c.default) for v in vals]
+            else:
+                data[c.name] = [None if v is None else str(v) for v in vals]
+        frame = pd.DataFrame(data)
+        for c in spec.all_columns:
+            if c.dtype in ("str", "period"):
+                frame[c.name] = frame[c.name].astype(object)
+        frame[ROW] = [int(r.get(ROW, i + 2)) for i, r in enumerate(rows)]
+        tables[spec.name] = frame
+    merged = {s.key: s.default for s in SETTINGS}
+    merged.update(settings or {})
+    return InputData(tables=tables, settings=merged, present_sheets=tuple(k for k, v in records.items() if v))
