@@ -21,7 +21,8 @@ Conventions
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any, Literal
 
 SCHEMA_VERSION = "1"
@@ -256,6 +257,15 @@ TABLES: tuple[TableSpec, ...] = (
                 unit="currency/t",
                 default=0.0,
                 per_period=True,
+                **NONNEG,
+            ),
+            _c(
+                "cost_disposal",
+                "float",
+                "Cost per unit discarded (blank = the product cannot be discarded: every unit must be "
+                "used, stored or shipped). Lets surplus co-products of joint production leave the network.",
+                unit="currency/t",
+                default=None,
                 **NONNEG,
             ),
             _c("description", "str", "Free text.", default=""),
@@ -531,7 +541,12 @@ TABLES: tuple[TableSpec, ...] = (
             _c("column", "str", "Column changed (one with per-period values).", required=True, example="capacity"),
             _c("action", "str", "set, multiply or add.", default="set", allowed=CHANGE_ACTIONS),
             _c("value", "float", "Value used by the action.", required=True),
-            _c("start_period", "period", "First period changed (blank = first).", default=None),
+            _c(
+                "start_period",
+                "period",
+                "First period changed (blank = the reveal period; scenarios cannot differ before it).",
+                default=None,
+            ),
             _c("end_period", "period", "Last period changed (blank = last).", default=None),
         ),
         key=(),
@@ -539,6 +554,11 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+
+def normalize_name(text: Any) -> str:
+    """Normalise a header, setting key or filter column: ``" Cost-Flow "`` -> ``"cost_flow"``."""
+    return re.sub(r"[\s\-_.]+", "_", str(text).strip().lower()).strip("_")
 
 
 def table(name: str) -> TableSpec:

@@ -1,0 +1,52 @@
+"""build_model: one builder for the extensive form, one scenario, or the expected-value problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+
+from planner.model.constraints.balance import add_balance_constraints
+from planner.model.constraints.capacity import add_capacity_constraints
+from planner.model.constraints.contracts import add_contract_constraints
+from planner.model.constraints.inventory import add_inventory_constraints, cover_index
+from planner.model.constraints.lanes import add_lane_constraints
+from planner.model.constraints.sourcing import add_sourcing_constraints, sourcing_sets
+from planner.model.index import build_index
+from planner.model.objective import add_objective
+from planner.model.variables import add_variables
+from planner.network import Network
+
+CONSTRAINT_FAMILIES = (
+    add_balance_constraints,
+    add_capacity_constraints,
+    add_lane_constraints,
+    add_contract_constraints,
+    add_inventory_constraints,
+    add_sourcing_constraints,
+)
+
+
+def build_model(net: Network, scenarios: list[str] | None = None, relax: bool = False) -> Any:
+    """Build the Pyomo model of ``net`` for ``scenarios`` (default: all, the extensive form).
+
+    With one scenario the model is that scenario's full-cost model (what mpi-sppy's
+    ``scenario_creator`` returns); pass ``expected_value_network(net)`` for the
+    expected-value problem. ``relax`` makes every integer variable continuous.
+    """
+    scen = list(net.scenarios if scenarios is None else scenarios)
+    with PauseGC():
+        m = pyo.ConcreteModel(name="planner")
+        ix = build_index(net, scen)
+        m.idx = ix
+        m.net = net
+        m.sourcing_sets = sourcing_sets(net, ix)
+        m.idx_assign = list(m.sourcing_sets.assign)
+        keys, soft = cover_index(net, ix)
+        m.idx_cover_soft = [k for k in keys if (k[0], k[1]) in soft]
+        add_variables(m, net, ix, relax=relax)
+        for family in CONSTRAINT_FAMILIES:
+            family(m, net, ix)
+        add_objective(m, net, ix)
+    return m

@@ -1,0 +1,1 @@
+"""One module per constraint family; each exposes ``add_<family>_constraints(m, net, ix)``."""

@@ -1,0 +1,57 @@
+"""Process capacity, site open/close gating and capacity options. See models/formulation.md#capacity."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.model.index import ModelIndex
+from planner.network import Network
+
+
+def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
+    r"""Activity within capacity; candidate and closable sites run only when open.
+
+    .. math::
+        X_{n,k,t} \le \bar X_{k,t}\, O_n^{[n \in N^{gate}]}
+        + \sum_{o \in Q_{n,k}: t \ge t^{avail}_o} \Delta_o\, Y_o
+        \qquad (\texttt{c\_capacity\_process})
+
+    .. math::
+        Y_o \le \bar Y_o\, O_n \quad (n \in N^{gate}) \qquad (\texttt{c\_capacity\_option\_open})
+    """
+    gated = set(net.gated_sites)
+    opts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for o in net.options.itertuples(index=False):
+        opts[(str(o.site), str(o.process))].append(str(o.option))
+
+    index = []
+    for key in ix.activity:
+        n, k, t, w = key
+        cap = net.p("Processes", "capacity", k, t, w)
+        if math.isinf(cap) and n not in gated:
+            continue  # unlimited and always open: no row
+        if math.isinf(cap) and opts.get((n, k)):
+            continue
+        index.append(key)
+
+    def rule(_m: Any, n: str, k: str, t: int, w: str) -> Any:
+        cap = net.p("Processes", "capacity", k, t, w)
+        rhs = cap * m.v_open[n] if n in gated else cap
+        for o in opts.get((n, k), ()):
+            if t >= net.option_available[o]:
+                rhs = rhs + float(net.options.at[o, "capacity_added"]) * m.v_build[o]
+        return m.v_activity[n, k, t, w] <= rhs
+
+    m.c_capacity_process = pyo.Constraint(index, rule=rule, doc="process capacity")
+
+    gated_opts = [str(o) for o in net.options.index if str(net.options.at[o, "site"]) in gated]
+
+    def open_rule(_m: Any, o: str) -> Any:
+        units = float(net.options.at[o, "max_units"]) if bool(net.options.at[o, "integer"]) else 1.0
+        return m.v_build[o] <= units * m.v_open[str(net.options.at[o, "site"])]
+
+    m.c_capacity_option_open = pyo.Constraint(gated_opts, rule=open_rule, doc="options need an open site")

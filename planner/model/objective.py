@@ -1,0 +1,179 @@
+"""Cost terms, stage costs, CVaR and the objective. See models/formulation.md#objective.
+
+Every cost is one :class:`CostTerm` (component, period, node, coefficient,
+variable or constant). The objective, the stage-cost expressions and the
+reported cost table are all sums of the same list, so the components add up to
+the objective exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.model.index import ModelIndex
+from planner.network import ROOT, Network
+
+COMPONENTS = (
+    "purchase",
+    "processing",
+    "transport",
+    "tariff",
+    "holding",
+    "disposal",
+    "fixed",
+    "capacity",
+    "qualification",
+    "shortage",
+    "cover",
+    "end_value",
+)
+
+
+@dataclass(frozen=True)
+class CostTerm:
+    """coef * var (or coef alone when var is None), booked to a component, period and node."""
+
+    component: str
+    t: int
+    node: str
+    coef: float
+    var: Any
+
+
+def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
+    """All cost terms of the model (discounted)."""
+    disc = net.discount
+    terms: list[CostTerm] = []
+    add = terms.append
+    last = len(net.periods) - 1
+
+    for c, t, w in ix.purchase:
+        price = net.p("Contracts", "price", c, t, w)
+        if price:
+            add(CostTerm("purchase", t, w, disc[t] * price, m.v_purchase[c, t, w]))
+    for c, t, w in ix.unused:
+        price = net.p("Contracts", "price", c, t, w)
+        if price:
+            add(CostTerm("purchase", t, w, disc[t] * price, m.v_unused[c, t, w]))
+    for n, k, t, w in ix.activity:
+        cost = net.p("Processes", "cost_variable", k, t, w)
+        if cost:
+            add(CostTerm("processing", t, w, disc[t] * cost, m.v_activity[n, k, t, w]))
+    for key in ix.flow:
+        lane, p, t, w = key
+        cost = net.p("Lanes", "cost_flow", lane, t, w)
+        if cost:
+            add(CostTerm("transport", t, w, disc[t] * cost, m.v_flow[key]))
+        rate = net.p("Lanes", "tariff_rate", lane, t, w)
+        if rate:
+            add(CostTerm("tariff", t, w, disc[t] * rate * net.p("Products", "value", p, t, w), m.v_flow[key]))
+    share = float(net.settings["end_value_share"])
+    for key in ix.inventory:
+        n, p, t, w = key
+        cost = net.p("Inventory", "cost_holding", (n, p), t, w)
+        if cost:
+            add(CostTerm("holding", t, w, disc[t] * cost, m.v_inventory[key]))
+        if t == last and share:
+            value = net.p("Products", "value", p, t, w)
+            if value:
+                add(CostTerm("end_value", t, w, -disc[t] * share * value, m.v_inventory[key]))
+    for key in ix.disposal:
+        cost = float(net.products.at[key[1], "cost_disposal"])
+        if cost:
+            add(CostTerm("disposal", key[2], key[3], disc[key[2]] * cost, m.v_disposal[key]))
+    default_penalty = float(net.settings["shortage_penalty"])
+    for d, w in ix.shortage:
+        t = ix.demand_period[d]
+        pen = float(net.demand.at[d, "shortage_penalty"])
+        pen = default_penalty if math.isnan(pen) else pen
+        add(CostTerm("shortage", t, w, disc[t] * pen, m.v_shortage[d, w]))
+    cover_pen = float(net.settings["cover_penalty"])
+    if cover_pen:
+        for key in m.idx_cover_soft:
+            add(CostTerm("cover", key[2], key[3], disc[key[2]] * cover_pen, m.v_cover_short[key]))
+
+    # --- first stage: sites, options, qualification (node ROOT)
+    gated = set(net.gated_sites)
+    for s in net.sites.itertuples(index=False):
+        site = str(s.site)
+        first = net.site_first_period[site]
+        fixed = float(s.cost_fixed)
+        for t in net.T:
+            if t >= first and fixed:
+                add(CostTerm("fixed", t, ROOT, disc[t] * fixed, m.v_open[site] if site in gated else None))
+        if site in gated:
+            if s.status == "candidate":
+                if float(s.cost_opening):
+                    add(CostTerm("capacity", 0, ROOT, float(s.cost_opening), m.v_open[site]))
+            elif float(s.cost_closing):
+                add(CostTerm("capacity", 0, ROOT, float(s.cost_closing), None))
+                add(CostTerm("capacity", 0, ROOT, -float(s.cost_closing), m.v_open[site]))
+    for o in net.options.itertuples(index=False):
+        opt = str(o.option)
+        if float(o.cost_build):
+            add(CostTerm("capacity", 0, ROOT, float(o.cost_build), m.v_build[opt]))
+        if float(o.cost_fixed):
+            for t in net.T:
+                if t >= net.option_available[opt]:
+                    add(CostTerm("fixed", t, ROOT, disc[t] * float(o.cost_fixed), m.v_build[opt]))
+    for lane in m.v_qualify:
+        cost = float(net.lanes.at[lane, "cost_qualification"])
+        if cost:
+            add(CostTerm("qualification", 0, ROOT, cost, m.v_qualify[lane]))
+    return terms
+
+
+def _linear(terms: list[CostTerm]) -> Any:
+    const = sum(t.coef for t in terms if t.var is None)
+    var_terms = [(t.coef, t.var) for t in terms if t.var is not None]
+    if not var_terms:
+        return const
+    return const + pyo.quicksum(c * v for c, v in var_terms)
+
+
+def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
+    r"""Expected cost plus, optionally, a weight times CVaR of total cost.
+
+    .. math::
+        \min\; C^1 + \sum_s \pi_s C^2_s + \lambda\Big(\eta + \frac{1}{1-\alpha}\sum_s \pi_s Z_s\Big)
+
+    .. math::
+        Z_s \ge C^1 + C^2_s - \eta \qquad (\texttt{c\_risk\_cvar})
+
+    :math:`C^1` (``e_cost_stage1``) sums the ROOT-node terms, :math:`C^2_s`
+    (``e_cost_stage2``) the terms of node ``s``. The CVaR variables exist only
+    when Settings.risk_weight > 0.
+    """
+    terms = cost_terms(m, net, ix)
+    m.cost_term_list = terms
+    stage1 = [t for t in terms if t.node == ROOT]
+    by_scen: dict[str, list[CostTerm]] = {s: [] for s in ix.scenarios}
+    for t in terms:
+        if t.node != ROOT:
+            by_scen[t.node].append(t)
+    m.e_cost_stage1 = pyo.Expression(expr=_linear(stage1), doc="first-stage cost")
+    m.e_cost_stage2 = pyo.Expression(
+        ix.scenarios, rule=lambda _m, s: _linear(by_scen[s]), doc="second-stage cost of a scenario"
+    )
+    prob = {s: net.probability[s] for s in ix.scenarios}
+    expected = m.e_cost_stage1 + sum(prob[s] * m.e_cost_stage2[s] for s in ix.scenarios)
+    weight = float(net.settings["risk_weight"])
+    if weight > 0:
+        alpha = float(net.settings["cvar_alpha"])
+        m.v_var = pyo.Var(domain=pyo.Reals, doc="value at risk (CVaR threshold)")
+        m.v_cvar_excess = pyo.Var(ix.scenarios, domain=pyo.NonNegativeReals, doc="cost above VaR")
+        m.c_risk_cvar = pyo.Constraint(
+            ix.scenarios,
+            rule=lambda _m, s: m.v_cvar_excess[s] >= m.e_cost_stage1 + m.e_cost_stage2[s] - m.v_var,
+            doc="CVaR excess",
+        )
+        m.e_cvar = pyo.Expression(
+            expr=m.v_var + 1.0 / (1.0 - alpha) * sum(prob[s] * m.v_cvar_excess[s] for s in ix.scenarios)
+        )
+        m.objective = pyo.Objective(expr=expected + weight * m.e_cvar, sense=pyo.minimize)
+    else:
+        m.objective = pyo.Objective(expr=expected, sense=pyo.minimize)

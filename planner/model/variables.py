@@ -1,0 +1,77 @@
+"""Decision variables.
+
+First-stage variables (one value for every scenario) are listed in
+:data:`FIRST_STAGE_VARS`; operational variables are indexed by a node ``w``
+that is ROOT before the reveal period, so their ROOT entries are first-stage too.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pyomo.environ as pyo
+
+from planner.model.index import ModelIndex
+from planner.network import Network
+
+FIRST_STAGE_VARS = ("v_open", "v_build", "v_qualify", "v_assign")
+
+
+def _ub(x: float) -> float | None:
+    return None if math.isinf(x) or math.isnan(x) else x
+
+
+def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> None:
+    """Create every variable with its domain and bounds."""
+    nonneg = pyo.NonNegativeReals
+    binary = pyo.UnitInterval if relax else pyo.Binary
+
+    # --- first stage
+    m.v_open = pyo.Var(net.gated_sites, domain=binary, doc="site open (candidate) or kept open (closable)")
+    opts = list(net.options.index)
+
+    def build_domain(_m: Any, o: str) -> Any:
+        if relax:
+            return nonneg
+        return pyo.NonNegativeIntegers if bool(net.options.at[o, "integer"]) else pyo.Binary
+
+    def build_bounds(_m: Any, o: str) -> tuple[float, float]:
+        units = float(net.options.at[o, "max_units"]) if bool(net.options.at[o, "integer"]) else 1.0
+        return (0.0, units)
+
+    m.v_build = pyo.Var(opts, domain=build_domain, bounds=build_bounds, doc="capacity option units built")
+    qual = [str(lane) for lane in net.lanes.index if bool(net.lanes.at[lane, "qualification"])]
+    m.v_qualify = pyo.Var(qual, domain=binary, doc="lane / supplier qualified")
+    m.v_assign = pyo.Var(m.idx_assign, domain=binary, doc="single-source assignment")
+
+    # --- operational (per node)
+    m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity")
+    m.v_flow = pyo.Var(ix.flow, domain=nonneg, doc="shipment leaving in period t")
+
+    contracts = net.contracts
+
+    def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
+        lo = net.p("Contracts", "min_per_period", c, t, w) if contracts.at[c, "take_or_pay"] == "take" else 0.0
+        return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
+
+    m.v_purchase = pyo.Var(ix.purchase, domain=nonneg, bounds=purchase_bounds, doc="contract purchase")
+    m.v_unused = pyo.Var(ix.unused, domain=nonneg, doc="take-or-pay volume paid for but not taken")
+
+    last = len(net.periods) - 1
+    inv = net.inventory
+
+    def inv_bounds(_m: Any, n: str, p: str, t: int, w: str) -> tuple[float, float | None]:
+        lo = float(inv.at[(n, p), "min_stock"])
+        if t == last:
+            lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
+        return (lo, _ub(float(inv.at[(n, p), "max_stock"])))
+
+    m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, bounds=inv_bounds, doc="stock at end of period")
+
+    def short_bounds(_m: Any, d: int, w: str) -> tuple[float, float]:
+        return (0.0, max(0.0, net.p("Demand", "quantity", d, ix.demand_period[d], w)))
+
+    m.v_shortage = pyo.Var(ix.shortage, domain=nonneg, bounds=short_bounds, doc="unmet demand")
+    m.v_disposal = pyo.Var(ix.disposal, domain=nonneg, doc="units discarded")
+    m.v_cover_short = pyo.Var(m.idx_cover_soft, domain=nonneg, doc="stock below a soft cover target")

@@ -1,0 +1,453 @@
+"""Network: validated workbook tables turned into the sets and parameters the model needs.
+
+Pure pandas/numpy; no Pyomo. Everything the model builder indexes over is
+derived here, once, as sparse Python lists and dicts (house style: sparse
+adjacency lists, Python floats).
+
+Scenario tree
+-------------
+Periods ``t = 0..T-1``. The scenario is revealed at period ``r`` (Settings
+``reveal_period``). Operational decisions live on *nodes* ``(t, w)``: ``w`` is
+:data:`ROOT` for ``t < r`` (one decision for every scenario) and the scenario id
+for ``t >= r``. Scenario changes may only touch periods ``>= r``, so the data of
+a ROOT node is the base data.
+
+Per-period parameters
+---------------------
+Every ``per_period`` column of the schema is expanded to an array of shape
+``(rows, T)``; each scenario gets its own copy where a Scenario change touches
+it. Blank capacities become ``inf`` (unlimited).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.errors import InputError, Issue
+from planner.schema import TABLES_BY_NAME
+from planner.tables import ROW, InputData
+
+ROOT = "ROOT"
+"""Node label of periods before the reveal period (shared by every scenario)."""
+
+BASE_SCENARIO = "base"
+"""Scenario id used when the workbook has no Scenarios rows."""
+
+UNLIMITED_COLUMNS = {("Processes", "capacity"), ("Lanes", "capacity"), ("Contracts", "max_per_period")}
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+@dataclass
+class PeriodParams:
+    """A per-period column: base values and per-scenario overrides, shape (rows, T)."""
+
+    keys: list[Any]
+    base: np.ndarray
+    by_scenario: dict[str, np.ndarray] = field(default_factory=dict)
+    pos: dict[Any, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pos = {k: i for i, k in enumerate(self.keys)}
+
+    def get(self, key: Any, t: int, node: str) -> float:
+        """Value for ``key`` in period ``t`` at scenario node ``node``."""
+        arr = self.base if node == ROOT else self.by_scenario.get(node, self.base)
+        return float(arr[self.pos[key], t])
+
+    def for_scenario(self, scenario: str) -> np.ndarray:
+        """The full (rows, T) array of one scenario."""
+        return self.by_scenario.get(scenario, self.base)
+
+
+@dataclass
+class Network:
+    """Sets and parameters of one planning problem (all scenarios)."""
+
+    data: InputData
+    periods: list[str]
+    reveal: int
+    scenarios: list[str]
+    probability: dict[str, float]
+    discount: list[float]
+    period_years: list[float]
+    settings: dict[str, Any]
+    # entities
+    sites: pd.DataFrame  # indexed by site
+    products: pd.DataFrame  # indexed by product
+    processes: pd.DataFrame  # indexed by process
+    lanes: pd.DataFrame  # indexed by lane
+    contracts: pd.DataFrame  # indexed by contract
+    demand: pd.DataFrame  # indexed by demand row id (int)
+    inventory: pd.DataFrame  # indexed by (site, product)
+    options: pd.DataFrame  # indexed by option
+    sourcing: pd.DataFrame  # indexed by rule
+    groups: dict[str, set[str]]
+    group_kind: dict[str, str]
+    # derived sparse sets
+    process_sites: list[tuple[str, str]]  # (site, process) instances
+    recipe_in: dict[str, list[tuple[str, float]]]  # process -> [(product, qty)]
+    recipe_out: dict[str, list[tuple[str, float]]]
+    lane_products: dict[str, list[str]]
+    holdable: set[tuple[str, str]]  # (site, product) where material can be
+    gated_sites: list[str]  # sites with an open/close decision
+    params: dict[tuple[str, str], PeriodParams]
+    option_available: dict[str, int]  # option -> first period index it adds capacity
+    site_first_period: dict[str, int]
+
+    # ---------------------------------------------------------------- nodes
+    @property
+    def T(self) -> range:  # noqa: N802 - mathematical set name
+        """Period indices."""
+        return range(len(self.periods))
+
+    def node(self, t: int, scenario: str) -> str:
+        """The decision node of period ``t`` in ``scenario``."""
+        return ROOT if t < self.reveal else scenario
+
+    def nodes(self, scenarios: list[str] | None = None) -> list[tuple[int, str]]:
+        """All (t, node) pairs: ROOT before the reveal period, one per scenario after."""
+        scen = self.scenarios if scenarios is None else scenarios
+        out: list[tuple[int, str]] = [(t, ROOT) for t in self.T if t < self.reveal]
+        out += [(t, s) for t in self.T if t >= self.reveal for s in scen]
+        return out
+
+    def node_scenarios(self, node: str, scenarios: list[str] | None = None) -> list[str]:
+        """Scenarios that pass through ``node``."""
+        scen = self.scenarios if scenarios is None else scenarios
+        return list(scen) if node == ROOT else [node]
+
+    def p(self, table: str, column: str, key: Any, t: int, node: str) -> float:
+        """A per-period parameter value."""
+        return self.params[(table, column)].get(key, t, node)
+
+    def site_country(self, site: str) -> str:
+        """Country code of a site."""
+        return str(self.sites.at[site, "country"])
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def _index(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    return frame.set_index(key, drop=False)
+
+
+def _period_pos(periods: list[str], value: Any, default: int) -> int:
+    if _blank(value):
+        return default
+    return periods.index(str(value))
+
+
+def _expand(frame: pd.DataFrame, keys: list[Any], column: str, n_periods: int, table: str) -> PeriodParams:
+    vals = frame[column].to_numpy(dtype=float, na_value=np.nan) if len(frame) else np.zeros(0)
+    if (table, column) in UNLIMITED_COLUMNS:
+        vals = np.where(np.isnan(vals), np.inf, vals)
+    else:
+        vals = np.where(np.isnan(vals), 0.0, vals)
+    base = np.repeat(vals.reshape(-1, 1), n_periods, axis=1) if len(vals) else np.zeros((0, n_periods))
+    return PeriodParams(keys=keys, base=base)
+
+
+def parse_filter(text: str) -> list[tuple[str, str]]:
+    """Parse ``"col=value; col2=value"`` into pairs (blank -> every row)."""
+    pairs: list[tuple[str, str]] = []
+    for part in str(text or "").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise ValueError(f"filter part {part!r} is not column=value")
+        col, val = part.split("=", 1)
+        pairs.append((col.strip().lower().replace(" ", "_"), val.strip()))
+    return pairs
+
+
+def filter_mask(frame: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` matching every ``column=value`` pair."""
+    mask = np.ones(len(frame), dtype=bool)
+    for col, val in pairs:
+        series = frame[col]
+        if series.dtype.kind in "fi":
+            try:
+                target = float(val)
+            except ValueError:
+                return np.zeros(len(frame), dtype=bool)
+            mask &= np.isclose(series.to_numpy(dtype=float, na_value=np.nan), target)
+        elif series.dtype.kind == "b":
+            mask &= series.to_numpy() == (val.lower() in ("true", "1", "yes", "y"))
+        else:
+            mask &= series.astype(str).str.strip().str.lower().to_numpy() == val.lower()
+    return mask
+
+
+def _apply_changes(
+    data: InputData,
+    params: dict[tuple[str, str], PeriodParams],
+    frames: dict[str, pd.DataFrame],
+    periods: list[str],
+    reveal: int,
+    scenarios: list[str],
+) -> None:
+    changes = data["ScenarioChanges"]
+    issues: list[Issue] = []
+    n = len(periods)
+    for row in changes.itertuples(index=False):
+        scen = str(row.scenario)
+        if scen not in scenarios:
+            continue
+        table = next((t for t in TABLES_BY_NAME if t.lower() == str(row.table).strip().lower()), None)
+        column = str(row.column).strip().lower().replace(" ", "_")
+        excel_row = int(getattr(row, ROW))
+        if table is None or (table, column) not in params:
+            issues.append(
+                Issue("error", "ScenarioChanges", excel_row, "column", row.column, "not a per-period column")
+            )
+            continue
+        start = _period_pos(periods, row.start_period, reveal)
+        end = _period_pos(periods, row.end_period, n - 1)
+        if start < reveal:
+            issues.append(
+                Issue(
+                    "error",
+                    "ScenarioChanges",
+                    excel_row,
+                    "start_period",
+                    row.start_period,
+                    f"scenarios cannot differ before the reveal period {periods[reveal]}; "
+                    "start the change at or after it, or move Settings.reveal_period earlier",
+                )
+            )
+            continue
+        mask = filter_mask(frames[table], parse_filter(row.filter))
+        pp = params[(table, column)]
+        arr = pp.by_scenario.setdefault(scen, pp.base.copy())
+        block = arr[mask, start : end + 1]
+        value = float(row.value)
+        if row.action == "set":
+            block[...] = value
+        elif row.action == "multiply":
+            with np.errstate(invalid="ignore"):
+                block[...] = np.where(np.isinf(block) & (value == 0.0), 0.0, block * value)
+        else:
+            block[...] = block + value
+        if TABLES_BY_NAME[table].column(column).dtype == "int":
+            block[...] = np.rint(block)
+        arr[mask, start : end + 1] = block
+    if issues:
+        raise InputError("scenario changes cannot be applied", issues)
+
+
+def _reachable(
+    products: list[str],
+    process_sites: list[tuple[str, str]],
+    recipe_in: dict[str, list[tuple[str, float]]],
+    recipe_out: dict[str, list[tuple[str, float]]],
+    lanes: pd.DataFrame,
+    seeds: set[tuple[str, str]],
+) -> set[tuple[str, str]]:
+    """(site, product) pairs where material can be: a fixed point over recipes and lanes."""
+    have = set(seeds)
+    changed = True
+    lane_rows = [
+        (str(r.origin), str(r.destination), str(r.product) if not _blank(r.product) else "")
+        for r in lanes.itertuples(index=False)
+    ]
+    while changed:
+        changed = False
+        for site, proc in process_sites:
+            if all((site, p) in have for p, _ in recipe_in[proc]):
+                for p, _ in recipe_out[proc]:
+                    if (site, p) not in have:
+                        have.add((site, p))
+                        changed = True
+        for o, d, prod in lane_rows:
+            for p in [prod] if prod else products:
+                if (o, p) in have and (d, p) not in have:
+                    have.add((d, p))
+                    changed = True
+    return have
+
+
+def build_network(data: InputData, scenarios: list[str] | None = None) -> Network:
+    """Derive sets and per-period, per-scenario parameters from validated tables.
+
+    ``scenarios`` restricts the scenario set (e.g. one scenario for mpi-sppy); the
+    probabilities are then renormalised to sum to 1.
+    """
+    st = data.settings
+    periods = [str(p) for p in data["Periods"]["period"]]
+    n = len(periods)
+    reveal = _period_pos(periods, st.get("reveal_period"), 0)
+
+    scen_df = data["Scenarios"]
+    if len(scen_df):
+        all_scen = [str(s) for s in scen_df["scenario"]]
+        prob = {str(r.scenario): float(r.probability) for r in scen_df.itertuples(index=False)}
+    else:
+        all_scen = [BASE_SCENARIO]
+        prob = {BASE_SCENARIO: 1.0}
+    chosen = all_scen if scenarios is None else list(scenarios)
+    unknown = [s for s in chosen if s not in prob]
+    if unknown:
+        raise InputError(f"unknown scenario(s): {', '.join(unknown)}; the workbook has {', '.join(all_scen)}")
+    total = sum(prob[s] for s in chosen)
+    if total <= 0:
+        raise InputError("the chosen scenarios have zero total probability")
+    probability = {s: prob[s] / total for s in chosen}
+
+    # discounting: period length in years, cost of period t divided by (1+r)^(years before t)
+    years_per_period = float(st["period_length_days"]) / 365.25
+    period_years = [t * years_per_period for t in range(n)]
+    rate = float(st["discount_rate"])
+    discount = [1.0 / (1.0 + rate) ** y for y in period_years]
+
+    sites = _index(data["Sites"], "site")
+    products = _index(data["Products"], "product")
+    processes = _index(data["Processes"], "process")
+    lanes = _index(data["Lanes"], "lane")
+    contracts = _index(data["Contracts"], "contract")
+    demand = data["Demand"].reset_index(drop=True)
+    inventory = data["Inventory"].set_index(["site", "product"], drop=False)
+    options = _index(data["CapacityOptions"], "option")
+    sourcing = _index(data["SourcingRules"], "rule")
+
+    groups: dict[str, set[str]] = defaultdict(set)
+    group_kind: dict[str, str] = {}
+    for g in data["Groups"].itertuples(index=False):
+        groups[str(g.group)].add(str(g.member))
+        group_kind[str(g.group)] = str(g.kind)
+
+    recipe_in: dict[str, list[tuple[str, float]]] = {str(p): [] for p in processes.index}
+    recipe_out: dict[str, list[tuple[str, float]]] = {str(p): [] for p in processes.index}
+    for f in data["ProcessFlows"].itertuples(index=False):
+        target = recipe_in if f.direction == "in" else recipe_out
+        target[str(f.process)].append((str(f.product), float(f.quantity)))
+
+    process_sites: list[tuple[str, str]] = []
+    for pr in processes.itertuples(index=False):
+        if not _blank(pr.site):
+            process_sites.append((str(pr.site), str(pr.process)))
+        else:
+            for s in sites.itertuples(index=False):
+                if s.type == pr.site_type:
+                    process_sites.append((str(s.site), str(pr.process)))
+
+    site_first_period = {str(s.site): _period_pos(periods, s.earliest_period, 0) for s in sites.itertuples(index=False)}
+    gated_sites = [
+        str(s.site) for s in sites.itertuples(index=False) if s.status == "candidate" or bool(s.closable)
+    ]
+    option_available = {}
+    for o in options.itertuples(index=False):
+        earliest = _period_pos(periods, o.earliest_period, 0)
+        option_available[str(o.option)] = max(earliest, int(o.lead_time), site_first_period[str(o.site)])
+
+    seeds: set[tuple[str, str]] = set()
+    seeds |= {(str(c.supplier), str(c.product)) for c in contracts.itertuples(index=False)}
+    seeds |= {(str(i.site), str(i.product)) for i in inventory.itertuples(index=False) if float(i.initial_stock) > 0}
+    product_ids = [str(p) for p in products.index]
+    holdable = _reachable(product_ids, process_sites, recipe_in, recipe_out, lanes, seeds)
+
+    lane_products: dict[str, list[str]] = {}
+    for ln in lanes.itertuples(index=False):
+        prods = [str(ln.product)] if not _blank(ln.product) else product_ids
+        lane_products[str(ln.lane)] = [p for p in prods if (str(ln.origin), p) in holdable]
+
+    # per-period parameters
+    frames = {
+        "Products": products,
+        "Processes": processes,
+        "Lanes": lanes,
+        "Contracts": contracts,
+        "Demand": demand,
+        "Inventory": inventory,
+        "ExportControls": data["ExportControls"],
+        "Sites": sites,
+        "CapacityOptions": options,
+        "SourcingRules": sourcing,
+        "Groups": data["Groups"],
+        "Periods": data["Periods"],
+        "ProcessFlows": data["ProcessFlows"],
+    }
+    params: dict[tuple[str, str], PeriodParams] = {}
+    for name, frame in frames.items():
+        spec = TABLES_BY_NAME[name]
+        keys: list[Any]
+        if name == "Inventory":
+            keys = [(str(a), str(b)) for a, b in zip(frame["site"], frame["product"], strict=True)]
+        elif name == "Demand":
+            keys = list(range(len(frame)))
+        elif name == "ExportControls":
+            keys = [(str(a), str(b)) for a, b in zip(frame["rule"], frame["product"], strict=True)]
+        elif spec.key:
+            keys = [str(k) for k in frame[spec.key[0]]]
+        else:
+            keys = list(range(len(frame)))
+        for c in spec.columns:
+            if c.per_period:
+                params[(name, c.name)] = _expand(frame, keys, c.name, n, name)
+    _apply_changes(data, params, frames, periods, reveal, chosen)
+
+    return Network(
+        data=data,
+        periods=periods,
+        reveal=reveal,
+        scenarios=chosen,
+        probability=probability,
+        discount=discount,
+        period_years=period_years,
+        settings=dict(st),
+        sites=sites,
+        products=products,
+        processes=processes,
+        lanes=lanes,
+        contracts=contracts,
+        demand=demand,
+        inventory=inventory,
+        options=options,
+        sourcing=sourcing,
+        groups=dict(groups),
+        group_kind=group_kind,
+        process_sites=process_sites,
+        recipe_in=recipe_in,
+        recipe_out=recipe_out,
+        lane_products=lane_products,
+        holdable=holdable,
+        gated_sites=gated_sites,
+        params=params,
+        option_available=option_available,
+        site_first_period=site_first_period,
+    )
+
+
+def expected_value_network(net: Network, label: str = "EV") -> Network:
+    """The expected-value problem: one scenario whose parameters are probability-weighted means.
+
+    Integer parameters (transit times, review delays) are rounded to the nearest period.
+    """
+    import copy
+
+    ev = copy.copy(net)
+    ev.scenarios = [label]
+    ev.probability = {label: 1.0}
+    new_params: dict[tuple[str, str], PeriodParams] = {}
+    for key, pp in net.params.items():
+        acc = np.zeros_like(pp.base)
+        for s in net.scenarios:
+            arr = pp.for_scenario(s)
+            with np.errstate(invalid="ignore"):
+                acc = acc + net.probability[s] * np.where(np.isinf(arr), np.inf, arr)
+        if TABLES_BY_NAME[key[0]].column(key[1]).dtype == "int":
+            acc = np.rint(acc)
+        q = PeriodParams(keys=pp.keys, base=pp.base, by_scenario={label: acc})
+        new_params[key] = q
+    ev.params = new_params
+    return ev

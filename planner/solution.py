@@ -1,0 +1,354 @@
+"""Solution tables keyed by the workbook's own ids, extracted from a solved model.
+
+Rows of decisions taken before the reveal period (node ROOT) are repeated in
+every scenario with ``stage = 1``, so every table can be summed per scenario and
+weighted by probability.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from planner.model.objective import COMPONENTS
+from planner.network import ROOT, Network
+from planner.solve import SolveResult
+
+ZERO = 1e-9
+
+
+@dataclass
+class Solution:
+    """Every result table of one solve, plus the headline numbers."""
+
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    proven_optimal: bool
+    message: str
+    timings: dict[str, float]
+    scenarios: pd.DataFrame
+    costs: pd.DataFrame
+    flows: pd.DataFrame
+    production: pd.DataFrame
+    purchases: pd.DataFrame
+    inventory: pd.DataFrame
+    shortages: pd.DataFrame
+    disposal: pd.DataFrame
+    decisions: pd.DataFrame
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    TABLES = (
+        "scenarios",
+        "costs",
+        "flows",
+        "production",
+        "purchases",
+        "inventory",
+        "shortages",
+        "disposal",
+        "decisions",
+    )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All solution tables by name."""
+        return {name: getattr(self, name) for name in self.TABLES}
+
+    @property
+    def expected_cost(self) -> float:
+        """Probability-weighted total cost (equals the objective when risk_weight = 0)."""
+        sc = self.scenarios
+        return float((sc["probability"] * sc["total_cost"]).sum())
+
+
+def _val(v: Any) -> float:
+    x = v.value
+    return 0.0 if x is None else float(x)
+
+
+def _expand(rows: list[dict[str, Any]], node_key: str, scenarios: list[str]) -> pd.DataFrame:
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        w = r.pop(node_key)
+        if w == ROOT:
+            for s in scenarios:
+                out.append({**r, "scenario": s, "stage": 1})
+        else:
+            out.append({**r, "scenario": w, "stage": 2})
+    return pd.DataFrame(out)
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str], scenarios: list[str]) -> pd.DataFrame:
+    df = _expand(rows, "_node", scenarios)
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    return df[columns]
+
+
+def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
+    """Read every variable into tables keyed by workbook ids."""
+    ix = m.idx
+    scen = ix.scenarios
+    per = net.periods
+
+    flows = []
+    for key in ix.flow:
+        q = _val(m.v_flow[key])
+        if q > ZERO:
+            lane, p, t, w = key
+            flows.append(
+                {
+                    "lane": lane,
+                    "origin": str(net.lanes.at[lane, "origin"]),
+                    "destination": str(net.lanes.at[lane, "destination"]),
+                    "origin_country": net.site_country(str(net.lanes.at[lane, "origin"])),
+                    "destination_country": net.site_country(str(net.lanes.at[lane, "destination"])),
+                    "product": p,
+                    "period": per[t],
+                    "arrival_period": per[ix.arrival_period[key]],
+                    "quantity": q,
+                    "_node": w,
+                }
+            )
+    flow_cols = [
+        "lane",
+        "origin",
+        "destination",
+        "origin_country",
+        "destination_country",
+        "product",
+        "period",
+        "arrival_period",
+        "scenario",
+        "stage",
+        "quantity",
+    ]
+
+    production = []
+    for key in ix.activity:
+        a = _val(m.v_activity[key])
+        if a > ZERO:
+            n, k, t, w = key
+            for p, q in net.recipe_out[k]:
+                production.append(
+                    {"site": n, "process": k, "product": p, "direction": "out", "period": per[t], "activity": a, "quantity": q * a, "_node": w}
+                )
+            for p, q in net.recipe_in[k]:
+                production.append(
+                    {"site": n, "process": k, "product": p, "direction": "in", "period": per[t], "activity": a, "quantity": q * a, "_node": w}
+                )
+    prod_cols = ["site", "process", "product", "direction", "period", "scenario", "stage", "activity", "quantity"]
+
+    purchases = []
+    unused_keys = set(ix.unused)
+    for key in ix.purchase:
+        c, t, w = key
+        purchases.append(
+            {
+                "contract": c,
+                "supplier": str(net.contracts.at[c, "supplier"]),
+                "product": str(net.contracts.at[c, "product"]),
+                "period": per[t],
+                "quantity": _val(m.v_purchase[key]),
+                "unused_paid": _val(m.v_unused[key]) if key in unused_keys else 0.0,
+                "_node": w,
+            }
+        )
+    pur_cols = ["contract", "supplier", "product", "period", "scenario", "stage", "quantity", "unused_paid"]
+
+    inventory = [
+        {"site": n, "product": p, "period": per[t], "stock": _val(m.v_inventory[(n, p, t, w)]), "_node": w}
+        for (n, p, t, w) in ix.inventory
+    ]
+    inv_cols = ["site", "product", "period", "scenario", "stage", "stock"]
+
+    shortages = []
+    for d, w in ix.shortage:
+        row = net.demand.loc[d]
+        t = ix.demand_period[d]
+        qty = net.p("Demand", "quantity", d, t, w)
+        short = _val(m.v_shortage[(d, w)])
+        shortages.append(
+            {
+                "site": str(row["site"]),
+                "product": str(row["product"]),
+                "period": per[t],
+                "customer_class": str(row["customer_class"]),
+                "demand": qty,
+                "served": qty - short,
+                "shortage": short,
+                "_node": w,
+            }
+        )
+    short_cols = ["site", "product", "period", "customer_class", "scenario", "stage", "demand", "served", "shortage"]
+
+    disposal = []
+    for key in ix.disposal:
+        q = _val(m.v_disposal[key])
+        if q > ZERO:
+            n, p, t, w = key
+            disposal.append({"site": n, "product": p, "period": per[t], "quantity": q, "_node": w})
+    disp_cols = ["site", "product", "period", "scenario", "stage", "quantity"]
+
+    decisions = _decisions(m, net)
+
+    # costs from the very terms that built the objective
+    acc: dict[tuple[str, int, str], float] = {}
+    for term in m.cost_term_list:
+        val = term.coef * (1.0 if term.var is None else _val(term.var))
+        k = (term.component, term.t, term.node)
+        acc[k] = acc.get(k, 0.0) + val
+    cost_rows = [{"component": c, "period": per[t], "cost": v, "_node": w} for (c, t, w), v in acc.items()]
+    costs = _frame(cost_rows, ["component", "period", "scenario", "stage", "cost"], scen)
+
+    by_scen = costs.groupby(["scenario", "stage"])["cost"].sum().unstack(fill_value=0.0) if len(costs) else None
+    sc_rows = []
+    short_df = _frame(shortages, short_cols, scen)
+    for s in scen:
+        s1 = float(by_scen.at[s, 1]) if by_scen is not None and 1 in by_scen.columns and s in by_scen.index else 0.0
+        s2 = float(by_scen.at[s, 2]) if by_scen is not None and 2 in by_scen.columns and s in by_scen.index else 0.0
+        sd = short_df[short_df["scenario"] == s] if len(short_df) else short_df
+        demand_total = float(sd["demand"].sum()) if len(sd) else 0.0
+        short_total = float(sd["shortage"].sum()) if len(sd) else 0.0
+        sc_rows.append(
+            {
+                "scenario": s,
+                "probability": net.probability[s],
+                "stage1_cost": s1,
+                "stage2_cost": s2,
+                "total_cost": s1 + s2,
+                "demand": demand_total,
+                "shortage": short_total,
+                "service_level": 1.0 - short_total / demand_total if demand_total > 0 else 1.0,
+            }
+        )
+    scenarios = pd.DataFrame(sc_rows)
+
+    extra: dict[str, Any] = {}
+    if hasattr(m, "e_cvar"):
+        extra["cvar"] = float(m.e_cvar())
+        extra["var"] = _val(m.v_var)
+
+    return Solution(
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        proven_optimal=result.proven_optimal,
+        message=result.message,
+        timings=dict(result.timings),
+        scenarios=scenarios,
+        costs=costs,
+        flows=_frame(flows, flow_cols, scen),
+        production=_frame(production, prod_cols, scen),
+        purchases=_frame(purchases, pur_cols, scen),
+        inventory=_frame(inventory, inv_cols, scen),
+        shortages=short_df,
+        disposal=_frame(disposal, disp_cols, scen),
+        decisions=decisions,
+        extra=extra,
+    )
+
+
+def _decisions(m: Any, net: Network) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    per = net.periods
+    for site in m.v_open:
+        v = round(_val(m.v_open[site]), 6)
+        s = net.sites.loc[site]
+        if s["status"] == "candidate":
+            rows.append(
+                {
+                    "decision": "open site" if v > 0.5 else "keep candidate closed",
+                    "id": site,
+                    "value": v,
+                    "cost": float(s["cost_opening"]) * v,
+                    "effective_period": per[net.site_first_period[site]],
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "decision": "keep site open" if v > 0.5 else "close site",
+                    "id": site,
+                    "value": v,
+                    "cost": float(s["cost_closing"]) * (1 - v),
+                    "effective_period": per[net.site_first_period[site]],
+                }
+            )
+    for o in m.v_build:
+        v = round(_val(m.v_build[o]), 6)
+        rows.append(
+            {
+                "decision": "build capacity" if v > 0.5 else "do not build",
+                "id": o,
+                "value": v,
+                "cost": float(net.options.at[o, "cost_build"]) * v,
+                "effective_period": per[net.option_available[o]] if net.option_available[o] < len(per) else "after horizon",
+            }
+        )
+    for lane in m.v_qualify:
+        v = round(_val(m.v_qualify[lane]), 6)
+        lead = int(net.lanes.at[lane, "lead_time_qualification"])
+        rows.append(
+            {
+                "decision": "qualify lane" if v > 0.5 else "do not qualify",
+                "id": lane,
+                "value": v,
+                "cost": float(net.lanes.at[lane, "cost_qualification"]) * v,
+                "effective_period": per[lead] if lead < len(per) else "after horizon",
+            }
+        )
+    for key in m.v_assign:
+        v = round(_val(m.v_assign[key]), 6)
+        if v > 0.5:
+            rows.append(
+                {"decision": "single source", "id": f"{key[0]}: {key[1]}", "value": v, "cost": 0.0, "effective_period": per[0]}
+            )
+    return pd.DataFrame(rows, columns=["decision", "id", "value", "cost", "effective_period"])
+
+
+def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
+    """Recompute every mass balance from the solution tables; returns rows whose residual is not ~0.
+
+    in  = stock(t-1) + arrivals + production + purchases
+    out = stock(t) + departures + consumption + served + discarded
+    """
+    per_index = {p: i for i, p in enumerate(net.periods)}
+    init = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
+    acc: dict[tuple[str, str, str, str], float] = {}
+
+    def add(site: str, prod: str, period: str, scen: str, q: float) -> None:
+        k = (site, prod, period, scen)
+        acc[k] = acc.get(k, 0.0) + q
+
+    for r in sol.flows.itertuples(index=False):
+        add(r.destination, r.product, r.arrival_period, r.scenario, r.quantity)
+        add(r.origin, r.product, r.period, r.scenario, -r.quantity)
+    for r in sol.production.itertuples(index=False):
+        add(r.site, r.product, r.period, r.scenario, r.quantity if r.direction == "out" else -r.quantity)
+    for r in sol.purchases.itertuples(index=False):
+        add(r.supplier, r.product, r.period, r.scenario, r.quantity)
+    for r in sol.shortages.itertuples(index=False):
+        add(r.site, r.product, r.period, r.scenario, -r.served)
+    for r in sol.disposal.itertuples(index=False):
+        add(r.site, r.product, r.period, r.scenario, -r.quantity)
+    stock = {(r.site, r.product, r.period, r.scenario): r.stock for r in sol.inventory.itertuples(index=False)}
+    for (site, prod, period, scen), q in stock.items():
+        add(site, prod, period, scen, -q)
+        t = per_index[period]
+        prev = init.get((site, prod), 0.0) if t == 0 else stock[(site, prod, net.periods[t - 1], scen)]
+        add(site, prod, period, scen, prev)
+    rows = [
+        {"site": k[0], "product": k[1], "period": k[2], "scenario": k[3], "residual": v}
+        for k, v in acc.items()
+        if not math.isclose(v, 0.0, abs_tol=1e-6 * max(1.0, abs(v)))
+    ]
+    return pd.DataFrame(rows, columns=["site", "product", "period", "scenario", "residual"])
+
+
+__all__ = ["COMPONENTS", "Solution", "balance_residuals", "extract_solution"]

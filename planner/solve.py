@@ -1,0 +1,269 @@
+"""Solve a built model with HiGHS: Pyomo's standard-form compiler, then one highspy passModel.
+
+This route was measured fastest (performance-notes.md section 1): the hand-over
+costs about as much as building the model, where the appsi/contrib interfaces
+cost 4-10x more. The ``highspy.Highs`` object is kept on the result for
+re-solves, callbacks and IIS work.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from planner.config import SolveOptions
+from planner.errors import InfeasibleError, NonOptimalError, SolveError
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class SolveResult:
+    """What the solver returned, in plain terms."""
+
+    status: str  # optimal | feasible (stopped early with a plan)
+    model_status: str  # HiGHS model status name
+    objective: float
+    bound: float
+    gap: float
+    proven_optimal: bool
+    solver: str
+    timings: dict[str, float] = field(default_factory=dict)
+    node_count: int = 0
+    message: str = ""
+    highs: Any = None
+    columns: list[Any] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for logs and the terminal."""
+        flag = "" if self.proven_optimal else f" (not proven optimal, gap {self.gap:.2%})"
+        return f"{self.status}: objective {self.objective:,.2f}, bound {self.bound:,.2f}{flag}"
+
+
+def solver_version() -> str:
+    """Version string of the HiGHS library in use."""
+    h = highspy.Highs()
+    return f"HiGHS {h.version()}"
+
+
+def _to_highs(info: Any) -> tuple[Any, list[Any]]:
+    cols = info.columns
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    ncol, nrow = info.A.shape[1], info.A.shape[0]
+    lp.num_col_ = ncol
+    lp.num_row_ = nrow
+    lp.col_cost_ = np.asarray(info.c.toarray()).ravel() if ncol else np.zeros(0)
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.col_lower_ = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, ncol)
+    lp.col_upper_ = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, ncol)
+    bt = np.fromiter((r.bound_type for r in info.rows), np.int8, nrow)
+    rhs = np.asarray(info.rhs, dtype=float)
+    lp.row_lower_ = np.where(bt == 1, -inf, rhs)
+    lp.row_upper_ = np.where(bt == -1, inf, rhs)
+    a = info.A.tocsc()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr
+    lp.a_matrix_.index_ = a.indices
+    lp.a_matrix_.value_ = a.data
+    integrality = [
+        highspy.HighsVarType.kInteger if v.is_integer() or v.is_binary() else highspy.HighsVarType.kContinuous
+        for v in cols
+    ]
+    if any(i == highspy.HighsVarType.kInteger for i in integrality):
+        lp.integrality_ = integrality
+    return lp, cols
+
+
+def _set_options(h: Any, opts: SolveOptions) -> None:
+    h.setOptionValue("output_flag", bool(opts.log_file) or opts.echo_log)
+    h.setOptionValue("log_to_console", opts.echo_log)
+    if opts.log_file:
+        h.setOptionValue("log_file", str(opts.log_file))
+    if opts.time_limit is not None and opts.time_limit > 0:
+        h.setOptionValue("time_limit", float(opts.time_limit))
+    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    if opts.threads:
+        h.setOptionValue("threads", int(opts.threads))
+    h.setOptionValue("random_seed", int(opts.random_seed))
+    for k, v in opts.highs_options.items():
+        h.setOptionValue(k, v)
+
+
+def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
+    if progress is None:
+        return
+    last = [0.0]
+
+    def improving(e: Any) -> None:
+        d = e.data_out
+        progress(
+            {
+                "event": "incumbent",
+                "time": d.running_time,
+                "objective": d.objective_function_value,
+                "bound": d.mip_dual_bound,
+                "gap": d.mip_gap,
+            }
+        )
+
+    def interrupt(e: Any) -> None:
+        d = e.data_out
+        if d.running_time - last[0] >= 1.0:
+            last[0] = d.running_time
+            progress(
+                {
+                    "event": "progress",
+                    "time": d.running_time,
+                    "objective": d.mip_primal_bound,
+                    "bound": d.mip_dual_bound,
+                    "gap": d.mip_gap,
+                    "nodes": d.mip_node_count,
+                }
+            )
+
+    h.cbMipImprovingSolution.subscribe(improving)
+    h.cbMipInterrupt.subscribe(interrupt)
+
+
+def _iis(lp: Any, opts: SolveOptions) -> tuple[list[int], list[tuple[int, int]]]:
+    """Rows and (column, bound status) of an irreducible infeasible subset of the LP relaxation."""
+    relaxed = highspy.Highs()
+    relaxed.setOptionValue("output_flag", False)
+    if len(lp.integrality_):
+        lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
+    relaxed.passModel(lp)
+    relaxed.setOptionValue("time_limit", max(10.0, min(120.0, float(opts.time_limit or 60.0))))
+    relaxed.run()
+    if relaxed.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+        return [], []
+    relaxed.setOptionValue("iis_strategy", 6)
+    status, iis = relaxed.getIis()
+    if status == highspy.HighsStatus.kError or not iis.valid_:
+        relaxed.setOptionValue("iis_strategy", 2)
+        status, iis = relaxed.getIis()
+        if status == highspy.HighsStatus.kError:
+            return [], []
+    rows = list(iis.row_index_)
+    cols = list(zip(iis.col_index_, iis.col_status_, strict=False))
+    return rows, cols
+
+
+def solve_model(
+    m: Any,
+    opts: SolveOptions,
+    progress: ProgressFn | None = None,
+    explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None = None,
+) -> SolveResult:
+    """Hand the model to HiGHS, solve, load the values back, and report.
+
+    Raises :class:`InfeasibleError` (with an explanation from ``explain`` of the
+    IIS members as ``(component, index, side)``) or :class:`NonOptimalError` when
+    there is no plan to return.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        info = LinearStandardFormCompiler().write(m, mixed_form=True)
+    except InfeasibleConstraintException as exc:
+        raise InfeasibleError(f"the model has a constraint that can never hold: {exc}") from None
+    lp, cols = _to_highs(info)
+    h = highspy.Highs()
+    _set_options(h, opts)
+    h.passModel(lp)
+    timings["handoff"] = time.perf_counter() - t0
+    _attach_progress(h, progress)
+
+    t1 = time.perf_counter()
+    h.run()
+    timings["solve"] = time.perf_counter() - t1
+    status = h.getModelStatus()
+    hinfo = h.getInfo()
+    name = h.modelStatusToString(status)
+    is_mip = len(lp.integrality_) > 0
+
+    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        h.setOptionValue("presolve", "off")
+        h.run()
+        status = h.getModelStatus()
+        hinfo = h.getInfo()
+        name = h.modelStatusToString(status)
+
+    if status == highspy.HighsModelStatus.kInfeasible:
+        rows, icols = _iis(lp, opts)
+        members: list[tuple[str, Any, str]] = []
+        for r in rows:
+            con = info.rows[r].constraint
+            members.append((con.parent_component().name, con.index(), "row"))
+        for c, st in icols:
+            v = cols[c]
+            side = "lower" if int(st) in (0, 1) else "upper"
+            members.append((v.parent_component().name, v.index(), side))
+        lines = explain(members) if explain else [f"{c}[{i}] ({s})" for c, i, s in members]
+        raise InfeasibleError(
+            "no plan satisfies every hard constraint of the workbook; these rows conflict"
+            if lines
+            else "no plan satisfies every hard constraint of the workbook",
+            lines,
+        )
+    if status == highspy.HighsModelStatus.kUnbounded:
+        raise SolveError(
+            "the cost can be made arbitrarily low (unbounded): check that end_value_share does not "
+            "credit stock above its purchase price where contracts and storage are unlimited"
+        )
+    has_solution = hinfo.primal_solution_status == 2
+    if status != highspy.HighsModelStatus.kOptimal and not has_solution:
+        raise NonOptimalError(
+            f"the solver stopped ({name}) after {timings['solve']:.1f} s without finding any feasible plan; "
+            "raise the time limit (--time-limit) or simplify the workbook"
+        )
+
+    t2 = time.perf_counter()
+    x = h.getSolution().col_value
+    for v, val in zip(cols, x, strict=True):
+        v.set_value(val, skip_validation=True)
+    # variables the compiler dropped (in no row and not in the objective) take their lower bound
+    for comp_var in _all_vars(m):
+        if comp_var.value is None:
+            comp_var.set_value(comp_var.lb if comp_var.lb is not None else 0.0, skip_validation=True)
+    timings["load"] = time.perf_counter() - t2
+
+    objective = float(h.getObjectiveValue()) if status != highspy.HighsModelStatus.kModelEmpty else float(lp.offset_)
+    if is_mip:
+        bound = float(hinfo.mip_dual_bound)
+        gap = float(hinfo.mip_gap) if math.isfinite(hinfo.mip_gap) else math.inf
+    else:
+        bound = objective
+        gap = 0.0
+    proven = status == highspy.HighsModelStatus.kOptimal
+    return SolveResult(
+        status="optimal" if proven else "feasible",
+        model_status=name,
+        objective=objective,
+        bound=bound,
+        gap=0.0 if (proven and not is_mip) else gap,
+        proven_optimal=proven,
+        solver=solver_version(),
+        timings=timings,
+        node_count=int(getattr(hinfo, "mip_node_count", 0) or 0),
+        message="" if proven else f"not proven optimal: stopped by {name}, gap {gap:.2%}",
+        highs=h,
+        columns=list(cols),
+    )
+
+
+def _all_vars(m: Any) -> Any:
+    from pyomo.environ import Var
+
+    yield from m.component_data_objects(Var, descend_into=True)
