@@ -39,8 +39,8 @@ def _scen(w: str) -> str:
 def explain_member(component: str, index: Any, side: str, net: Network) -> str | None:
     """One line for one IIS member, or None for members that add nothing a user can act on."""
     idx = index if isinstance(index, tuple) else (index,)
-    if component == "c_balance":
-        n, p, t, w = idx
+    if component == "c_balance_node":
+        n, p, _g, t, w = idx
         return f"material balance of {p} at site {n} in {_period(net, t)}{_scen(w)}: every unit must be used, stored, shipped or (if Products.cost_disposal is set) discarded"
     if component == "v_purchase":
         c, t, w = idx
@@ -49,7 +49,7 @@ def explain_member(component: str, index: Any, side: str, net: Network) -> str |
             return f"{where}: contract {c} must take at least {net.p('Contracts', 'min_per_period', c, t, w):g} in {_period(net, t)}{_scen(w)} (min_per_period, take)"
         return f"{where}: contract {c} allows at most {net.p('Contracts', 'max_per_period', c, t, w):g} in {_period(net, t)}{_scen(w)} (max_per_period)"
     if component == "v_inventory":
-        n, p, t, w = idx
+        n, p, _g, t, w = idx
         where = _row_of(net, "Inventory", (n, p))
         inv = net.inventory.loc[(n, p)]
         if side == "upper":
@@ -60,12 +60,18 @@ def explain_member(component: str, index: Any, side: str, net: Network) -> str |
     if component == "c_capacity_process":
         n, k, t, w = idx
         return f"{_row_of(net, 'Processes', k)}: capacity of process {k} at {n} in {_period(net, t)}{_scen(w)}"
-    if component == "c_lane_capacity":
+    if component == "c_lanes_capacity":
         lane, t, w = idx
         return f"{_row_of(net, 'Lanes', lane)}: capacity of lane {lane} in {_period(net, t)}{_scen(w)}"
     if component == "c_inventory_cover":
         n, p, t, w = idx
         return f"{_row_of(net, 'Inventory', (n, p))}: hard days-of-cover target of {p} at {n} in {_period(net, t)}{_scen(w)}"
+    if component == "c_inventory_level":
+        n, p, t, w = idx
+        return f"{_row_of(net, 'Inventory', (n, p))}: stock limits (min_stock, max_stock, end_stock_min) of {p} at {n} in {_period(net, t)}{_scen(w)}"
+    if component == "c_licence_ship":
+        rule, p, o, t, w = idx
+        return f"ExportControls rule {rule}: shipments of {p} from {o} in {_period(net, t)}{_scen(w)} need licensed volume (approval_share, review_delay)"
     if component == "v_shortage":
         return None  # shortage bounds (0 <= U <= D) are never the business cause
     if component in ("v_flow", "v_activity", "v_disposal", "v_unused") and side == "lower":

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -200,13 +201,14 @@ def _apply_changes(
     changes = data["ScenarioChanges"]
     issues: list[Issue] = []
     n = len(periods)
-    for row in changes.itertuples(index=False):
+    for rec in changes.to_dict("records"):
+        row = SimpleNamespace(**rec)
         scen = str(row.scenario)
         if scen not in scenarios:
             continue
         table = next((t for t in TABLES_BY_NAME if t.lower() == str(row.table).strip().lower()), None)
         column = str(row.column).strip().lower().replace(" ", "_")
-        excel_row = int(getattr(row, ROW))
+        excel_row = int(rec[ROW])
         if table is None or (table, column) not in params:
             issues.append(
                 Issue("error", "ScenarioChanges", excel_row, "column", row.column, "not a per-period column")

@@ -40,6 +40,8 @@ class Solution:
     shortages: pd.DataFrame
     disposal: pd.DataFrame
     decisions: pd.DataFrame
+    licences: pd.DataFrame
+    licence_shipped: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
 
     TABLES = (
@@ -52,6 +54,8 @@ class Solution:
         "shortages",
         "disposal",
         "decisions",
+        "licences",
+        "licence_shipped",
     )
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -99,7 +103,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     for key in ix.flow:
         q = _val(m.v_flow[key])
         if q > ZERO:
-            lane, p, t, w = key
+            lane, p, g, t, w = key
             flows.append(
                 {
                     "lane": lane,
@@ -108,6 +112,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                     "origin_country": net.site_country(str(net.lanes.at[lane, "origin"])),
                     "destination_country": net.site_country(str(net.lanes.at[lane, "destination"])),
                     "product": p,
+                    "origin_tag": g,
                     "period": per[t],
                     "arrival_period": per[ix.arrival_period[key]],
                     "quantity": q,
@@ -121,6 +126,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         "origin_country",
         "destination_country",
         "product",
+        "origin_tag",
         "period",
         "arrival_period",
         "scenario",
@@ -132,16 +138,24 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     for key in ix.activity:
         a = _val(m.v_activity[key])
         if a > ZERO:
-            n, k, t, w = key
+            n, k, g, t, w = key
+            base = {"site": n, "process": k, "origin_tag": g, "period": per[t], "activity": a, "_node": w}
             for p, q in net.recipe_out[k]:
-                production.append(
-                    {"site": n, "process": k, "product": p, "direction": "out", "period": per[t], "activity": a, "quantity": q * a, "_node": w}
-                )
+                production.append({**base, "product": p, "direction": "out", "quantity": q * a})
             for p, q in net.recipe_in[k]:
-                production.append(
-                    {"site": n, "process": k, "product": p, "direction": "in", "period": per[t], "activity": a, "quantity": q * a, "_node": w}
-                )
-    prod_cols = ["site", "process", "product", "direction", "period", "scenario", "stage", "activity", "quantity"]
+                production.append({**base, "product": p, "direction": "in", "quantity": q * a})
+    prod_cols = [
+        "site",
+        "process",
+        "origin_tag",
+        "product",
+        "direction",
+        "period",
+        "scenario",
+        "stage",
+        "activity",
+        "quantity",
+    ]
 
     purchases = []
     unused_keys = set(ix.unused)
@@ -161,10 +175,10 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     pur_cols = ["contract", "supplier", "product", "period", "scenario", "stage", "quantity", "unused_paid"]
 
     inventory = [
-        {"site": n, "product": p, "period": per[t], "stock": _val(m.v_inventory[(n, p, t, w)]), "_node": w}
-        for (n, p, t, w) in ix.inventory
+        {"site": n, "product": p, "origin_tag": g, "period": per[t], "stock": _val(m.v_inventory[(n, p, g, t, w)]), "_node": w}
+        for (n, p, g, t, w) in ix.inventory
     ]
-    inv_cols = ["site", "product", "period", "scenario", "stage", "stock"]
+    inv_cols = ["site", "product", "origin_tag", "period", "scenario", "stage", "stock"]
 
     shortages = []
     for d, w in ix.shortage:
@@ -190,9 +204,59 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     for key in ix.disposal:
         q = _val(m.v_disposal[key])
         if q > ZERO:
-            n, p, t, w = key
-            disposal.append({"site": n, "product": p, "period": per[t], "quantity": q, "_node": w})
-    disp_cols = ["site", "product", "period", "scenario", "stage", "quantity"]
+            n, p, g, t, w = key
+            disposal.append({"site": n, "product": p, "origin_tag": g, "period": per[t], "quantity": q, "_node": w})
+    disp_cols = ["site", "product", "origin_tag", "period", "scenario", "stage", "quantity"]
+
+    licences = []
+    shipped_by: dict[tuple[str, str, str, int, str], float] = {}
+    for (rule, prod, origin), ch in ix.channels.items():
+        for lane in ch.lanes:
+            for g in ix.tags:
+                if ix.tagged and g != ch.tag:
+                    continue
+                for t, w in ix.nodes:
+                    key5 = (lane, prod, g, t, w)
+                    if key5 in ix.flow_set:
+                        k = (rule, prod, origin, t, w)
+                        shipped_by[k] = shipped_by.get(k, 0.0) + _val(m.v_flow[key5])
+    for key in ix.apply:
+        rule, prod, origin, t, w = key
+        a = _val(m.v_apply[key])
+        share = net.p("ExportControls", "approval_share", (rule, prod), t, w)
+        licences.append(
+            {
+                "rule": rule,
+                "product": prod,
+                "origin": origin,
+                "period": per[t],
+                "review_end_period": per[ix.review_end[key]],
+                "approval_share": share,
+                "applied": a,
+                "approved": share * a,
+                "_node": w,
+            }
+        )
+    lic_cols = [
+        "rule",
+        "product",
+        "origin",
+        "period",
+        "review_end_period",
+        "scenario",
+        "stage",
+        "approval_share",
+        "applied",
+        "approved",
+    ]
+    licence_df = _frame(licences, lic_cols, scen)
+    licence_df = licence_df[licence_df["applied"] > ZERO].reset_index(drop=True) if len(licence_df) else licence_df
+    shipped_rows = []
+    for (rule, prod, origin, t, w), q in shipped_by.items():
+        ch = ix.channels[(rule, prod, origin)]
+        if ch.start <= t <= ch.end and q > ZERO:
+            shipped_rows.append({"rule": rule, "product": prod, "origin": origin, "period": per[t], "shipped": q, "_node": w})
+    licence_shipped = _frame(shipped_rows, ["rule", "product", "origin", "period", "scenario", "stage", "shipped"], scen)
 
     decisions = _decisions(m, net)
 
@@ -250,6 +314,8 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         shortages=short_df,
         disposal=_frame(disposal, disp_cols, scen),
         decisions=decisions,
+        licences=licence_df,
+        licence_shipped=licence_shipped,
         extra=extra,
     )
 
@@ -315,8 +381,10 @@ def _decisions(m: Any, net: Network) -> pd.DataFrame:
 def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
     """Recompute every mass balance from the solution tables; returns rows whose residual is not ~0.
 
-    in  = stock(t-1) + arrivals + production + purchases
-    out = stock(t) + departures + consumption + served + discarded
+    in  = stock(t-1) + arrivals + production + purchases + licence volume back from review
+    out = stock(t) + departures + consumption + served + discarded + licence volume applied for
+
+    Origin tags are summed: the check is on the total of each product.
     """
     per_index = {p: i for i, p in enumerate(net.periods)}
     init = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
@@ -337,7 +405,13 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
         add(r.site, r.product, r.period, r.scenario, -r.served)
     for r in sol.disposal.itertuples(index=False):
         add(r.site, r.product, r.period, r.scenario, -r.quantity)
-    stock = {(r.site, r.product, r.period, r.scenario): r.stock for r in sol.inventory.itertuples(index=False)}
+    for r in sol.licences.itertuples(index=False):
+        add(r.origin, r.product, r.period, r.scenario, -r.applied)
+        add(r.origin, r.product, r.review_end_period, r.scenario, r.applied)
+    stock: dict[tuple[str, str, str, str], float] = {}
+    for r in sol.inventory.itertuples(index=False):
+        k = (r.site, r.product, r.period, r.scenario)
+        stock[k] = stock.get(k, 0.0) + r.stock
     for (site, prod, period, scen), q in stock.items():
         add(site, prod, period, scen, -q)
         t = per_index[period]

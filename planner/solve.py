@@ -181,7 +181,8 @@ def solve_model(
     lp, cols = _to_highs(info)
     h = highspy.Highs()
     _set_options(h, opts)
-    h.passModel(lp)
+    if h.passModel(lp) == highspy.HighsStatus.kError:
+        raise SolveError("HiGHS refused the model (an infinite or invalid coefficient); see the solver log")
     timings["handoff"] = time.perf_counter() - t0
     _attach_progress(h, progress)
 

@@ -9,9 +9,11 @@ from pyomo.common.gc_manager import PauseGC
 
 from planner.model.constraints.balance import add_balance_constraints
 from planner.model.constraints.capacity import add_capacity_constraints
+from planner.model.constraints.content import add_content_constraints
 from planner.model.constraints.contracts import add_contract_constraints
 from planner.model.constraints.inventory import add_inventory_constraints, cover_index
 from planner.model.constraints.lanes import add_lane_constraints
+from planner.model.constraints.licence import add_licence_constraints
 from planner.model.constraints.sourcing import add_sourcing_constraints, sourcing_sets
 from planner.model.index import build_index
 from planner.model.objective import add_objective
@@ -25,6 +27,8 @@ CONSTRAINT_FAMILIES = (
     add_contract_constraints,
     add_inventory_constraints,
     add_sourcing_constraints,
+    add_licence_constraints,
+    add_content_constraints,
 )
 
 

@@ -59,12 +59,13 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         price = net.p("Contracts", "price", c, t, w)
         if price:
             add(CostTerm("purchase", t, w, disc[t] * price, m.v_unused[c, t, w]))
-    for n, k, t, w in ix.activity:
+    for key in ix.activity:
+        n, k, g, t, w = key
         cost = net.p("Processes", "cost_variable", k, t, w)
         if cost:
-            add(CostTerm("processing", t, w, disc[t] * cost, m.v_activity[n, k, t, w]))
+            add(CostTerm("processing", t, w, disc[t] * cost, m.v_activity[key]))
     for key in ix.flow:
-        lane, p, t, w = key
+        lane, p, g, t, w = key
         cost = net.p("Lanes", "cost_flow", lane, t, w)
         if cost:
             add(CostTerm("transport", t, w, disc[t] * cost, m.v_flow[key]))
@@ -73,7 +74,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
             add(CostTerm("tariff", t, w, disc[t] * rate * net.p("Products", "value", p, t, w), m.v_flow[key]))
     share = float(net.settings["end_value_share"])
     for key in ix.inventory:
-        n, p, t, w = key
+        n, p, g, t, w = key
         cost = net.p("Inventory", "cost_holding", (n, p), t, w)
         if cost:
             add(CostTerm("holding", t, w, disc[t] * cost, m.v_inventory[key]))
@@ -84,7 +85,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
     for key in ix.disposal:
         cost = float(net.products.at[key[1], "cost_disposal"])
         if cost:
-            add(CostTerm("disposal", key[2], key[3], disc[key[2]] * cost, m.v_disposal[key]))
+            add(CostTerm("disposal", key[3], key[4], disc[key[3]] * cost, m.v_disposal[key]))
     default_penalty = float(net.settings["shortage_penalty"])
     for d, w in ix.shortage:
         t = ix.demand_period[d]
@@ -142,7 +143,7 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
         \min\; C^1 + \sum_s \pi_s C^2_s + \lambda\Big(\eta + \frac{1}{1-\alpha}\sum_s \pi_s Z_s\Big)
 
     .. math::
-        Z_s \ge C^1 + C^2_s - \eta \qquad (\texttt{c\_risk\_cvar})
+        Z_s \ge C^1 + C^2_s - \eta \qquad (\texttt{c\_objective\_cvar})
 
     :math:`C^1` (``e_cost_stage1``) sums the ROOT-node terms, :math:`C^2_s`
     (``e_cost_stage2``) the terms of node ``s``. The CVaR variables exist only
@@ -166,7 +167,7 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
         alpha = float(net.settings["cvar_alpha"])
         m.v_var = pyo.Var(domain=pyo.Reals, doc="value at risk (CVaR threshold)")
         m.v_cvar_excess = pyo.Var(ix.scenarios, domain=pyo.NonNegativeReals, doc="cost above VaR")
-        m.c_risk_cvar = pyo.Constraint(
+        m.c_objective_cvar = pyo.Constraint(
             ix.scenarios,
             rule=lambda _m, s: m.v_cvar_excess[s] >= m.e_cost_stage1 + m.e_cost_stage2[s] - m.v_var,
             doc="CVaR excess",

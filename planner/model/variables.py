@@ -22,6 +22,15 @@ def _ub(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else x
 
 
+def inventory_bounds(net: Network, n: str, p: str, t: int) -> tuple[float, float | None]:
+    """Least and most total stock of ``p`` at ``n`` at the end of period ``t``."""
+    inv = net.inventory
+    lo = float(inv.at[(n, p), "min_stock"])
+    if t == len(net.periods) - 1:
+        lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
+    return lo, _ub(float(inv.at[(n, p), "max_stock"]))
+
+
 def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> None:
     """Create every variable with its domain and bounds."""
     nonneg = pyo.NonNegativeReals
@@ -46,7 +55,7 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_assign = pyo.Var(m.idx_assign, domain=binary, doc="single-source assignment")
 
     # --- operational (per node)
-    m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity")
+    m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity (by output tag)")
     m.v_flow = pyo.Var(ix.flow, domain=nonneg, doc="shipment leaving in period t")
 
     contracts = net.contracts
@@ -58,20 +67,22 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_purchase = pyo.Var(ix.purchase, domain=nonneg, bounds=purchase_bounds, doc="contract purchase")
     m.v_unused = pyo.Var(ix.unused, domain=nonneg, doc="take-or-pay volume paid for but not taken")
 
-    last = len(net.periods) - 1
-    inv = net.inventory
+    if ix.tagged:
+        # totals are bounded by c_inventory_level; tags carry no bounds of their own
+        m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, doc="stock at end of period (by tag)")
+    else:
 
-    def inv_bounds(_m: Any, n: str, p: str, t: int, w: str) -> tuple[float, float | None]:
-        lo = float(inv.at[(n, p), "min_stock"])
-        if t == last:
-            lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
-        return (lo, _ub(float(inv.at[(n, p), "max_stock"])))
+        def inv_bounds(_m: Any, n: str, p: str, g: str, t: int, w: str) -> tuple[float, float | None]:
+            return inventory_bounds(net, n, p, t)
 
-    m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, bounds=inv_bounds, doc="stock at end of period")
+        m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, bounds=inv_bounds, doc="stock at end of period")
 
     def short_bounds(_m: Any, d: int, w: str) -> tuple[float, float]:
         return (0.0, max(0.0, net.p("Demand", "quantity", d, ix.demand_period[d], w)))
 
     m.v_shortage = pyo.Var(ix.shortage, domain=nonneg, bounds=short_bounds, doc="unmet demand")
+    m.v_serve = pyo.Var(ix.serve, domain=nonneg, doc="demand served from material of a tag")
+    m.v_use = pyo.Var(ix.use, domain=nonneg, doc="input of a tag used by a process variant")
     m.v_disposal = pyo.Var(ix.disposal, domain=nonneg, doc="units discarded")
     m.v_cover_short = pyo.Var(m.idx_cover_soft, domain=nonneg, doc="stock below a soft cover target")
+    m.v_apply = pyo.Var(ix.apply, domain=nonneg, doc="licence application (volume reserved for review)")

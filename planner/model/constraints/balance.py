@@ -1,7 +1,8 @@
-"""Mass balance per site, product, period and node. See models/formulation.md#balance."""
+"""Mass balance per site, product, origin tag, period and node. See models/formulation.md#balance."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pyomo.environ as pyo
@@ -11,48 +12,84 @@ from planner.network import Network
 
 
 def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
-    r"""Material in equals material out at every site, product, period and node.
+    r"""Material in equals material out at every site, product, tag, period and node.
 
     .. math::
-        I_{n,p,t-1} + \sum_{l \in L^{in}_{n,p,t}} F_{l,p,t-\tau_l} + \sum_k a^{out}_{k,p} X_{n,k,t}
-        + \sum_{c} B_{c,t}
-        = I_{n,p,t} + \sum_{l \in L^{out}_{n}} F_{l,p,t} + \sum_k a^{in}_{k,p} X_{n,k,t}
-        + \sum_{d} (D_{d,t} - U_{d}) + W_{n,p,t}
+        I_{n,p,g,t-1} + \sum_{l \in L^{in}} F_{l,p,g,t-\tau_l} + \mathrm{Prod}_{n,p,g,t} + \sum_{c} B_{c,t}
+        + \sum_{a:\,t^{rev}_a = t} A_a
+        = I_{n,p,g,t} + \sum_{l \in L^{out}} F_{l,p,g,t} + \mathrm{Use}_{n,p,g,t} + \mathrm{Served}_{n,p,g,t}
+        + W_{n,p,g,t} + \sum_{a:\,t_a = t} A_a
 
-    with :math:`I_{n,p,-1}` the initial stock (``c_balance``).
+    with :math:`I_{n,p,g,-1}` the initial stock (``c_balance_node``). Untagged:
+    :math:`\mathrm{Prod} = \sum_k a^{out}_{k,p} X_{n,k,t}`, :math:`\mathrm{Use} = \sum_k a^{in}_{k,p} X_{n,k,t}`,
+    :math:`\mathrm{Served} = \sum_d (D_{d,t} - U_d)`. Tagged: production goes to the
+    variant's tag, use is :math:`\sum_{k,g'} E_{n,k,g',p,g,t}` and served is :math:`\sum_d S_{d,g}`.
     """
     inv0 = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
+    use_by: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
+    for key in ix.use:
+        n, k, g, p, h, t, w = key
+        use_by[(n, p, h, t, w)].append(key)
+    serve_by: dict[tuple[int, str, str], Any] = {(d, g, w): (d, g, w) for d, g, w in ix.serve}
+    apply_out: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
+    for key in ix.apply:
+        rule, p, o, t, w = key
+        apply_out[(o, p, ix.channels[(rule, p, o)].tag, t, w)].append(key)
+    apply_back: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
+    for (rule, p, o, t2, w2), keys in ix.reviewed.items():
+        apply_back[(o, p, ix.channels[(rule, p, o)].tag, t2, w2)].extend(keys)
 
-    def rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
-        lhs = 0.0
+    def rule(_m: Any, n: str, p: str, g: str, t: int, w: str) -> Any:
+        out = 0.0  # variable outflow - variable inflow
         const = 0.0  # constant inflow - constant outflow
-        if (n, p) in inv0:
+        if (n, p, g, t, w) in ix.inventory_set:
             if t == 0:
-                const += inv0[(n, p)]
+                if ix.initial_tag.get((n, p)) == g:
+                    const += inv0[(n, p)]
             else:
-                lhs -= m.v_inventory[n, p, t - 1, ix.prev_node(net, t, w)]
-            lhs += m.v_inventory[n, p, t, w]
-        for key in ix.arrivals.get((n, p, t, w), ()):
-            lhs -= m.v_flow[key]
-        for key in ix.departures.get((n, p, t, w), ()):
-            lhs += m.v_flow[key]
+                out -= m.v_inventory[n, p, g, t - 1, ix.prev_node(net, t, w)]
+            out += m.v_inventory[n, p, g, t, w]
+        for key in ix.arrivals.get((n, p, g, t, w), ()):
+            out -= m.v_flow[key]
+        for key in ix.departures.get((n, p, g, t, w), ()):
+            out += m.v_flow[key]
         for proc, q in ix.produce.get((n, p), ()):
-            if (n, proc, t, w) in ix.activity_set:
-                lhs -= q * m.v_activity[n, proc, t, w]
-        for proc, q in ix.consume.get((n, p), ()):
-            if (n, proc, t, w) in ix.activity_set:
-                lhs += q * m.v_activity[n, proc, t, w]
+            if (n, proc, g, t, w) in ix.activity_set:
+                out -= q * m.v_activity[n, proc, g, t, w]
+        if ix.tagged:
+            for key in use_by.get((n, p, g, t, w), ()):
+                out += m.v_use[key]
+        else:
+            for proc, q in ix.consume.get((n, p), ()):
+                if (n, proc, g, t, w) in ix.activity_set:
+                    out += q * m.v_activity[n, proc, g, t, w]
         for c in ix.purchases_at.get((n, p), ()):
-            if (c, t, w) in ix.purchase_set:
-                lhs -= m.v_purchase[c, t, w]
+            if (c, t, w) in ix.purchase_set and ix.purchase_tag[c] == g:
+                out -= m.v_purchase[c, t, w]
         for d in ix.demand_at.get((n, p, t), ()):
-            const -= net.p("Demand", "quantity", d, t, w)
-            lhs -= m.v_shortage[d, w]
-        if (n, p, t, w) in ix.disposal_set:
-            lhs += m.v_disposal[n, p, t, w]
-        if isinstance(lhs, float):
+            if ix.tagged:
+                if (d, g, w) in serve_by:
+                    out += m.v_serve[d, g, w]
+            else:
+                const -= net.p("Demand", "quantity", d, t, w)
+                out -= m.v_shortage[d, w]
+        if (n, p, g, t, w) in ix.disposal_set:
+            out += m.v_disposal[n, p, g, t, w]
+        for key in apply_out.get((n, p, g, t, w), ()):
+            out += m.v_apply[key]
+        for key in apply_back.get((n, p, g, t, w), ()):
+            out -= m.v_apply[key]
+        if isinstance(out, float):
             return pyo.Constraint.Feasible
-        # variable outflow - variable inflow == constant inflow - constant outflow
-        return lhs == const
+        return out == const
 
-    m.c_balance = pyo.Constraint(ix.balance, rule=rule, doc="mass balance")
+    m.c_balance_node = pyo.Constraint(ix.balance, rule=rule, doc="mass balance")
+
+    if ix.tagged:
+
+        def serve_rule(_m: Any, d: int, w: str) -> Any:
+            t = ix.demand_period[d]
+            served = sum(m.v_serve[d, g, w] for g in ix.tags if (d, g, w) in serve_by)
+            return served + m.v_shortage[d, w] == net.p("Demand", "quantity", d, t, w)
+
+        m.c_balance_demand = pyo.Constraint(ix.shortage, rule=serve_rule, doc="demand served or short")

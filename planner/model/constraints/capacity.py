@@ -8,6 +8,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from planner.errors import ModelBuildError
 from planner.model.index import ModelIndex
 from planner.network import Network
 
@@ -16,7 +17,7 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""Activity within capacity; candidate and closable sites run only when open.
 
     .. math::
-        X_{n,k,t} \le \bar X_{k,t}\, O_n^{[n \in N^{gate}]}
+        \sum_g X_{n,k,g,t} \le \bar X_{k,t}\, O_n^{[n \in N^{gate}]}
         + \sum_{o \in Q_{n,k}: t \ge t^{avail}_o} \Delta_o\, Y_o
         \qquad (\texttt{c\_capacity\_process})
 
@@ -28,14 +29,22 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     for o in net.options.itertuples(index=False):
         opts[(str(o.site), str(o.process))].append(str(o.option))
 
-    index = []
+    variants: dict[tuple[str, str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
     for key in ix.activity:
+        variants[(key[0], key[1], key[3], key[4])].append(key)
+    index = []
+    for key in variants:
         n, k, t, w = key
         cap = net.p("Processes", "capacity", k, t, w)
         if math.isinf(cap) and n not in gated:
             continue  # unlimited and always open: no row
         if math.isinf(cap) and opts.get((n, k)):
             continue
+        if math.isinf(cap):
+            raise ModelBuildError(
+                f"process {k} at site {n} has no capacity but the site has an open/close decision; "
+                "give Processes.capacity a finite value"
+            )
         index.append(key)
 
     def rule(_m: Any, n: str, k: str, t: int, w: str) -> Any:
@@ -44,7 +53,7 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         for o in opts.get((n, k), ()):
             if t >= net.option_available[o]:
                 rhs = rhs + float(net.options.at[o, "capacity_added"]) * m.v_build[o]
-        return m.v_activity[n, k, t, w] <= rhs
+        return sum(m.v_activity[v] for v in variants[(n, k, t, w)]) <= rhs
 
     m.c_capacity_process = pyo.Constraint(index, rule=rule, doc="process capacity")
 

@@ -14,7 +14,7 @@ def add_contract_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""A 'pay' contract charges its minimum even when less is taken.
 
     .. math::
-        V_{c,t} \ge \underline B_{c,t} - B_{c,t} \qquad (\texttt{c\_contract\_pay})
+        V_{c,t} \ge \underline B_{c,t} - B_{c,t} \qquad (\texttt{c\_contracts\_pay})
 
     'take' contracts need no row: their minimum is the lower bound of :math:`B_{c,t}`.
     """
@@ -22,4 +22,4 @@ def add_contract_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     def rule(_m: Any, c: str, t: int, w: str) -> Any:
         return m.v_unused[c, t, w] >= net.p("Contracts", "min_per_period", c, t, w) - m.v_purchase[c, t, w]
 
-    m.c_contract_pay = pyo.Constraint(ix.unused, rule=rule, doc="take-or-pay minimum paid")
+    m.c_contracts_pay = pyo.Constraint(ix.unused, rule=rule, doc="take-or-pay minimum paid")

@@ -1,36 +1,58 @@
-"""Days-of-cover targets. See models/formulation.md#inventory."""
+"""Stock limits (tagged mode) and days-of-cover targets. See models/formulation.md#inventory."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
+from planner.model.variables import inventory_bounds
 from planner.network import Network
 
 
 def cover_index(net: Network, ix: ModelIndex) -> tuple[list[tuple[str, str, int, str]], set[tuple[str, str]]]:
-    """Inventory keys with a cover target, and the (site, product) pairs whose target is soft."""
+    """Total-inventory keys with a cover target, and the (site, product) pairs whose target is soft."""
     targets = {
         (n, p): bool(net.inventory.at[(n, p), "cover_hard"])
         for n, p in net.inventory.index
         if float(net.inventory.at[(n, p), "cover_days"]) > 0
     }
-    keys = [k for k in ix.inventory if (k[0], k[1]) in targets]
+    keys = [k for k in ix.inventory_total if (k[0], k[1]) in targets]
     soft = {np_ for np_, hard in targets.items() if not hard}
     return keys, soft
 
 
+def _total(m: Any, ix: ModelIndex, by_total: dict[Any, list[Any]], key: tuple[str, str, int, str]) -> Any:
+    return sum(m.v_inventory[k] for k in by_total[key])
+
+
 def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
-    r"""End-of-period stock covers a number of days of the period's demand and use.
+    r"""Stock limits on the total over tags, and days-of-cover targets.
 
     .. math::
-        I_{n,p,t} + S^{cov}_{n,p,t} \ge \frac{\delta^{cov}_{n,p}}{\ell}
-        \Big(\sum_{d} D_{d,t} + \sum_k a^{in}_{k,p} X_{n,k,t}\Big) \qquad (\texttt{c\_inventory\_cover})
+        \underline I_{n,p,t} \le \sum_g I_{n,p,g,t} \le \bar I_{n,p} \qquad (\texttt{c\_inventory\_level},
+        \text{tagged mode; otherwise variable bounds})
+
+    .. math::
+        \sum_g I_{n,p,g,t} + S^{cov}_{n,p,t} \ge \frac{\delta^{cov}_{n,p}}{\ell}
+        \Big(\sum_{d} D_{d,t} + \sum_{k,g} a^{in}_{k,p} X_{n,k,g,t}\Big) \qquad (\texttt{c\_inventory\_cover})
 
     :math:`S^{cov}` exists only for soft targets (penalised by Settings.cover_penalty).
     """
+    by_total: dict[tuple[str, str, int, str], list[Any]] = defaultdict(list)
+    for k in ix.inventory:
+        by_total[(k[0], k[1], k[3], k[4])].append(k)
+
+    if ix.tagged:
+
+        def level_rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
+            lo, hi = inventory_bounds(net, n, p, t)
+            return (lo, _total(m, ix, by_total, (n, p, t, w)), hi)
+
+        m.c_inventory_level = pyo.Constraint(ix.inventory_total, rule=level_rule, doc="stock limits")
+
     keys, soft = cover_index(net, ix)
     length = float(net.settings["period_length_days"])
 
@@ -39,9 +61,10 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         use = sum(net.p("Demand", "quantity", d, t, w) for d in ix.demand_at.get((n, p, t), ()))
         use_expr = factor * use
         for proc, q in ix.consume.get((n, p), ()):
-            if (n, proc, t, w) in ix.activity_set:
-                use_expr = use_expr + factor * q * m.v_activity[n, proc, t, w]
-        lhs = m.v_inventory[n, p, t, w]
+            for g in ix.tags:
+                if (n, proc, g, t, w) in ix.activity_set:
+                    use_expr = use_expr + factor * q * m.v_activity[n, proc, g, t, w]
+        lhs = _total(m, ix, by_total, (n, p, t, w))
         if (n, p) in soft:
             lhs = lhs + m.v_cover_short[n, p, t, w]
         return lhs >= use_expr

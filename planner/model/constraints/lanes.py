@@ -16,13 +16,13 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""Shipments on a lane within its capacity, and only once the lane is qualified.
 
     .. math::
-        \sum_p F_{l,p,t} \le \bar F_{l,t}\, Q_l^{[l \in L^{qual}]} \qquad (\texttt{c\_lane\_capacity})
+        \sum_{p,g} F_{l,p,g,t} \le \bar F_{l,t}\, Q_l^{[l \in L^{qual}]} \qquad (\texttt{c\_lanes\_capacity})
 
     Before its qualification lead time a qualified lane has no flow variables at all.
     """
-    by_lane_node: dict[tuple[str, int, str], list[tuple[str, str, int, str]]] = defaultdict(list)
+    by_lane_node: dict[tuple[str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
     for key in ix.flow:
-        by_lane_node[(key[0], key[2], key[3])].append(key)
+        by_lane_node[(key[0], key[3], key[4])].append(key)
     qual = {str(lane) for lane in net.lanes.index if bool(net.lanes.at[lane, "qualification"])}
     index = [
         k for k in by_lane_node if k[0] in qual or not math.isinf(net.p("Lanes", "capacity", k[0], k[1], k[2]))
@@ -33,4 +33,4 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         total = sum(m.v_flow[k] for k in by_lane_node[(lane, t, w)])
         return total <= (cap * m.v_qualify[lane] if lane in qual else cap)
 
-    m.c_lane_capacity = pyo.Constraint(index, rule=rule, doc="lane capacity")
+    m.c_lanes_capacity = pyo.Constraint(index, rule=rule, doc="lane capacity")

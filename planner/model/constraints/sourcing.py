@@ -70,17 +70,17 @@ def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""At most a share of a product's receipts from one group; single sourcing by assignment.
 
     .. math::
-        \sum_{l \in L_r: o(l) \in G} F_{l,p,t} \le \sigma_r \sum_{l \in L_r} F_{l,p,t}
+        \sum_{l \in L_r: o(l) \in G,\, g} F_{l,p,g,t} \le \sigma_r \sum_{l \in L_r,\, g} F_{l,p,g,t}
         \qquad (\texttt{c\_sourcing\_share})
 
     .. math::
-        F_{l,p,t} \le M_r\, A_{r,o(l)} \quad (\texttt{c\_sourcing\_single\_link}), \qquad
+        \sum_g F_{l,p,g,t} \le M_r\, A_{r,o(l)} \quad (\texttt{c\_sourcing\_single\_link}), \qquad
         \sum_o A_{r,o} \le 1 \quad (\texttt{c\_sourcing\_single\_one})
     """
     ss: SourcingSets = m.sourcing_sets
-    flows_by: dict[tuple[str, int, str], list[tuple[str, str, int, str]]] = defaultdict(list)
+    flows_by: dict[tuple[str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
     for key in ix.flow:
-        flows_by[(key[0], key[2], key[3])].append(key)
+        flows_by[(key[0], key[3], key[4])].append(key)
     product_of = {str(r.rule): str(r.product) for r in net.sourcing.itertuples(index=False)}
     share_of = {str(r.rule): float(r.max_share) for r in net.sourcing.itertuples(index=False)}
 
@@ -106,15 +106,16 @@ def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     link_index = [
         (rule, lane, t, w)
-        for rule, _o in sorted({(r, None) for r, _ in ss.assign})
+        for rule in sorted({r for r, _ in ss.assign})
         for lane in ss.lanes[rule]
         for t, w in ix.nodes
-        if (lane, product_of[rule], t, w) in ix.flow_set
+        if any(k[1] == product_of[rule] for k in flows_by.get((lane, t, w), ()))
     ]
 
     def link_rule(_m: Any, rule: str, lane: str, t: int, w: str) -> Any:
         origin = str(net.lanes.at[lane, "origin"])
-        return m.v_flow[lane, product_of[rule], t, w] <= ss.big_m[rule] * m.v_assign[rule, origin]
+        flow = sum(m.v_flow[k] for k in flows_by[(lane, t, w)] if k[1] == product_of[rule])
+        return flow <= ss.big_m[rule] * m.v_assign[rule, origin]
 
     m.c_sourcing_single_link = pyo.Constraint(link_index, rule=link_rule, doc="single-source link")
     rules = sorted({r for r, _ in ss.assign})
