@@ -12,13 +12,14 @@ and ``run`` chain them::
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from planner.config import SolveOptions
-from planner.errors import Issue
+from planner.errors import InfeasibleError, Issue
 from planner.network import Network, build_network
 from planner.solution import Solution
 from planner.tables import InputData
@@ -110,6 +111,72 @@ def solve_data(
     return sol
 
 
+def stochastic_values(
+    data: InputData,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    recourse: Solution | None = None,
+) -> dict[str, Any]:
+    """Recourse problem (RP), wait-and-see (WS), expected-value plan evaluated (EEV), VSS and EVPI.
+
+    RP is the stochastic objective; WS = E[C*_s] + weight x CVaR(C*_s) over the scenarios
+    solved one at a time; EEV is the stochastic objective with the first stage fixed to the
+    expected-value problem's plan. VSS = EEV - RP >= 0 and EVPI = RP - WS >= 0 (up to the MIP gap).
+    ``per_scenario`` lists each scenario's wait-and-see cost and the EV plan's cost.
+    """
+    import pandas as pd
+
+    from planner.metrics import cvar
+    from planner.model.stochastic import first_stage_values, fix_first_stage
+    from planner.network import expected_value_network
+
+    opts = (options or SolveOptions()).resolved(data.settings)
+    rp = recourse if recourse is not None else solve_data(data, opts, progress=progress)
+    net: Network = rp.extra["network"]
+    weight = float(net.settings["risk_weight"])
+    alpha = float(net.settings["cvar_alpha"])
+
+    ws_costs: dict[str, float] = {}
+    for s in net.scenarios:
+        single = build_network(data, scenarios=[s])
+        m = build_model(single)
+        solve(m, opts)
+        ws_costs[s] = float(m.e_cost_stage1()) + float(m.e_cost_stage2[s]())
+    probs = [net.probability[s] for s in net.scenarios]
+    ws_list = [ws_costs[s] for s in net.scenarios]
+    ws = sum(p * c for p, c in zip(probs, ws_list, strict=True)) + weight * cvar(ws_list, probs, alpha)
+
+    ev_net = expected_value_network(net)
+    ev_model = build_model(ev_net)
+    solve(ev_model, opts)
+    values = first_stage_values(ev_model)
+    eev_model = build_model(net)
+    fix_first_stage(eev_model, values)
+    try:
+        eev = float(solve(eev_model, opts).objective)
+        eev_costs = {s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]()) for s in net.scenarios}
+    except InfeasibleError:  # the expected-value plan breaks a hard constraint in some scenario
+        eev = math.inf
+        eev_costs = {s: math.inf for s in net.scenarios}
+    per = pd.DataFrame(
+        {
+            "scenario": net.scenarios,
+            "probability": probs,
+            "recourse_cost": [float(rp.scenarios.set_index("scenario").at[s, "total_cost"]) for s in net.scenarios],
+            "wait_and_see_cost": ws_list,
+            "ev_plan_cost": [eev_costs[s] for s in net.scenarios],
+        }
+    )
+    return {
+        "RP": float(rp.objective),
+        "WS": ws,
+        "EEV": eev,
+        "VSS": eev - float(rp.objective),
+        "EVPI": float(rp.objective) - ws,
+        "per_scenario": per,
+    }
+
+
 __all__ = [
     "InputData",
     "Network",
@@ -122,4 +189,5 @@ __all__ = [
     "read",
     "solve",
     "solve_data",
+    "stochastic_values",
 ]

@@ -1,0 +1,98 @@
+"""Stochastic helpers: first-stage values, fixing them, and mpi-sppy's scenario_creator.
+
+The same :func:`planner.model.build.build_model` builds the extensive form (all
+scenarios), one scenario (for mpi-sppy or wait-and-see solves) and the
+expected-value problem; this module moves first-stage decisions between those models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.model.build import build_model
+from planner.model.variables import FIRST_STAGE_VARS
+from planner.network import ROOT, Network, build_network
+from planner.tables import InputData
+
+OPERATIONAL_VARS = (
+    "v_activity",
+    "v_use",
+    "v_flow",
+    "v_purchase",
+    "v_unused",
+    "v_inventory",
+    "v_shortage",
+    "v_serve",
+    "v_disposal",
+    "v_cover_short",
+    "v_apply",
+)
+
+
+def nonanticipative_vars(m: Any) -> list[Any]:
+    """Every first-stage variable data object: design decisions and ROOT-node operations."""
+    out: list[Any] = []
+    for name in FIRST_STAGE_VARS:
+        out.extend(getattr(m, name).values())
+    for name in OPERATIONAL_VARS:
+        var = getattr(m, name)
+        out.extend(v for k, v in var.items() if isinstance(k, tuple) and ROOT in k)
+    return out
+
+
+def first_stage_values(m: Any) -> dict[tuple[str, Any], float]:
+    """Values of the first-stage variables, keyed by (component name, index)."""
+    return {
+        (v.parent_component().name, v.index()): (0.0 if v.value is None else float(v.value))
+        for v in nonanticipative_vars(m)
+    }
+
+
+def fix_first_stage(m: Any, values: dict[tuple[str, Any], float]) -> int:
+    """Fix the first-stage variables of ``m`` to ``values``; returns how many were fixed.
+
+    Integer variables are rounded; continuous values are clipped into their bounds.
+    """
+    fixed = 0
+    for v in nonanticipative_vars(m):
+        key = (v.parent_component().name, v.index())
+        if key not in values:
+            continue
+        val = values[key]
+        if v.is_integer() or v.is_binary():
+            val = float(round(val))
+        if v.lb is not None:
+            val = max(val, v.lb)
+        if v.ub is not None:
+            val = min(val, v.ub)
+        v.fix(val)
+        fixed += 1
+    return fixed
+
+
+def scenario_creator(scenario_name: str, data: InputData | None = None, net: Network | None = None) -> Any:
+    """mpi-sppy scenario creator: the full-cost model of one scenario with its root node attached.
+
+    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``.
+    """
+    from mpisppy.utils import sputils  # optional dependency, only for decomposition runs
+
+    if net is None:
+        if data is None:
+            raise ValueError("scenario_creator needs data or net")
+        net = build_network(data)
+    prob = net.probability[scenario_name]
+    single = build_network(net.data, scenarios=[scenario_name])
+    m = build_model(single)
+    sputils.attach_root_node(m, m.e_cost_stage1, nonanticipative_vars(m))
+    m._mpisppy_probability = prob
+    return m
+
+
+__all__ = [
+    "OPERATIONAL_VARS",
+    "first_stage_values",
+    "fix_first_stage",
+    "nonanticipative_vars",
+    "scenario_creator",
+]
