@@ -11,10 +11,13 @@ and ``run`` chain them::
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -177,9 +180,155 @@ def stochastic_values(
     }
 
 
+DEFAULT_WORKBOOK = "example.xlsx"
+
+
+def default_workbook() -> Path:
+    """The example workbook: ./inputs/example.xlsx, else the one in the planner source tree."""
+    here = Path("inputs") / DEFAULT_WORKBOOK
+    if here.exists():
+        return here
+    return Path(__file__).resolve().parents[1] / "inputs" / DEFAULT_WORKBOOK
+
+
+@dataclass
+class RunRecord:
+    """What one ``run`` produced: its folder, manifest and solution."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    solution: Solution
+    files: dict[str, Path] = field(default_factory=dict)
+    stochastic: dict[str, Any] | None = None
+
+
+def _run_folder(out: Path, stem: str, started: datetime) -> Path:
+    base = out / f"{stem}-{started.strftime('%Y%m%d-%H%M%S')}"
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    folder.mkdir(parents=True)
+    return folder
+
+
+def versions() -> dict[str, str]:
+    """Versions of planner, Python, Pyomo, HiGHS, pandas and openpyxl."""
+    import platform
+
+    import openpyxl
+    import pandas as pd
+    import pyomo.version
+
+    from planner import __version__
+    from planner.solve import solver_version
+
+    return {
+        "planner": __version__,
+        "python": platform.python_version(),
+        "pyomo": str(pyomo.version.version),
+        "solver": solver_version(),
+        "pandas": pd.__version__,
+        "openpyxl": openpyxl.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def run(
+    workbook: str | Path | None = None,
+    out: str | Path = "reports",
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+    tables_dir: str | Path | None = None,
+    tables_format: str = "csv",
+    vss: bool = False,
+) -> RunRecord:
+    """read -> validate -> network -> build -> solve -> tables, in a run folder of its own.
+
+    The folder ``<out>/<input stem>-<timestamp>`` gets the solver log (``solver.log``),
+    the solution tables (``tables.xlsx``) and ``manifest.json`` (input file and SHA-256,
+    versions, options, status, objective, bound, gap and seconds per stage), so runs can
+    be reproduced and compared. The input workbook is only read.
+    """
+    started = datetime.now(UTC)
+    path = Path(workbook) if workbook is not None else default_workbook()
+    opts = options or SolveOptions()
+
+    def stage(name: str) -> None:
+        if progress:
+            progress({"event": "stage", "stage": name})
+
+    stage("read")
+    t = time.perf_counter()
+    data = read(path)
+    t_read = time.perf_counter() - t
+    stage("validate")
+    t = time.perf_counter()
+    warnings = check(data)
+    t_validate = time.perf_counter() - t
+    folder = _run_folder(Path(out), path.stem, started)
+    opts = replace(opts.resolved(data.settings), log_file=opts.log_file or folder / "solver.log")
+    sol = solve_data(data, opts, progress=progress, validate=False)
+    timings = {**sol.timings, "read": t_read, "validate": t_validate}
+
+    stochastic = None
+    if vss:
+        stage("vss")
+        t = time.perf_counter()
+        stochastic = stochastic_values(data, replace(opts, log_file=None), recourse=sol)
+        timings["vss"] = time.perf_counter() - t
+
+    stage("write")
+    t = time.perf_counter()
+    from planner.io.results_writer import write_tables_files, write_tables_xlsx
+
+    files: dict[str, Path] = {"solver_log": folder / "solver.log"}
+    tables = sol.tables()
+    files["tables"] = folder / "tables.xlsx"
+    write_tables_xlsx(tables, files["tables"])
+    if tables_dir is not None:
+        write_tables_files(tables, Path(tables_dir), tables_format)
+        files["tables_dir"] = Path(tables_dir)
+    timings["write"] = time.perf_counter() - t
+
+    manifest: dict[str, Any] = {
+        "input": {"file": str(path.resolve()), "sha256": data.sha256, "warnings": len(warnings)},
+        "started_utc": started.isoformat(timespec="seconds"),
+        "versions": versions(),
+        "options": {
+            "time_limit": opts.time_limit,
+            "mip_gap": opts.mip_gap,
+            "threads": opts.threads,
+            "random_seed": opts.random_seed,
+            "scenarios": list(opts.scenarios) if opts.scenarios else None,
+        },
+        "settings": {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v)) for k, v in data.settings.items()},
+        "result": {
+            "status": sol.status,
+            "proven_optimal": sol.proven_optimal,
+            "objective": sol.objective,
+            "bound": sol.bound,
+            "gap": None if math.isinf(sol.gap) else sol.gap,
+            "expected_cost": sol.expected_cost,
+            "message": sol.message,
+        },
+        "scenarios": sol.scenarios.to_dict("records"),
+        "seconds": {k: round(v, 4) for k, v in timings.items()},
+        "files": {k: str(v) for k, v in files.items()},
+    }
+    if stochastic is not None:
+        manifest["stochastic"] = {k: v for k, v in stochastic.items() if k != "per_scenario"}
+    files["manifest"] = folder / "manifest.json"
+    tmp = files["manifest"].with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, default=str))
+    tmp.replace(files["manifest"])
+    return RunRecord(folder=folder, manifest=manifest, solution=sol, files=files, stochastic=stochastic)
+
+
 __all__ = [
     "InputData",
     "Network",
+    "RunRecord",
     "Solution",
     "SolveOptions",
     "build_model",
@@ -187,6 +336,7 @@ __all__ = [
     "check",
     "extract_solution",
     "read",
+    "run",
     "solve",
     "solve_data",
     "stochastic_values",

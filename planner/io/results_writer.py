@@ -1,0 +1,82 @@
+"""Write solution tables for engineers: one .xlsx with a sheet per table, or CSV/Parquet files.
+
+Text cells are always written as text: a value from the workbook that starts with
+``=``, ``+``, ``-`` or ``@`` never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from planner.io.excel_writer import save_atomically
+
+_BOLD = Font(bold=True)
+
+
+def put(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Write one cell; strings are stored as text even when they look like a formula."""
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def write_frame(ws: Any, frame: pd.DataFrame, number_format: str = "#,##0.00") -> None:
+    """Write a DataFrame with a bold, frozen, filtered header row and sensible widths."""
+    cols = [str(c) for c in frame.columns]
+    for j, name in enumerate(cols, start=1):
+        put(ws, 1, j, name).font = _BOLD
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, value in enumerate(row, start=1):
+            if hasattr(value, "item"):
+                value = value.item()
+            cell = put(ws, i, j, value)
+            if isinstance(value, float):
+                cell.number_format = number_format
+    ws.freeze_panes = "A2"
+    if cols:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(frame) + 1)}"
+    for j, name in enumerate(cols, start=1):
+        sample = [len(str(v)) for v in frame.iloc[:200, j - 1].tolist()] if len(frame) else []
+        ws.column_dimensions[get_column_letter(j)].width = min(40, max(10, len(name) + 2, *(s + 2 for s in sample)))
+
+
+def write_tables_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table (sheet names cut to Excel's 31 characters), written atomically."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, frame in tables.items():
+        write_frame(wb.create_sheet(name[:31]), frame)
+    save_atomically(wb, path)
+
+
+def write_tables_files(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "csv") -> list[Path]:
+    """Every table as ``<name>.csv`` (or ``.parquet``) in ``directory``; each file written atomically."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, frame in tables.items():
+        target = directory / f"{name}.{fmt}"
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        try:
+            if fmt == "parquet":
+                frame.to_parquet(tmp, index=False)
+            else:
+                frame.to_csv(tmp, index=False)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        out.append(target)
+    return out
