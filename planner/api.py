@@ -157,7 +157,9 @@ def stochastic_values(
     fix_first_stage(eev_model, values)
     try:
         eev = float(solve(eev_model, opts).objective)
-        eev_costs = {s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]()) for s in net.scenarios}
+        eev_costs = {
+            s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]()) for s in net.scenarios
+        }
     except InfeasibleError:  # the expected-value plan breaks a hard constraint in some scenario
         eev = math.inf
         eev_costs = {s: math.inf for s in net.scenarios}
@@ -165,7 +167,9 @@ def stochastic_values(
         {
             "scenario": net.scenarios,
             "probability": probs,
-            "recourse_cost": [float(rp.scenarios.set_index("scenario").at[s, "total_cost"]) for s in net.scenarios],
+            "recourse_cost": [
+                float(rp.scenarios.set_index("scenario").at[s, "total_cost"]) for s in net.scenarios
+            ],
             "wait_and_see_cost": ws_list,
             "ev_plan_cost": [eev_costs[s] for s in net.scenarios],
         }
@@ -302,7 +306,10 @@ def run(
             "random_seed": opts.random_seed,
             "scenarios": list(opts.scenarios) if opts.scenarios else None,
         },
-        "settings": {k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v)) for k, v in data.settings.items()},
+        "settings": {
+            k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
+            for k, v in data.settings.items()
+        },
         "result": {
             "status": sol.status,
             "proven_optimal": sol.proven_optimal,

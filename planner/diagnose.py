@@ -59,7 +59,9 @@ def explain_member(component: str, index: Any, side: str, net: Network) -> str |
         return f"{where}: stock of {p} at {n} must be at least {what} in {_period(net, t)}{_scen(w)}"
     if component == "c_capacity_process":
         n, k, t, w = idx
-        return f"{_row_of(net, 'Processes', k)}: capacity of process {k} at {n} in {_period(net, t)}{_scen(w)}"
+        return (
+            f"{_row_of(net, 'Processes', k)}: capacity of process {k} at {n} in {_period(net, t)}{_scen(w)}"
+        )
     if component == "c_lanes_capacity":
         lane, t, w = idx
         return f"{_row_of(net, 'Lanes', lane)}: capacity of lane {lane} in {_period(net, t)}{_scen(w)}"

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, Issue
-from planner.schema import TABLES_BY_NAME
+from planner.scenarios import filter_mask, parse_filter
+from planner.schema import TABLES_BY_NAME, normalize_name
 from planner.tables import ROW, InputData
 
 ROOT = "ROOT"
@@ -158,38 +159,6 @@ def _expand(frame: pd.DataFrame, keys: list[Any], column: str, n_periods: int, t
     return PeriodParams(keys=keys, base=base)
 
 
-def parse_filter(text: str) -> list[tuple[str, str]]:
-    """Parse ``"col=value; col2=value"`` into pairs (blank -> every row)."""
-    pairs: list[tuple[str, str]] = []
-    for part in str(text or "").split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        if "=" not in part:
-            raise ValueError(f"filter part {part!r} is not column=value")
-        col, val = part.split("=", 1)
-        pairs.append((col.strip().lower().replace(" ", "_"), val.strip()))
-    return pairs
-
-
-def filter_mask(frame: pd.DataFrame, pairs: list[tuple[str, str]]) -> np.ndarray:
-    """Boolean mask of the rows of ``frame`` matching every ``column=value`` pair."""
-    mask = np.ones(len(frame), dtype=bool)
-    for col, val in pairs:
-        series = frame[col]
-        if series.dtype.kind in "fi":
-            try:
-                target = float(val)
-            except ValueError:
-                return np.zeros(len(frame), dtype=bool)
-            mask &= np.isclose(series.to_numpy(dtype=float, na_value=np.nan), target)
-        elif series.dtype.kind == "b":
-            mask &= series.to_numpy() == (val.lower() in ("true", "1", "yes", "y"))
-        else:
-            mask &= series.astype(str).str.strip().str.lower().to_numpy() == val.lower()
-    return mask
-
-
 def _apply_changes(
     data: InputData,
     params: dict[tuple[str, str], PeriodParams],
@@ -207,7 +176,7 @@ def _apply_changes(
         if scen not in scenarios:
             continue
         table = next((t for t in TABLES_BY_NAME if t.lower() == str(row.table).strip().lower()), None)
-        column = str(row.column).strip().lower().replace(" ", "_")
+        column = normalize_name(row.column)
         excel_row = int(rec[ROW])
         if table is None or (table, column) not in params:
             issues.append(
@@ -229,7 +198,11 @@ def _apply_changes(
                 )
             )
             continue
-        mask = filter_mask(frames[table], parse_filter(row.filter))
+        pairs, syntax = parse_filter(row.filter)
+        if syntax:
+            issues.append(Issue("error", "ScenarioChanges", excel_row, "filter", row.filter, syntax))
+            continue
+        mask = filter_mask(frames[table], TABLES_BY_NAME[table], pairs)
         pp = params[(table, column)]
         arr = pp.by_scenario.setdefault(scen, pp.base.copy())
         block = arr[mask, start : end + 1]
@@ -343,7 +316,9 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
                 if s.type == pr.site_type:
                     process_sites.append((str(s.site), str(pr.process)))
 
-    site_first_period = {str(s.site): _period_pos(periods, s.earliest_period, 0) for s in sites.itertuples(index=False)}
+    site_first_period = {
+        str(s.site): _period_pos(periods, s.earliest_period, 0) for s in sites.itertuples(index=False)
+    }
     gated_sites = [
         str(s.site) for s in sites.itertuples(index=False) if s.status == "candidate" or bool(s.closable)
     ]
@@ -354,7 +329,9 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
 
     seeds: set[tuple[str, str]] = set()
     seeds |= {(str(c.supplier), str(c.product)) for c in contracts.itertuples(index=False)}
-    seeds |= {(str(i.site), str(i.product)) for i in inventory.itertuples(index=False) if float(i.initial_stock) > 0}
+    seeds |= {
+        (str(i.site), str(i.product)) for i in inventory.itertuples(index=False) if float(i.initial_stock) > 0
+    }
     product_ids = [str(p) for p in products.index]
     holdable = _reachable(product_ids, process_sites, recipe_in, recipe_out, lanes, seeds)
 

@@ -175,7 +175,14 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     pur_cols = ["contract", "supplier", "product", "period", "scenario", "stage", "quantity", "unused_paid"]
 
     inventory = [
-        {"site": n, "product": p, "origin_tag": g, "period": per[t], "stock": _val(m.v_inventory[(n, p, g, t, w)]), "_node": w}
+        {
+            "site": n,
+            "product": p,
+            "origin_tag": g,
+            "period": per[t],
+            "stock": _val(m.v_inventory[(n, p, g, t, w)]),
+            "_node": w,
+        }
         for (n, p, g, t, w) in ix.inventory
     ]
     inv_cols = ["site", "product", "origin_tag", "period", "scenario", "stage", "stock"]
@@ -198,14 +205,26 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                 "_node": w,
             }
         )
-    short_cols = ["site", "product", "period", "customer_class", "scenario", "stage", "demand", "served", "shortage"]
+    short_cols = [
+        "site",
+        "product",
+        "period",
+        "customer_class",
+        "scenario",
+        "stage",
+        "demand",
+        "served",
+        "shortage",
+    ]
 
     disposal = []
     for key in ix.disposal:
         q = _val(m.v_disposal[key])
         if q > ZERO:
             n, p, g, t, w = key
-            disposal.append({"site": n, "product": p, "origin_tag": g, "period": per[t], "quantity": q, "_node": w})
+            disposal.append(
+                {"site": n, "product": p, "origin_tag": g, "period": per[t], "quantity": q, "_node": w}
+            )
     disp_cols = ["site", "product", "origin_tag", "period", "scenario", "stage", "quantity"]
 
     licences = []
@@ -250,13 +269,19 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         "approved",
     ]
     licence_df = _frame(licences, lic_cols, scen)
-    licence_df = licence_df[licence_df["applied"] > ZERO].reset_index(drop=True) if len(licence_df) else licence_df
+    licence_df = (
+        licence_df[licence_df["applied"] > ZERO].reset_index(drop=True) if len(licence_df) else licence_df
+    )
     shipped_rows = []
     for (rule, prod, origin, t, w), q in shipped_by.items():
         ch = ix.channels[(rule, prod, origin)]
         if ch.start <= t <= ch.end and q > ZERO:
-            shipped_rows.append({"rule": rule, "product": prod, "origin": origin, "period": per[t], "shipped": q, "_node": w})
-    licence_shipped = _frame(shipped_rows, ["rule", "product", "origin", "period", "scenario", "stage", "shipped"], scen)
+            shipped_rows.append(
+                {"rule": rule, "product": prod, "origin": origin, "period": per[t], "shipped": q, "_node": w}
+            )
+    licence_shipped = _frame(
+        shipped_rows, ["rule", "product", "origin", "period", "scenario", "stage", "shipped"], scen
+    )
 
     decisions = _decisions(m, net)
 
@@ -269,12 +294,22 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     cost_rows = [{"component": c, "period": per[t], "cost": v, "_node": w} for (c, t, w), v in acc.items()]
     costs = _frame(cost_rows, ["component", "period", "scenario", "stage", "cost"], scen)
 
-    by_scen = costs.groupby(["scenario", "stage"])["cost"].sum().unstack(fill_value=0.0) if len(costs) else None
+    by_scen = (
+        costs.groupby(["scenario", "stage"])["cost"].sum().unstack(fill_value=0.0) if len(costs) else None
+    )
     sc_rows = []
     short_df = _frame(shortages, short_cols, scen)
     for s in scen:
-        s1 = float(by_scen.at[s, 1]) if by_scen is not None and 1 in by_scen.columns and s in by_scen.index else 0.0
-        s2 = float(by_scen.at[s, 2]) if by_scen is not None and 2 in by_scen.columns and s in by_scen.index else 0.0
+        s1 = (
+            float(by_scen.at[s, 1])
+            if by_scen is not None and 1 in by_scen.columns and s in by_scen.index
+            else 0.0
+        )
+        s2 = (
+            float(by_scen.at[s, 2])
+            if by_scen is not None and 2 in by_scen.columns and s in by_scen.index
+            else 0.0
+        )
         sd = short_df[short_df["scenario"] == s] if len(short_df) else short_df
         demand_total = float(sd["demand"].sum()) if len(sd) else 0.0
         short_total = float(sd["shortage"].sum()) if len(sd) else 0.0
@@ -354,7 +389,9 @@ def _decisions(m: Any, net: Network) -> pd.DataFrame:
                 "id": o,
                 "value": v,
                 "cost": float(net.options.at[o, "cost_build"]) * v,
-                "effective_period": per[net.option_available[o]] if net.option_available[o] < len(per) else "after horizon",
+                "effective_period": per[net.option_available[o]]
+                if net.option_available[o] < len(per)
+                else "after horizon",
             }
         )
     for lane in m.v_qualify:
@@ -373,7 +410,13 @@ def _decisions(m: Any, net: Network) -> pd.DataFrame:
         v = round(_val(m.v_assign[key]), 6)
         if v > 0.5:
             rows.append(
-                {"decision": "single source", "id": f"{key[0]}: {key[1]}", "value": v, "cost": 0.0, "effective_period": per[0]}
+                {
+                    "decision": "single source",
+                    "id": f"{key[0]}: {key[1]}",
+                    "value": v,
+                    "cost": 0.0,
+                    "effective_period": per[0],
+                }
             )
     return pd.DataFrame(rows, columns=["decision", "id", "value", "cost", "effective_period"])
 

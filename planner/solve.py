@@ -93,10 +93,12 @@ def _set_options(h: Any, opts: SolveOptions) -> None:
         h.setOptionValue("log_file", str(opts.log_file))
     if opts.time_limit is not None and opts.time_limit > 0:
         h.setOptionValue("time_limit", float(opts.time_limit))
-    h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+    if opts.mip_gap is not None:
+        h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
     if opts.threads:
         h.setOptionValue("threads", int(opts.threads))
-    h.setOptionValue("random_seed", int(opts.random_seed))
+    if opts.random_seed is not None:
+        h.setOptionValue("random_seed", int(opts.random_seed))
     for k, v in opts.highs_options.items():
         h.setOptionValue(k, v)
 
@@ -240,7 +242,9 @@ def solve_model(
             comp_var.set_value(comp_var.lb if comp_var.lb is not None else 0.0, skip_validation=True)
     timings["load"] = time.perf_counter() - t2
 
-    objective = float(h.getObjectiveValue()) if status != highspy.HighsModelStatus.kModelEmpty else float(lp.offset_)
+    objective = (
+        float(h.getObjectiveValue()) if status != highspy.HighsModelStatus.kModelEmpty else float(lp.offset_)
+    )
     if is_mip:
         bound = float(hinfo.mip_dual_bound)
         gap = float(hinfo.mip_gap) if math.isfinite(hinfo.mip_gap) else math.inf

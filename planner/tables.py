@@ -54,7 +54,9 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-def from_records(records: dict[str, list[dict[str, Any]]], settings: dict[str, Any] | None = None) -> InputData:
+def from_records(
+    records: dict[str, list[dict[str, Any]]], settings: dict[str, Any] | None = None
+) -> InputData:
     """Build InputData from plain Python records (tests, converters, generators).
 
     Missing columns take their schema default; missing tables are empty. Values
@@ -78,11 +80,8 @@ def from_records(records: dict[str, list[dict[str, Any]]], settings: dict[str, A
             elif c.dtype == "bool":
                 data[c.name] = [bool(v) if v is not None else bool(c.default) for v in vals]
             else:
-                data[c.name] = [None if v is None else str(v) for v in vals]
+                data[c.name] = pd.Series([None if v is None else str(v) for v in vals], dtype=object)
         frame = pd.DataFrame(data)
-        for c in spec.all_columns:
-            if c.dtype in ("str", "period"):
-                frame[c.name] = frame[c.name].astype(object)
         frame[ROW] = [int(r.get(ROW, i + 2)) for i, r in enumerate(rows)]
         tables[spec.name] = frame
     merged = {s.key: s.default for s in SETTINGS}

@@ -49,7 +49,9 @@ def write_frame(ws: Any, frame: pd.DataFrame, number_format: str = "#,##0.00") -
         ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(frame) + 1)}"
     for j, name in enumerate(cols, start=1):
         sample = [len(str(v)) for v in frame.iloc[:200, j - 1].tolist()] if len(frame) else []
-        ws.column_dimensions[get_column_letter(j)].width = min(40, max(10, len(name) + 2, *(s + 2 for s in sample)))
+        ws.column_dimensions[get_column_letter(j)].width = min(
+            40, max(10, len(name) + 2, *(s + 2 for s in sample))
+        )
 
 
 def write_tables_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:

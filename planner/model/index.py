@@ -51,7 +51,9 @@ class ModelIndex:
     flow: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (lane, product, tag, t, w)
     purchase: list[tuple[str, int, str]] = field(default_factory=list)  # (contract, t, w)
     unused: list[tuple[str, int, str]] = field(default_factory=list)  # pay contracts
-    inventory: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (site, product, tag, t, w)
+    inventory: list[tuple[str, str, str, int, str]] = field(
+        default_factory=list
+    )  # (site, product, tag, t, w)
     inventory_total: list[tuple[str, str, int, str]] = field(default_factory=list)  # (site, product, t, w)
     shortage: list[tuple[int, str]] = field(default_factory=list)  # (demand row, w)
     serve: list[tuple[int, str, str]] = field(default_factory=list)  # (demand row, tag, w) tagged mode
@@ -235,14 +237,14 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
                 if (site, prod, g) in have or g == ix.initial_tag[(site, prod)]:
                     ix.inventory.append((site, prod, g, t, w))
 
-    for d, row in enumerate(net.demand.itertuples(index=False)):
-        t = net.periods.index(str(row.period))
-        ix.demand_period[d] = t
-        ix.demand_at[(str(row.site), str(row.product), t)].append(d)
-        for w in sorted({net.node(t, s) for s in scenarios}):
-            ix.shortage.append((d, w))
+    for drow, row in enumerate(net.demand.itertuples(index=False)):
+        td = net.periods.index(str(row.period))
+        ix.demand_period[drow] = td
+        ix.demand_at[(str(row.site), str(row.product), td)].append(drow)
+        for wd in sorted({net.node(td, s) for s in scenarios}):
+            ix.shortage.append((drow, wd))
             if ix.tagged:
-                ix.serve += [(d, g, w) for g in tags if (str(row.site), str(row.product), g) in have]
+                ix.serve += [(drow, g, wd) for g in tags if (str(row.site), str(row.product), g) in have]
 
     demand_pairs = {(site, prod) for site, prod, _ in ix.demand_at}
     triples = set(have) | {(s, p, g) for s, p in demand_pairs for g in tags if not ix.tagged}

@@ -61,7 +61,9 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     contracts = net.contracts
 
     def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
-        lo = net.p("Contracts", "min_per_period", c, t, w) if contracts.at[c, "take_or_pay"] == "take" else 0.0
+        lo = (
+            net.p("Contracts", "min_per_period", c, t, w) if contracts.at[c, "take_or_pay"] == "take" else 0.0
+        )
         return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
 
     m.v_purchase = pyo.Var(ix.purchase, domain=nonneg, bounds=purchase_bounds, doc="contract purchase")

@@ -151,10 +151,14 @@ def test_capacity_option_pays_off_only_above_a_demand_level(demand: float, built
         ],
         "Processes": [{"process": "make", "site": "P", "cost_variable": 1, "capacity": 0}],
         "ProcessFlows": [{"process": "make", "product": "X", "direction": "out", "quantity": 1}],
-        "CapacityOptions": [{"option": "XP", "site": "P", "process": "make", "capacity_added": 10, "cost_build": 50}],
+        "CapacityOptions": [
+            {"option": "XP", "site": "P", "process": "make", "capacity_added": 10, "cost_build": 50}
+        ],
         "Contracts": [{"contract": "IMP", "supplier": "D", "product": "X", "price": 11}],
         "Lanes": [{"lane": "L", "origin": "P", "destination": "D"}],
-        "Demand": [{"site": "D", "product": "X", "period": "P1", "quantity": demand, "shortage_penalty": 1e4}],
+        "Demand": [
+            {"site": "D", "product": "X", "period": "P1", "quantity": demand, "shortage_penalty": 1e4}
+        ],
     }
     sol = solve(rec)
     expected = 50 + demand if built else 11 * demand
@@ -182,8 +186,15 @@ def test_qualification_lead_time_forces_stock() -> None:
             {"contract": "KN", "supplier": "N", "product": "X", "price": 1},
         ],
         "Lanes": [
-            {"lane": "LQ", "origin": "N", "destination": "D", "qualification": True, "cost_qualification": 3,
-             "lead_time_qualification": 2, "capacity": 10},
+            {
+                "lane": "LQ",
+                "origin": "N",
+                "destination": "D",
+                "qualification": True,
+                "cost_qualification": 3,
+                "lead_time_qualification": 2,
+                "capacity": 10,
+            },
         ],
         "Inventory": [{"site": "D", "product": "X", "cost_holding": 0.5}],
         "Demand": [
@@ -210,9 +221,19 @@ def test_take_or_pay_minimum(kind: str, expected: float) -> None:
         "Periods": periods(2),
         "Products": [{"product": "X", "cost_disposal": 0.5}],
         "Sites": [{"site": "D", "type": "demand_region", "country": "US"}],
-        "Contracts": [{"contract": "K", "supplier": "D", "product": "X", "price": 2, "min_per_period": 3, "take_or_pay": kind}],
+        "Contracts": [
+            {
+                "contract": "K",
+                "supplier": "D",
+                "product": "X",
+                "price": 2,
+                "min_per_period": 3,
+                "take_or_pay": kind,
+            }
+        ],
         "Demand": [
-            {"site": "D", "product": "X", "period": f"P{i}", "quantity": 1, "shortage_penalty": 100} for i in (1, 2)
+            {"site": "D", "product": "X", "period": f"P{i}", "quantity": 1, "shortage_penalty": 100}
+            for i in (1, 2)
         ],
     }
     sol = solve(rec)
@@ -290,7 +311,8 @@ def test_single_sourcing_takes_the_cheaper_capable_supplier_for_all_periods() ->
             {"lane": "LB", "origin": "B", "destination": "D"},
         ],
         "Demand": [
-            {"site": "D", "product": "X", "period": f"P{i}", "quantity": 10, "shortage_penalty": 100} for i in (1, 2)
+            {"site": "D", "product": "X", "period": f"P{i}", "quantity": 10, "shortage_penalty": 100}
+            for i in (1, 2)
         ],
     }
     assert solve(rec).objective == pytest.approx(15.0)
@@ -347,7 +369,9 @@ def test_site_closing_saves_fixed_cost() -> None:
     """Two existing mines serve demand 1 per period over 4 periods; mine B is closable with fixed cost
     10/period and closing cost 5, mining 1/t at both. Closing B saves 40 - 5 = 35: cost = 4 + 5 = 9."""
     rec = chain(4)
-    rec["Sites"].append({"site": "B", "type": "mine", "country": "AU", "closable": True, "cost_fixed": 10, "cost_closing": 5})
+    rec["Sites"].append(
+        {"site": "B", "type": "mine", "country": "AU", "closable": True, "cost_fixed": 10, "cost_closing": 5}
+    )
     rec["Processes"].append({"process": "mineb", "site": "B", "cost_variable": 1, "capacity": 10})
     rec["ProcessFlows"].append({"process": "mineb", "product": "X", "direction": "out", "quantity": 1})
     rec["Lanes"].append({"lane": "LB", "origin": "B", "destination": "D"})

@@ -50,7 +50,13 @@ def ban_case(q: float) -> dict[str, list[dict[str, Any]]]:
             {"scenario": "BAN", "probability": q},
         ],
         "ScenarioChanges": [
-            {"scenario": "BAN", "table": "ExportControls", "filter": "rule=R", "column": "approval_share", "value": 0}
+            {
+                "scenario": "BAN",
+                "table": "ExportControls",
+                "filter": "rule=R",
+                "column": "approval_share",
+                "value": 0,
+            }
         ],
     }
 
@@ -93,7 +99,8 @@ def test_review_delay_shifts_deliveries(delay: int, short_periods: list[str]) ->
     rec["Inventory"] = []
     rec["Lanes"] = rec["Lanes"][:1]
     rec["Demand"] = [
-        {"site": "D", "product": "X", "period": f"P{i}", "quantity": 1, "shortage_penalty": 100} for i in range(1, 5)
+        {"site": "D", "product": "X", "period": f"P{i}", "quantity": 1, "shortage_penalty": 100}
+        for i in range(1, 5)
     ]
     rec["ExportControls"][0]["review_delay"] = delay
     sol = solve(rec)
@@ -101,7 +108,9 @@ def test_review_delay_shifts_deliveries(delay: int, short_periods: list[str]) ->
     short = sol.shortages[sol.shortages["shortage"] > 0.5]["period"].tolist()
     assert short == short_periods
     lic = sol.licences
-    assert (lic["review_end_period"].map(lambda p: int(p[1:])) - lic["period"].map(lambda p: int(p[1:])) == delay).all()
+    assert (
+        lic["review_end_period"].map(lambda p: int(p[1:])) - lic["period"].map(lambda p: int(p[1:])) == delay
+    ).all()
 
 
 @pytest.mark.covers("c_licence_ship")
@@ -160,8 +169,14 @@ def content_case(threshold: float | None) -> dict[str, list[dict[str, Any]]]:
             for i in range(1, 5)
         ],
         "ExportControls": [
-            {"rule": "R61", "country": "CN", "product": "MAG", "destination_group": "WEST",
-             "content_threshold": threshold, "approval_share": 0.0}
+            {
+                "rule": "R61",
+                "country": "CN",
+                "product": "MAG",
+                "destination_group": "WEST",
+                "content_threshold": threshold,
+                "approval_share": 0.0,
+            }
         ],
     }
 
@@ -216,7 +231,8 @@ def test_vss_and_evpi_are_non_negative_and_match_hand_values() -> None:
     assert vals["WS"] == pytest.approx(1.5)
     assert vals["VSS"] == pytest.approx(0.5)
     assert vals["EVPI"] == pytest.approx(1.5)
-    assert vals["VSS"] >= 0 and vals["EVPI"] >= 0
+    assert vals["VSS"] >= 0
+    assert vals["EVPI"] >= 0
 
 
 def test_expected_cost_does_not_decrease_as_ban_probability_rises() -> None:

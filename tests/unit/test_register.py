@@ -18,7 +18,9 @@ def _covered() -> set[str]:
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "covers"
             ):
-                names |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+                names |= {
+                    a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                }
     return names
 
 

@@ -27,17 +27,16 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     """
     inv0 = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
     use_by: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
-    for key in ix.use:
-        n, k, g, p, h, t, w = key
-        use_by[(n, p, h, t, w)].append(key)
+    for ukey in ix.use:
+        use_by[(ukey[0], ukey[3], ukey[4], ukey[5], ukey[6])].append(ukey)
     serve_by: dict[tuple[int, str, str], Any] = {(d, g, w): (d, g, w) for d, g, w in ix.serve}
     apply_out: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
-    for key in ix.apply:
-        rule, p, o, t, w = key
-        apply_out[(o, p, ix.channels[(rule, p, o)].tag, t, w)].append(key)
+    for akey in ix.apply:
+        e, ap, o, at, aw = akey
+        apply_out[(o, ap, ix.channels[(e, ap, o)].tag, at, aw)].append(akey)
     apply_back: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
-    for (rule, p, o, t2, w2), keys in ix.reviewed.items():
-        apply_back[(o, p, ix.channels[(rule, p, o)].tag, t2, w2)].extend(keys)
+    for (e, ap, o, t2, w2), keys in ix.reviewed.items():
+        apply_back[(o, ap, ix.channels[(e, ap, o)].tag, t2, w2)].extend(keys)
 
     def rule(_m: Any, n: str, p: str, g: str, t: int, w: str) -> Any:
         out = 0.0  # variable outflow - variable inflow

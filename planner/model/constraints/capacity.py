@@ -30,8 +30,8 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         opts[(str(o.site), str(o.process))].append(str(o.option))
 
     variants: dict[tuple[str, str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
-    for key in ix.activity:
-        variants[(key[0], key[1], key[3], key[4])].append(key)
+    for akey in ix.activity:
+        variants[(akey[0], akey[1], akey[3], akey[4])].append(akey)
     index = []
     for key in variants:
         n, k, t, w = key

@@ -14,7 +14,9 @@ from planner.network import Network, _blank
 def content_threshold(net: Network) -> float:
     """The smallest content threshold of the content rules (the strictest)."""
     ec = net.data["ExportControls"]
-    values = [float(r.content_threshold) for r in ec.itertuples(index=False) if not _blank(r.content_threshold)]
+    values = [
+        float(r.content_threshold) for r in ec.itertuples(index=False) if not _blank(r.content_threshold)
+    ]
     return min(values) if values else 0.0
 
 
@@ -38,9 +40,7 @@ def add_content_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     for key in ix.use:
         n, k, g, p, h, t, w = key
         uses[(n, k, g, p, t, w)].append(key)
-    use_index = [
-        (n, k, g, p, t, w) for (n, k, g, t, w) in ix.activity for p, _q in net.recipe_in[k]
-    ]
+    use_index = [(n, k, g, p, t, w) for (n, k, g, t, w) in ix.activity for p, _q in net.recipe_in[k]]
     qty = {(k, p): q for k in net.recipe_in for p, q in net.recipe_in[k]}
 
     def use_rule(_m: Any, n: str, k: str, g: str, p: str, t: int, w: str) -> Any:

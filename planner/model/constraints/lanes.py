@@ -25,7 +25,9 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         by_lane_node[(key[0], key[3], key[4])].append(key)
     qual = {str(lane) for lane in net.lanes.index if bool(net.lanes.at[lane, "qualification"])}
     index = [
-        k for k in by_lane_node if k[0] in qual or not math.isinf(net.p("Lanes", "capacity", k[0], k[1], k[2]))
+        k
+        for k in by_lane_node
+        if k[0] in qual or not math.isinf(net.p("Lanes", "capacity", k[0], k[1], k[2]))
     ]
 
     def rule(_m: Any, lane: str, t: int, w: str) -> Any:

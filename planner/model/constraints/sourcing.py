@@ -55,13 +55,20 @@ def sourcing_sets(net: Network, ix: ModelIndex) -> SourcingSets:
             out.assign += [(rule, o) for o in sorted(origins)]
             # big-M: horizon demand at the destination plus what it can store
             demand = sum(
-                max(net.p("Demand", "quantity", d, ix.demand_period[d], w) for w in net.node_scenarios(w0, ix.scenarios))
+                max(
+                    net.p("Demand", "quantity", d, ix.demand_period[d], w)
+                    for w in net.node_scenarios(w0, ix.scenarios)
+                )
                 for (n, p, _t), ds in ix.demand_at.items()
                 if n == dest and p == prod
                 for d in ds
                 for w0 in {net.node(ix.demand_period[d], s) for s in ix.scenarios}
             )
-            stock = float(net.inventory.at[(dest, prod), "max_stock"]) if (dest, prod) in net.inventory.index else 0.0
+            stock = (
+                float(net.inventory.at[(dest, prod), "max_stock"])
+                if (dest, prod) in net.inventory.index
+                else 0.0
+            )
             out.big_m[rule] = demand + (demand if math.isnan(stock) else stock)
     return out
 

@@ -1,0 +1,266 @@
+"""The ``planner`` command line (Typer). Each command calls one library function.
+
+Exit codes: 0 success; 1 warnings only, with ``--strict``; 2 input errors
+(:class:`~planner.errors.InputError`); 3 solve errors; 70 internal error. No
+command ever shows a Python traceback unless ``PLANNER_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner import __version__
+from planner.errors import InputError, Issue, PlannerError
+from planner.schema import TABLES
+
+app = typer.Typer(
+    name="planner",
+    help="Rare-earth magnet supply-chain planning under export-licence risk.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+INTERNAL_ERROR_EXIT = 70
+_SHEET_ORDER = {"": -1, **{t.name: i for i, t in enumerate(TABLES)}}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"planner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Plan rare-earth magnet supply chains from an Excel workbook."""
+
+
+# ---------------------------------------------------------------------------------------------
+# presentation of issues
+
+
+def format_issue(issue: Issue) -> str:
+    """``ERROR  Lanes row 7, column 'origin' (value: 'X'): message``."""
+    value = "" if issue.value is None or issue.value == "" else f" (value: {issue.value!r})"
+    return f"{issue.severity.upper():<6} {issue.location()}{value}: {issue.message}"
+
+
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    """Group by sheet (workbook first, then schema order) and sort by row within a sheet."""
+    return sorted(
+        issues,
+        key=lambda i: (
+            _SHEET_ORDER.get(i.sheet, len(_SHEET_ORDER)),
+            i.sheet,
+            -1 if i.row is None else i.row,
+            i.column or "",
+        ),
+    )
+
+
+def _print_issues(issues: list[Issue], where: str) -> None:
+    from planner.validate import summary
+
+    for issue in sort_issues(issues):
+        colour = typer.colors.RED if issue.severity == "error" else typer.colors.YELLOW
+        typer.secho(format_issue(issue), fg=colour)
+    typer.echo(summary(issues, where))
+
+
+# ---------------------------------------------------------------------------------------------
+# commands
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write an empty, documented input workbook."""
+    from planner.io.template import write_template
+
+    write_template(path, force=force)
+    typer.echo(f"wrote template {path}")
+
+
+@app.command()
+def validate(
+    path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx).")],
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures (exit 1).")] = False,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Largest file accepted, in bytes.")
+    ] = None,
+    max_rows: Annotated[
+        int | None, typer.Option("--max-rows", help="Most data rows accepted per sheet.")
+    ] = None,
+) -> None:
+    """Check a workbook and list every problem at once."""
+    from planner.validate import exit_status, validate_workbook
+
+    try:
+        issues = validate_workbook(path, max_bytes=max_bytes, max_rows=max_rows)
+    except InputError as exc:  # the file cannot be read at all: one located line
+        issues = exc.issues or [Issue("error", "", None, None, None, str(exc))]
+    _print_issues(issues, str(path))
+    raise typer.Exit(exit_status(issues, strict=strict))
+
+
+class _Progress:
+    """Stage lines and MIP progress on the terminal, with the elapsed time."""
+
+    def __init__(self, quiet: bool) -> None:
+        import time
+
+        from rich.console import Console
+
+        self.console = Console(highlight=False)
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+        self._clock = time.perf_counter
+
+    def __call__(self, event: dict[str, object]) -> None:
+        if self.quiet:
+            return
+        elapsed = self._clock() - self.t0
+        kind = event.get("event")
+        if kind == "stage":
+            self.console.print(f"[dim]{elapsed:7.1f}s[/dim]  {event['stage']}")
+        elif kind in ("incumbent", "progress"):
+            gap = event.get("gap")
+            gap_text = f"{float(gap):.2%}" if isinstance(gap, float) and gap < 1e6 else "-"
+            label = "new plan" if kind == "incumbent" else "searching"
+            self.console.print(
+                f"[dim]{elapsed:7.1f}s[/dim]    {label:<9} cost {float(event['objective']):,.0f}  "  # type: ignore[arg-type]
+                f"bound {float(event['bound']):,.0f}  gap {gap_text}"  # type: ignore[arg-type]
+            )
+
+
+@app.command()
+def solve(
+    workbook: Annotated[
+        Path | None, typer.Argument(help="Input workbook (.xlsx); default: the example network.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for run folders.")] = Path("reports"),
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Solver time limit in seconds (default: Settings).")
+    ] = None,
+    gap: Annotated[
+        float | None, typer.Option("--gap", help="Relative MIP gap, e.g. 0.005 (default: Settings).")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads (0 = automatic).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    scenarios: Annotated[
+        str | None, typer.Option("--scenarios", help="Comma-separated subset of scenarios to solve.")
+    ] = None,
+    tables: Annotated[
+        Path | None, typer.Option("--tables", help="Also write every solution table to this folder.")
+    ] = None,
+    tables_format: Annotated[str, typer.Option("--tables-format", help="csv or parquet.")] = "csv",
+    vss: Annotated[
+        bool,
+        typer.Option("--vss", help="Also compute the expected-value plan, wait-and-see bound, VSS and EVPI."),
+    ] = False,
+    solver_log: Annotated[bool, typer.Option("--solver-log", help="Echo the HiGHS log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+) -> None:
+    """Read, validate, build and solve a workbook; write the run folder (tables, log, manifest)."""
+    from planner.api import run
+    from planner.config import SolveOptions
+
+    if tables_format not in ("csv", "parquet"):
+        raise InputError(f"--tables-format must be csv or parquet, not {tables_format!r}")
+    options = SolveOptions(
+        time_limit=time_limit,
+        mip_gap=gap,
+        threads=threads,
+        random_seed=seed,
+        echo_log=solver_log,
+        scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else None,
+    )
+    progress = _Progress(quiet)
+    record = run(
+        workbook,
+        out=out,
+        options=options,
+        progress=progress,
+        tables_dir=tables,
+        tables_format=tables_format,
+        vss=vss,
+    )
+    _print_summary(record, progress)
+
+
+def money(x: float) -> str:
+    """A cost for the terminal: no decimals for large amounts, two for small ones."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.2f}"
+
+
+def _print_summary(record: object, progress: _Progress) -> None:
+    from rich.table import Table
+
+    from planner.api import RunRecord
+
+    assert isinstance(record, RunRecord)
+    sol = record.solution
+    con = progress.console
+    res = record.manifest["result"]
+    currency = record.manifest["settings"].get("currency", "")
+    if sol.proven_optimal:
+        con.print(f"[green]optimal[/green]: cost {money(sol.objective)} {currency} (gap {sol.gap:.2%})")
+    else:
+        con.print(f"[yellow]{res['message']}[/yellow]: cost {money(sol.objective)} {currency}")
+    table = Table(title="Scenarios", show_lines=False)
+    for col in ("scenario", "probability", "total cost", "shortage (t)", "service level"):
+        table.add_column(col, justify="right" if col != "scenario" else "left")
+    for r in sol.scenarios.itertuples(index=False):
+        table.add_row(
+            str(r.scenario),
+            f"{r.probability:.2f}",
+            money(r.total_cost),
+            f"{r.shortage:,.1f}",
+            f"{r.service_level:.1%}",
+        )
+    con.print(table)
+    if record.stochastic:
+        st = record.stochastic
+        con.print(
+            f"VSS {st['VSS']:,.0f}  EVPI {st['EVPI']:,.0f}  (RP {st['RP']:,.0f}, WS {st['WS']:,.0f}, EEV {st['EEV']:,.0f})"
+        )
+    for name, path in record.files.items():
+        con.print(f"{name:<11} {path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# entry point
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app; turn every failure into a message and an exit code."""
+    try:
+        app(args=argv, prog_name="planner")
+    except PlannerError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("PLANNER_DEBUG") == "1":
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (run with PLANNER_DEBUG=1 for the traceback)",
+            err=True,
+        )
+        sys.exit(INTERNAL_ERROR_EXIT)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1000 @@
+"""Validation of InputData: every rule is one small ``check_*`` function.
+
+Each ``check_xxx(data) -> list[Issue]`` looks at one rule and returns what it
+found; none of them raises. :func:`validate` runs them all and returns the
+reader's issues followed by the checks' issues; :func:`check` raises one
+:class:`~planner.errors.InputError` listing every error (and, when strict, every
+warning). Rows are Excel row numbers (``_row``), so each Issue points at the cell
+a user has to fix, and each message says what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from planner.errors import InputError, Issue
+from planner.scenarios import filter_mask, parse_filter
+from planner.schema import (
+    SETTINGS,
+    TABLES,
+    ColumnSpec,
+    TableSpec,
+    normalize_name,
+)
+from planner.tables import ROW, InputData
+
+logger = logging.getLogger(__name__)
+
+Check = Callable[[InputData], list[Issue]]
+
+PROBABILITY_TOLERANCE = 1e-6
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN and empty text (how a blank cell looks in a table)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _rows(data: InputData, sheet: str) -> Iterator[dict[Any, Any]]:
+    """Records of one table as dicts (including ``_row``)."""
+    frame = data.tables.get(sheet)
+    if frame is None or frame.empty:
+        return iter(())
+    return iter(frame.to_dict("records"))
+
+
+def _row(record: dict[Any, Any]) -> int | None:
+    value = record.get(ROW)
+    return int(value) if value is not None and not is_blank(value) else None
+
+
+def _ids(data: InputData, sheet: str, column: str) -> set[str]:
+    frame = data.tables.get(sheet)
+    if frame is None or frame.empty:
+        return set()
+    return {str(v) for v in frame[column].tolist() if not is_blank(v)}
+
+
+def _periods(data: InputData) -> list[str]:
+    return [str(v) for v in data.tables["Periods"]["period"].tolist() if not is_blank(v)]
+
+
+def _period_index(data: InputData) -> dict[str, int]:
+    """Period -> position in time (first occurrence wins when a period is duplicated)."""
+    index: dict[str, int] = {}
+    for i, p in enumerate(_periods(data)):
+        index.setdefault(p, i)
+    return index
+
+
+def _did_you_mean(value: Any, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(value), sorted(options), n=2)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+def _err(sheet: str, row: int | None, column: str | None, value: Any, message: str, code: str) -> Issue:
+    return Issue("error", sheet, row, column, value, message, code)
+
+
+def _warn(sheet: str, row: int | None, column: str | None, value: Any, message: str, code: str) -> Issue:
+    return Issue("warning", sheet, row, column, value, message, code)
+
+
+def _order_problem(
+    data: InputData, sheet: str, record: dict[Any, Any], start: str = "start_period", end: str = "end_period"
+) -> Issue | None:
+    index = _period_index(data)
+    a, b = record.get(start), record.get(end)
+    if is_blank(a) or is_blank(b) or a not in index or b not in index:
+        return None
+    if index[str(a)] > index[str(b)]:
+        return _err(
+            sheet,
+            _row(record),
+            start,
+            a,
+            f"{start} {a!r} is after {end} {b!r}; swap them or fix the period (Periods row order is time order)",
+            "period_order",
+        )
+    return None
+
+
+_SINGULAR = {
+    "Sites": "site",
+    "Products": "product",
+    "Processes": "process",
+    "Groups": "group",
+    "Scenarios": "scenario",
+    "Periods": "period",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# generic checks (driven by the schema)
+
+
+def _reader_located(data: InputData) -> set[tuple[str, int | None, str | None]]:
+    return {(i.sheet, i.row, i.column) for i in data.issues}
+
+
+def check_required_tables(data: InputData) -> list[Issue]:
+    """Periods, Products and Sites (every TableSpec.required) must have rows."""
+    already = {i.sheet for i in data.issues if i.code == "missing_sheet"}
+    out = []
+    for spec in TABLES:
+        if spec.required and spec.name not in already and data.tables[spec.name].empty:
+            out.append(
+                _err(
+                    spec.name,
+                    None,
+                    None,
+                    None,
+                    f"{spec.name} has no rows; add at least one {_SINGULAR.get(spec.name, 'row')} "
+                    f"({spec.description.rstrip('.')})",
+                    "empty_table",
+                )
+            )
+    return out
+
+
+def check_column_values(data: InputData) -> list[Issue]:
+    """Required cells filled, values within ``allowed`` and [min_value, max_value], numbers finite.
+
+    The reader already checks cells it reads (and blanks the bad ones); this check
+    covers data built in code (``from_records``) and skips cells the reader reported.
+    """
+    reported = _reader_located(data)
+    out: list[Issue] = []
+    for spec in TABLES:
+        frame = data.tables[spec.name]
+        if frame.empty:
+            continue
+        rows = frame[ROW].tolist()
+        for c in spec.all_columns:
+            if c.name not in frame.columns:
+                continue
+            for excel_row, value in zip(rows, frame[c.name].tolist(), strict=True):
+                if (spec.name, excel_row, c.name) in reported:
+                    continue
+                problem = _value_problem(c, value)
+                if problem:
+                    out.append(_err(spec.name, excel_row, c.name, value, problem, "bad_value"))
+    return out
+
+
+def _value_problem(c: ColumnSpec, value: Any) -> str | None:
+    if is_blank(value):
+        if c.required:
+            return f"required cell is blank; fill in {c.name} ({c.description.rstrip('.')})"
+        return None
+    if c.dtype in ("float", "int"):
+        number = float(value)
+        if not math.isfinite(number):
+            return "expected a finite number (not NaN/inf); leave the cell blank for unlimited where allowed"
+        if c.dtype == "int" and not number.is_integer():
+            return "expected a whole number"
+        if c.min_value is not None and number < c.min_value:
+            return f"expected a number >= {c.min_value:g}" if c.min_value <= 0 else "expected a number > 0"
+        if c.max_value is not None and number > c.max_value:
+            return f"expected a number <= {c.max_value:g}"
+        return None
+    if c.allowed and c.dtype in ("str", "period") and str(value) not in c.allowed:
+        return (
+            "expected one of " + ", ".join(repr(a) for a in c.allowed if a) + _did_you_mean(value, c.allowed)
+        )
+    return None
+
+
+def check_duplicate_keys(data: InputData) -> list[Issue]:
+    """Each TableSpec.key identifies one row; Settings keys are compared normalised."""
+    out: list[Issue] = []
+    for spec in TABLES:
+        frame = data.tables[spec.name]
+        if not spec.key or frame.empty:
+            continue
+        first: dict[tuple[str, ...], int | None] = {}
+        for record in frame.to_dict("records"):
+            parts = [record[k] for k in spec.key]
+            if any(is_blank(p) for p in parts):
+                continue
+            key = tuple(normalize_name(p) if spec.name == "Settings" else str(p) for p in parts)
+            if key in first:
+                shown = ", ".join(f"{k}={record[k]!r}" for k in spec.key)
+                out.append(
+                    _err(
+                        spec.name,
+                        _row(record),
+                        spec.key[0],
+                        record[spec.key[0]],
+                        f"duplicate {shown}: already on row {first[key]}; keep one row or change the id",
+                        "duplicate_key",
+                    )
+                )
+            else:
+                first[key] = _row(record)
+    return out
+
+
+def check_references(data: InputData) -> list[Issue]:
+    """Every ColumnSpec.ref value must exist in the referenced table."""
+    out: list[Issue] = []
+    for spec in TABLES:
+        frame = data.tables[spec.name]
+        if frame.empty:
+            continue
+        for c in spec.all_columns:
+            if not c.ref:
+                continue
+            ref_table, ref_col = c.ref.split(".")
+            known = _ids(data, ref_table, ref_col)
+            noun = _SINGULAR.get(ref_table, ref_col)
+            for excel_row, value in zip(frame[ROW].tolist(), frame[c.name].tolist(), strict=True):
+                if is_blank(value) or str(value) in known:
+                    continue
+                out.append(
+                    _err(
+                        spec.name,
+                        int(excel_row),
+                        c.name,
+                        value,
+                        f"unknown {noun} {value!r} (not in {c.ref}); add the {noun} to {ref_table} "
+                        f"or fix the spelling.{_did_you_mean(value, known)}",
+                        "unknown_reference",
+                    )
+                )
+    return out
+
+
+def check_period_references(data: InputData) -> list[Issue]:
+    """Every period-typed column must name a Periods.period."""
+    periods = set(_periods(data))
+    if not periods:
+        return []  # reported by check_required_tables
+    out: list[Issue] = []
+    for spec in TABLES:
+        frame = data.tables[spec.name]
+        if frame.empty:
+            continue
+        for c in spec.all_columns:
+            if c.dtype != "period":
+                continue
+            for excel_row, value in zip(frame[ROW].tolist(), frame[c.name].tolist(), strict=True):
+                if is_blank(value) or str(value) in periods:
+                    continue
+                out.append(
+                    _err(
+                        spec.name,
+                        int(excel_row),
+                        c.name,
+                        value,
+                        f"unknown period {value!r}; use a period listed in Periods.{_did_you_mean(value, periods)}",
+                        "unknown_period",
+                    )
+                )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# groups
+
+
+def check_groups(data: InputData) -> list[Issue]:
+    """A group holds one kind; site members must be Sites; country members should be used by a site."""
+    out: list[Issue] = []
+    sites = _ids(data, "Sites", "site")
+    countries = _ids(data, "Sites", "country")
+    kind_of: dict[str, tuple[str, int | None]] = {}
+    for record in _rows(data, "Groups"):
+        group, kind, member = record["group"], record["kind"], record["member"]
+        if is_blank(group) or is_blank(kind):
+            continue
+        if group in kind_of and kind_of[group][0] != kind:
+            first_kind, first_row = kind_of[group]
+            out.append(
+                _err(
+                    "Groups",
+                    _row(record),
+                    "kind",
+                    kind,
+                    f"group {group!r} mixes kinds: row {first_row} says {first_kind!r}; "
+                    "a group holds only countries or only sites (make two groups)",
+                    "group_mixed_kinds",
+                )
+            )
+            continue
+        kind_of.setdefault(group, (kind, _row(record)))
+        if is_blank(member):
+            continue
+        if kind == "site" and member not in sites:
+            out.append(
+                _err(
+                    "Groups",
+                    _row(record),
+                    "member",
+                    member,
+                    f"group {group!r} is of kind 'site' but {member!r} is not in Sites.site; add the site "
+                    f"to Sites or fix the spelling.{_did_you_mean(member, sites)}",
+                    "unknown_reference",
+                )
+            )
+        elif kind == "country" and member not in countries:
+            out.append(
+                _warn(
+                    "Groups",
+                    _row(record),
+                    "member",
+                    member,
+                    f"no site is in country {member!r}, so this member has no effect; check the country "
+                    f"code against Sites.country.{_did_you_mean(member, countries)}",
+                    "unused_country",
+                )
+            )
+    return out
+
+
+def _group_kinds(data: InputData) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for record in _rows(data, "Groups"):
+        if not is_blank(record["group"]) and not is_blank(record["kind"]):
+            kinds.setdefault(record["group"], record["kind"])
+    return kinds
+
+
+# ---------------------------------------------------------------------------------------------
+# processes and capacity
+
+
+def _process_sites(data: InputData) -> dict[str, set[str]]:
+    """Process id -> sites that run it (its site, or every site of its site_type)."""
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for record in _rows(data, "Sites"):
+        if not is_blank(record["site"]) and not is_blank(record["type"]):
+            by_type[record["type"]].add(record["site"])
+    out: dict[str, set[str]] = {}
+    for record in _rows(data, "Processes"):
+        if is_blank(record["process"]):
+            continue
+        if not is_blank(record["site"]):
+            out[record["process"]] = {record["site"]}
+        elif not is_blank(record["site_type"]):
+            out[record["process"]] = set(by_type.get(record["site_type"], set()))
+        else:
+            out[record["process"]] = set()
+    return out
+
+
+def check_process_location(data: InputData) -> list[Issue]:
+    """Exactly one of Processes.site and Processes.site_type must be given."""
+    out: list[Issue] = []
+    for record in _rows(data, "Processes"):
+        has_site, has_type = not is_blank(record["site"]), not is_blank(record["site_type"])
+        if has_site and has_type:
+            out.append(
+                _err(
+                    "Processes",
+                    _row(record),
+                    "site_type",
+                    record["site_type"],
+                    f"give either site ({record['site']!r}) or site_type, not both; clear one of them",
+                    "process_location",
+                )
+            )
+        elif not has_site and not has_type:
+            out.append(
+                _err(
+                    "Processes",
+                    _row(record),
+                    "site",
+                    None,
+                    "the process runs nowhere; give the site that runs it, or a site_type to run it at "
+                    "every site of that type",
+                    "process_location",
+                )
+            )
+    return out
+
+
+def check_process_outputs(data: InputData) -> list[Issue]:
+    """Every process needs at least one ``out`` row in ProcessFlows."""
+    with_output = {
+        r["process"]
+        for r in _rows(data, "ProcessFlows")
+        if r["direction"] == "out" and not is_blank(r["process"])
+    }
+    return [
+        _err(
+            "Processes",
+            _row(r),
+            "process",
+            r["process"],
+            "recipe has no output; add a ProcessFlows row with this process and direction 'out'",
+            "no_output",
+        )
+        for r in _rows(data, "Processes")
+        if not is_blank(r["process"]) and r["process"] not in with_output
+    ]
+
+
+def check_candidate_capacity(data: InputData) -> list[Issue]:
+    """A process that can run at a candidate site needs a finite capacity."""
+    candidates = {r["site"] for r in _rows(data, "Sites") if r["status"] == "candidate"}
+    if not candidates:
+        return []
+    sites_of = _process_sites(data)
+    out: list[Issue] = []
+    for record in _rows(data, "Processes"):
+        at = sites_of.get(record["process"], set()) & candidates
+        if at and is_blank(record["capacity"]):
+            out.append(
+                _err(
+                    "Processes",
+                    _row(record),
+                    "capacity",
+                    None,
+                    f"the process can run at candidate site(s) {', '.join(sorted(at))}: a candidate site needs "
+                    "a finite capacity so the model can tie it to the open decision; give capacity",
+                    "candidate_capacity",
+                )
+            )
+    return out
+
+
+def check_capacity_options(data: InputData) -> list[Issue]:
+    """A capacity option's process must run at the option's site."""
+    sites_of = _process_sites(data)
+    out: list[Issue] = []
+    for record in _rows(data, "CapacityOptions"):
+        process, site = record["process"], record["site"]
+        if is_blank(process) or is_blank(site) or process not in sites_of:
+            continue  # unknown ids are reported by check_references
+        if site not in sites_of[process]:
+            where = ", ".join(sorted(sites_of[process])) or "no site"
+            out.append(
+                _err(
+                    "CapacityOptions",
+                    _row(record),
+                    "site",
+                    site,
+                    f"process {process!r} does not run at site {site!r} (it runs at {where}); pick one of "
+                    "those sites or change the process's site/site_type",
+                    "option_site",
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# lanes, contracts, inventory, rules
+
+
+def check_lanes(data: InputData) -> list[Issue]:
+    """A lane joins two different sites; a lane needing qualification needs a capacity."""
+    out: list[Issue] = []
+    for record in _rows(data, "Lanes"):
+        if not is_blank(record["origin"]) and record["origin"] == record["destination"]:
+            out.append(
+                _err(
+                    "Lanes",
+                    _row(record),
+                    "destination",
+                    record["destination"],
+                    "origin and destination are the same site; a lane must join two different sites "
+                    "(use Inventory to store at one site)",
+                    "lane_loop",
+                )
+            )
+        if bool(record["qualification"]) and is_blank(record["capacity"]):
+            out.append(
+                _err(
+                    "Lanes",
+                    _row(record),
+                    "capacity",
+                    None,
+                    "the lane needs qualification, so it needs a finite capacity to tie to the qualify "
+                    "decision; give the most the lane could carry per period",
+                    "qualification_capacity",
+                )
+            )
+    return out
+
+
+def check_contracts(data: InputData) -> list[Issue]:
+    """Contract minimum <= maximum, and start_period not after end_period."""
+    out: list[Issue] = []
+    for record in _rows(data, "Contracts"):
+        lo, hi = record["min_per_period"], record["max_per_period"]
+        if not is_blank(lo) and not is_blank(hi) and lo > hi:
+            out.append(
+                _err(
+                    "Contracts",
+                    _row(record),
+                    "min_per_period",
+                    lo,
+                    f"min_per_period {lo:g} is above max_per_period {hi:g}; lower the minimum or raise the maximum",
+                    "min_above_max",
+                )
+            )
+        problem = _order_problem(data, "Contracts", record)
+        if problem:
+            out.append(problem)
+    return out
+
+
+def check_inventory(data: InputData) -> list[Issue]:
+    """Inventory min_stock, initial_stock and end_stock_min must not exceed max_stock."""
+    out: list[Issue] = []
+    for record in _rows(data, "Inventory"):
+        hi = record["max_stock"]
+        if is_blank(hi):
+            continue
+        for col in ("min_stock", "initial_stock", "end_stock_min"):
+            value = record[col]
+            if not is_blank(value) and value > hi:
+                out.append(
+                    _err(
+                        "Inventory",
+                        _row(record),
+                        col,
+                        value,
+                        f"{col} {value:g} is above max_stock {hi:g}; lower {col} or raise max_stock",
+                        "stock_above_max",
+                    )
+                )
+    return out
+
+
+def check_sourcing_rules(data: InputData) -> list[Issue]:
+    """single_source needs a destination."""
+    return [
+        _err(
+            "SourcingRules",
+            _row(r),
+            "destination",
+            None,
+            "single_source needs a destination: name the receiving site that must buy from one origin",
+            "single_source_destination",
+        )
+        for r in _rows(data, "SourcingRules")
+        if bool(r["single_source"]) and is_blank(r["destination"])
+    ]
+
+
+def check_export_controls(data: InputData) -> list[Issue]:
+    """Controlling country used by a site (warning); destination group of kind country; periods ordered."""
+    countries = _ids(data, "Sites", "country")
+    kinds = _group_kinds(data)
+    out: list[Issue] = []
+    for record in _rows(data, "ExportControls"):
+        country = record["country"]
+        if not is_blank(country) and country not in countries:
+            out.append(
+                _warn(
+                    "ExportControls",
+                    _row(record),
+                    "country",
+                    country,
+                    f"no site is in country {country!r}, so this rule controls nothing; check the country "
+                    f"code against Sites.country.{_did_you_mean(country, countries)}",
+                    "unused_country",
+                )
+            )
+        group = record["destination_group"]
+        if not is_blank(group) and kinds.get(group, "country") != "country":
+            out.append(
+                _err(
+                    "ExportControls",
+                    _row(record),
+                    "destination_group",
+                    group,
+                    f"group {group!r} is of kind {kinds[group]!r}; destination_group must be a group of kind "
+                    "'country'",
+                    "group_kind",
+                )
+            )
+        problem = _order_problem(data, "ExportControls", record)
+        if problem:
+            out.append(problem)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios
+
+
+def check_scenario_probabilities(data: InputData) -> list[Issue]:
+    """Scenario probabilities sum to 1 (when there are scenarios)."""
+    frame = data.tables["Scenarios"]
+    if frame.empty:
+        return []
+    total = float(frame["probability"].fillna(0.0).sum())
+    if abs(total - 1.0) <= PROBABILITY_TOLERANCE:
+        return []
+    return [
+        _err(
+            "Scenarios",
+            None,
+            "probability",
+            round(total, 9),
+            f"scenario probabilities sum to {total:.6g}, not 1; adjust them so they add up to 1",
+            "probability_sum",
+        )
+    ]
+
+
+def _changeable_columns(spec: TableSpec) -> list[str]:
+    return [c.name for c in spec.all_columns if c.per_period]
+
+
+def _before_reveal(data: InputData, record: dict[Any, Any]) -> Issue | None:
+    index = _period_index(data)
+    reveal, start = data.settings.get("reveal_period"), record.get("start_period")
+    if is_blank(reveal) or is_blank(start) or reveal not in index or start not in index:
+        return None
+    if index[start] >= index[reveal]:
+        return None
+    return _err(
+        "ScenarioChanges",
+        _row(record),
+        "start_period",
+        start,
+        f"start_period {start!r} is before Settings.reveal_period {reveal!r}; scenarios cannot differ before "
+        "the scenario is known: start the change at the reveal period or move reveal_period earlier",
+        "change_before_reveal",
+    )
+
+
+def check_scenario_changes(data: InputData) -> list[Issue]:
+    """ScenarioChanges name a real table, a per-period column, a matching filter and ordered periods."""
+    by_key = {t.name.lower(): t for t in TABLES}
+    out: list[Issue] = []
+    for record in _rows(data, "ScenarioChanges"):
+        row = _row(record)
+        name = record["table"]
+        problem = _order_problem(data, "ScenarioChanges", record)
+        if problem:
+            out.append(problem)
+        early = _before_reveal(data, record)
+        if early:
+            out.append(early)
+        if is_blank(name):
+            continue
+        spec = by_key.get(str(name).strip().lower())
+        changeable_tables = sorted(t.name for t in TABLES if _changeable_columns(t))
+        if spec is None:
+            out.append(
+                _err(
+                    "ScenarioChanges",
+                    row,
+                    "table",
+                    name,
+                    f"unknown table {name!r}; use one of {', '.join(changeable_tables)}."
+                    f"{_did_you_mean(name, [t.name for t in TABLES])}",
+                    "unknown_table",
+                )
+            )
+            continue
+        changeable = _changeable_columns(spec)
+        column = record["column"]
+        if not is_blank(column):
+            col_name = normalize_name(column)
+            if col_name not in changeable:
+                can = ", ".join(changeable) if changeable else "none (pick another table)"
+                what = (
+                    "is not a column of"
+                    if col_name not in spec.column_names
+                    else "cannot change by period in"
+                )
+                out.append(
+                    _err(
+                        "ScenarioChanges",
+                        row,
+                        "column",
+                        column,
+                        f"{column!r} {what} {spec.name}; columns a scenario can change there: {can}",
+                        "unchangeable_column",
+                    )
+                )
+        filt = record["filter"]
+        if is_blank(filt):
+            continue
+        pairs, syntax = parse_filter(str(filt))
+        if syntax:
+            out.append(_err("ScenarioChanges", row, "filter", filt, syntax, "filter_syntax"))
+            continue
+        bad = [c for c, _ in pairs if normalize_name(c) not in spec.column_names]
+        if bad:
+            out.append(
+                _err(
+                    "ScenarioChanges",
+                    row,
+                    "filter",
+                    filt,
+                    f"{bad[0]!r} is not a column of {spec.name}; filter on one of "
+                    f"{', '.join(c.name for c in spec.columns)}.{_did_you_mean(bad[0], spec.column_names)}",
+                    "filter_column",
+                )
+            )
+            continue
+        frame = data.tables[spec.name]
+        if not bool(filter_mask(frame, spec, pairs).any()):
+            out.append(
+                _err(
+                    "ScenarioChanges",
+                    row,
+                    "filter",
+                    filt,
+                    f"filter matches no row of {spec.name}; check the ids and spelling",
+                    "filter_no_match",
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# settings
+
+
+def check_settings(data: InputData) -> list[Issue]:
+    """reveal_period must be a period; numeric settings within their range."""
+    out: list[Issue] = []
+    rows = {
+        normalize_name(r["setting"]): _row(r) for r in _rows(data, "Settings") if not is_blank(r["setting"])
+    }
+    reported = {(i.row, i.column) for i in data.issues if i.sheet == "Settings"}
+    periods = _periods(data)
+    reveal = data.settings.get("reveal_period")
+    if not is_blank(reveal) and periods and reveal not in periods:
+        out.append(
+            _err(
+                "Settings",
+                rows.get("reveal_period"),
+                "value",
+                reveal,
+                f"reveal_period {reveal!r} is not a period; use a period listed in Periods."
+                f"{_did_you_mean(reveal, periods)}",
+                "unknown_period",
+            )
+        )
+    for spec in SETTINGS:
+        value: Any = data.settings.get(spec.key)
+        if spec.dtype not in ("float", "int") or is_blank(value) or (rows.get(spec.key), "value") in reported:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        low_ok = spec.min_value is None or number >= spec.min_value
+        high_ok = spec.max_value is None or number <= spec.max_value
+        if not (math.isfinite(number) and low_ok and high_ok):
+            bounds = ["a finite number"]
+            if spec.min_value is not None:
+                bounds.append(f">= {spec.min_value:g}")
+            if spec.max_value is not None:
+                bounds.append(f"<= {spec.max_value:g}")
+            out.append(
+                _err(
+                    "Settings",
+                    rows.get(spec.key),
+                    "value",
+                    value,
+                    f"{spec.key} must be {' '.join(bounds)}",
+                    "bad_value",
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# reachability
+
+
+def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
+    """(site, product) pairs where material can be, by fixed point over sources, recipes and lanes.
+
+    Material appears where it is mined (a process without inputs), bought
+    (Contracts.supplier) or held at the start (Inventory.initial_stock > 0); a
+    process makes its outputs at a site where all its inputs can be; a lane
+    carries its product (blank = every product) from origin to destination.
+    """
+    sites_of = _process_sites(data)
+    inputs: dict[str, set[str]] = defaultdict(set)
+    outputs: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(data, "ProcessFlows"):
+        if is_blank(r["process"]) or is_blank(r["product"]):
+            continue
+        (inputs if r["direction"] == "in" else outputs)[r["process"]].add(r["product"])
+    processes_at: dict[str, list[str]] = defaultdict(list)
+    for process, sites in sites_of.items():
+        for site in sites:
+            processes_at[site].append(process)
+    lanes_from: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for r in _rows(data, "Lanes"):
+        if is_blank(r["origin"]) or is_blank(r["destination"]):
+            continue
+        lanes_from[r["origin"]].append((r["destination"], None if is_blank(r["product"]) else r["product"]))
+
+    reached: set[tuple[str, str]] = set()
+    todo: list[tuple[str, str]] = []
+
+    def add(site: str, product: str) -> None:
+        if (site, product) not in reached:
+            reached.add((site, product))
+            todo.append((site, product))
+
+    for r in _rows(data, "Contracts"):
+        if not is_blank(r["supplier"]) and not is_blank(r["product"]):
+            add(r["supplier"], r["product"])
+    for r in _rows(data, "Inventory"):
+        if not is_blank(r["site"]) and not is_blank(r["product"]) and (r["initial_stock"] or 0) > 0:
+            add(r["site"], r["product"])
+    for process, sites in sites_of.items():
+        if not inputs[process]:
+            for site in sites:
+                for product in outputs[process]:
+                    add(site, product)
+    while todo:
+        site, product = todo.pop()
+        for destination, carried in lanes_from.get(site, []):
+            if carried is None or carried == product:
+                add(destination, product)
+        for process in processes_at.get(site, []):
+            if product in inputs[process] and all((site, p) in reached for p in inputs[process]):
+                for out_product in outputs[process]:
+                    add(site, out_product)
+    return reached
+
+
+def check_reachable_demand(data: InputData) -> list[Issue]:
+    """Warn for each demanded (site, product) that no chain of sources, recipes and lanes can reach."""
+    reached = reachable_pairs(data)
+    out: list[Issue] = []
+    seen: set[tuple[str, str]] = set()
+    for r in _rows(data, "Demand"):
+        site, product = r["site"], r["product"]
+        if is_blank(site) or is_blank(product) or (site, product) in seen:
+            continue
+        seen.add((site, product))
+        if (site, product) not in reached:
+            out.append(
+                _warn(
+                    "Demand",
+                    _row(r),
+                    "product",
+                    product,
+                    f"no chain of sources, recipes and lanes can bring {product!r} to {site!r}, so this demand "
+                    "will be unmet; add a lane, contract, stock or process that supplies it",
+                    "unreachable_demand",
+                )
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# entry points
+
+CHECKS: tuple[Check, ...] = (
+    check_required_tables,
+    check_column_values,
+    check_duplicate_keys,
+    check_references,
+    check_period_references,
+    check_groups,
+    check_process_location,
+    check_process_outputs,
+    check_candidate_capacity,
+    check_capacity_options,
+    check_lanes,
+    check_contracts,
+    check_inventory,
+    check_sourcing_rules,
+    check_export_controls,
+    check_scenario_probabilities,
+    check_scenario_changes,
+    check_settings,
+    check_reachable_demand,
+)
+
+
+def validate(data: InputData) -> list[Issue]:
+    """Run every check; return the reader's issues followed by every check's issues.
+
+    Never raises: a check that fails internally becomes an error Issue naming it.
+    """
+    issues = list(data.issues)
+    for check_fn in CHECKS:
+        try:
+            issues.extend(check_fn(data))
+        except Exception as exc:  # a check bug must not hide the other findings
+            logger.exception("check %s failed", check_fn.__name__)
+            issues.append(
+                _err(
+                    "",
+                    None,
+                    None,
+                    None,
+                    f"internal error in {check_fn.__name__}: {type(exc).__name__}: {exc}",
+                    "internal",
+                )
+            )
+    return issues
+
+
+def count(issues: Iterable[Issue]) -> tuple[int, int]:
+    """Return (errors, warnings)."""
+    issues = list(issues)
+    errors = sum(1 for i in issues if i.severity == "error")
+    return errors, len(issues) - errors
+
+
+def summary(issues: Iterable[Issue], where: str) -> str:
+    """``"2 errors, 1 warning in FILE"``."""
+    errors, warnings = count(issues)
+    return f"{errors} error{'' if errors == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'} in {where}"
+
+
+def check(data: InputData, strict: bool = False) -> list[Issue]:
+    """Validate; raise InputError listing every issue if any error (or any warning when strict).
+
+    Returns the warnings otherwise.
+    """
+    issues = validate(data)
+    errors, warnings = count(issues)
+    if errors or (strict and warnings):
+        where = str(data.path) if data.path else "the input data"
+        n = errors if errors else warnings
+        kind = "error" if errors else "warning"
+        raise InputError(f"{n} {kind}{'' if n == 1 else 's'} in {where}", issues)
+    return issues
+
+
+def validate_workbook(
+    path: Path | str, max_bytes: int | None = None, max_rows: int | None = None
+) -> list[Issue]:
+    """Read the workbook at ``path`` and return every issue (reader + checks).
+
+    Raises InputError when the file cannot be read as a workbook at all.
+    """
+    from planner.io.excel_reader import ReadLimits, read_workbook
+
+    defaults = ReadLimits()
+    limits = ReadLimits(
+        max_bytes=defaults.max_bytes if max_bytes is None else max_bytes,
+        max_rows=defaults.max_rows if max_rows is None else max_rows,
+    )
+    return validate(read_workbook(Path(path), limits))
+
+
+__all__ = [
+    "CHECKS",
+    "check",
+    "count",
+    "exit_status",
+    "reachable_pairs",
+    "summary",
+    "validate",
+    "validate_workbook",
+]
+
+
+def exit_status(issues: Iterable[Issue], strict: bool = False) -> int:
+    """Command-line exit code: 2 if any error, 1 if warnings and strict, else 0."""
+    errors, warnings = count(issues)
+    if errors:
+        return 2
+    return 1 if strict and warnings else 0
