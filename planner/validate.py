@@ -432,8 +432,8 @@ def check_process_outputs(data: InputData) -> list[Issue]:
 
 
 def check_candidate_capacity(data: InputData) -> list[Issue]:
-    """A process that can run at a candidate site needs a finite capacity."""
-    candidates = {r["site"] for r in _rows(data, "Sites") if r["status"] == "candidate"}
+    """A process that can run at a candidate or closable site needs a finite capacity."""
+    candidates = {r["site"] for r in _rows(data, "Sites") if r["status"] == "candidate" or bool(r["closable"])}
     if not candidates:
         return []
     sites_of = _process_sites(data)
@@ -447,8 +447,8 @@ def check_candidate_capacity(data: InputData) -> list[Issue]:
                     _row(record),
                     "capacity",
                     None,
-                    f"the process can run at candidate site(s) {', '.join(sorted(at))}: a candidate site needs "
-                    "a finite capacity so the model can tie it to the open decision; give capacity",
+                    f"the process can run at candidate or closable site(s) {', '.join(sorted(at))}: such a site "
+                    "needs a finite capacity so the model can tie it to the open decision; give capacity",
                     "candidate_capacity",
                 )
             )

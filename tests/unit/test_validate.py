@@ -219,6 +219,14 @@ def test_candidate_site_by_name_needs_capacity() -> None:
     assert where(issues_after(mutate)) == [("error", "Processes", 4, "capacity", "candidate_capacity")]
 
 
+def test_closable_site_needs_capacity() -> None:
+    def mutate(r: Records) -> None:
+        r["Processes"][0].update(capacity=None)
+        next(s for s in r["Sites"] if s["site"] == "MINE")["closable"] = True
+
+    assert where(issues_after(mutate)) == [("error", "Processes", 2, "capacity", "candidate_capacity")]
+
+
 def test_existing_site_may_have_unlimited_capacity() -> None:
     assert issues_after(lambda r: r["Processes"][0].update(capacity=None)) == []
 

@@ -38,9 +38,7 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         cap = net.p("Processes", "capacity", k, t, w)
         if math.isinf(cap) and n not in gated:
             continue  # unlimited and always open: no row
-        if math.isinf(cap) and opts.get((n, k)):
-            continue
-        if math.isinf(cap):
+        if math.isinf(cap):  # validation refuses this; a backstop for data built in code
             raise ModelBuildError(
                 f"process {k} at site {n} has no capacity but the site has an open/close decision; "
                 "give Processes.capacity a finite value"
