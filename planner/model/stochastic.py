@@ -73,7 +73,10 @@ def fix_first_stage(m: Any, values: dict[tuple[str, Any], float]) -> int:
 def scenario_creator(scenario_name: str, data: InputData | None = None, net: Network | None = None) -> Any:
     """mpi-sppy scenario creator: the full-cost model of one scenario with its root node attached.
 
-    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``.
+    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``. The objective is the
+    scenario's total cost :math:`C^1 + C^2_s` (risk neutral): mpi-sppy weights scenarios by
+    ``_mpisppy_probability`` itself, and CVaR couples scenarios, so Settings.risk_weight is
+    not applied here.
     """
     from mpisppy.utils import sputils  # optional dependency, only for decomposition runs
 
@@ -83,6 +86,7 @@ def scenario_creator(scenario_name: str, data: InputData | None = None, net: Net
         net = build_network(data)
     prob = net.probability[scenario_name]
     single = build_network(net.data, scenarios=[scenario_name])
+    single.settings = {**single.settings, "risk_weight": 0.0}
     m = build_model(single)
     sputils.attach_root_node(m, m.e_cost_stage1, nonanticipative_vars(m))
     m._mpisppy_probability = prob
