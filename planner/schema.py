@@ -730,6 +730,19 @@ TABLES: tuple[TableSpec, ...] = (
         key=("rule", "product"),
     ),
     TableSpec(
+        "Disruptions",
+        "Nodes for the resilience analysis (planner stress): a site, a whole country, or an export rule "
+        "whose licences stop, each with its time to recover. Sites with Sites.ttr_periods are nodes too.",
+        (
+            _c("disruption", "str", "Disruption id.", required=True, example="CN_OUT"),
+            _c("kind", "str", "What is cut.", required=True, allowed=("site", "country", "licence")),
+            _c("target", "str", "Site id, country code, or ExportControls rule id.", required=True, example="CN"),
+            _c("ttr_periods", "float", "Time to recover.", unit="periods", required=True, **NONNEG),
+            _c("description", "str", "Free text.", default=""),
+        ),
+        key=("disruption",),
+    ),
+    TableSpec(
         "Scenarios",
         "Probability-weighted scenarios (blank sheet = one deterministic scenario).",
         (

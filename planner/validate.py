@@ -479,6 +479,32 @@ def check_capacity_options(data: InputData) -> list[Issue]:
     return out
 
 
+def check_disruptions(data: InputData) -> list[Issue]:
+    """A disruption's target is a site, a country some site is in, or an export rule, as its kind says."""
+    targets = {
+        "site": _ids(data, "Sites", "site"),
+        "country": _ids(data, "Sites", "country"),
+        "licence": _ids(data, "ExportControls", "rule"),
+    }
+    what = {"site": "a site id from Sites", "country": "a country of some site", "licence": "a rule id from ExportControls"}
+    out: list[Issue] = []
+    for record in _rows(data, "Disruptions"):
+        kind, target = record["kind"], record["target"]
+        if is_blank(target) or kind not in targets or str(target) in targets[kind]:
+            continue
+        out.append(
+            _err(
+                "Disruptions",
+                _row(record),
+                "target",
+                target,
+                f"a {kind} disruption needs {what[kind]}{_did_you_mean(target, targets[kind])}",
+                "disruption_target",
+            )
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # lanes, contracts, inventory, rules
 
@@ -899,6 +925,7 @@ CHECKS: tuple[Check, ...] = (
     check_process_outputs,
     check_candidate_capacity,
     check_capacity_options,
+    check_disruptions,
     check_lanes,
     check_contracts,
     check_inventory,

@@ -227,6 +227,24 @@ def test_closable_site_needs_capacity() -> None:
     assert where(issues_after(mutate)) == [("error", "Processes", 2, "capacity", "candidate_capacity")]
 
 
+@pytest.mark.parametrize(("kind", "target"), [("site", "NOWHERE"), ("country", "ZZ"), ("licence", "NO_RULE")])
+def test_disruption_target_must_exist(kind: str, target: str) -> None:
+    def mutate(r: Records) -> None:
+        r["Disruptions"] = [{"disruption": "D1", "kind": kind, "target": target, "ttr_periods": 2}]
+
+    assert where(issues_after(mutate)) == [("error", "Disruptions", 2, "target", "disruption_target")]
+
+
+def test_disruption_targets_that_exist_are_clean() -> None:
+    def mutate(r: Records) -> None:
+        r["Disruptions"] = [
+            {"disruption": "D1", "kind": "site", "target": "MINE", "ttr_periods": 2},
+            {"disruption": "D2", "kind": "country", "target": "AU", "ttr_periods": 4},
+        ]
+
+    assert issues_after(mutate) == []
+
+
 def test_existing_site_may_have_unlimited_capacity() -> None:
     assert issues_after(lambda r: r["Processes"][0].update(capacity=None)) == []
 
