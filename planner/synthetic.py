@@ -150,7 +150,7 @@ def synthetic_records(
         }
         for s in range(scenarios)
     ]
-    records = {
+    records: dict[str, list[dict[str, Any]]] = {
         "Periods": [{"period": p} for p in per],
         "Products": [
             {"product": "CONC", "value": 5.0},
@@ -169,7 +169,7 @@ def synthetic_records(
         "Scenarios": scen,
         "ScenarioChanges": changes,
     }
-    settings = {"reveal_period": per[min(1, periods - 1)], "mip_gap": 0.01, "time_limit": 600.0}
+    settings: dict[str, Any] = {"reveal_period": per[min(1, periods - 1)], "mip_gap": 0.01, "time_limit": 600.0}
     return records, settings
 
 
