@@ -162,6 +162,174 @@ def _iis(lp: Any, opts: SolveOptions) -> tuple[list[int], list[tuple[int, int]]]
     return rows, cols
 
 
+class HighsModel:
+    """A Pyomo model handed to HiGHS once, kept for re-solves.
+
+    ``set_costs`` changes objective coefficients and ``refresh_rows`` re-reads constraints
+    whose coefficients or bounds changed (e.g. mutable Params in a sweep); ``run`` solves,
+    warm-started from the previous solution, and loads the values into the Pyomo model.
+    """
+
+    def __init__(self, m: Any, opts: SolveOptions, progress: ProgressFn | None = None) -> None:
+        t0 = time.perf_counter()
+        try:
+            info = LinearStandardFormCompiler().write(m, mixed_form=True)
+        except InfeasibleConstraintException as exc:
+            raise InfeasibleError(f"the model has a constraint that can never hold: {exc}") from None
+        self.model = m
+        self.opts = opts
+        self.info = info
+        self.lp, self.cols = _to_highs(info)
+        self.highs = highspy.Highs()
+        _set_options(self.highs, opts)
+        if self.highs.passModel(self.lp) == highspy.HighsStatus.kError:
+            raise SolveError("HiGHS refused the model (an infinite or invalid coefficient); see the solver log")
+        _attach_progress(self.highs, progress)
+        self.col_of = {id(v): j for j, v in enumerate(self.cols)}
+        self.rows_of: dict[int, list[tuple[int, int]]] = {}
+        for i, row in enumerate(info.rows):
+            self.rows_of.setdefault(id(row.constraint), []).append((i, int(row.bound_type)))
+        self._row_cols: Any = None
+        self.is_mip = len(self.lp.integrality_) > 0
+        self.runs = 0
+        self.handoff_seconds = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ changes
+    def set_costs(self, coefs: dict[Any, float]) -> None:
+        """Set the objective coefficient of each variable in ``coefs``."""
+        for var, c in coefs.items():
+            j = self.col_of.get(id(var))
+            if j is None:
+                raise SolveError(f"variable {var.name} is not in the solver model")
+            self.highs.changeColCost(j, float(c))
+
+    def refresh_rows(self, constraints: Any) -> None:
+        """Re-read the coefficients and bounds of these Pyomo constraints into HiGHS."""
+        from pyomo.repn import generate_standard_repn
+
+        if self._row_cols is None:
+            self._row_cols = self.info.A.tocsr()
+        inf = highspy.kHighsInf
+        for con in constraints:
+            repn = generate_standard_repn(con.body, compute_values=True)
+            new: dict[int, float] = {}
+            for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+                j = self.col_of.get(id(v))
+                if j is None:
+                    raise SolveError(f"{con.name} now uses {v.name}, which the solver model does not have")
+                new[j] = new.get(j, 0.0) + float(c)
+            const = float(repn.constant)
+            lb = -highspy.kHighsInf if con.lb is None else float(con.lb) - const
+            ub = highspy.kHighsInf if con.ub is None else float(con.ub) - const
+            for i, bound_type in self.rows_of.get(id(con), []):
+                old = self._row_cols.indices[self._row_cols.indptr[i] : self._row_cols.indptr[i + 1]]
+                for j in old:
+                    if int(j) not in new:
+                        self.highs.changeCoeff(i, int(j), 0.0)
+                for j, c in new.items():
+                    self.highs.changeCoeff(i, j, c)
+                if bound_type == 0:
+                    self.highs.changeRowBounds(i, ub, ub)
+                elif bound_type == 1:
+                    self.highs.changeRowBounds(i, -inf, ub)
+                else:
+                    self.highs.changeRowBounds(i, lb, inf)
+
+    # ------------------------------------------------------------------ solve
+    def run(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None = None) -> SolveResult:
+        """Solve (warm-started after the first run) and load the values; see :func:`solve_model`."""
+        h = self.highs
+        timings: dict[str, float] = {"handoff": self.handoff_seconds if self.runs == 0 else 0.0}
+        if self.runs > 0 and self.is_mip:
+            previous = h.getSolution()
+            if previous.value_valid:
+                start = highspy.HighsSolution()
+                start.col_value = previous.col_value
+                start.value_valid = True
+                h.setSolution(start)
+        self.runs += 1
+        t1 = time.perf_counter()
+        h.run()
+        timings["solve"] = time.perf_counter() - t1
+        status = h.getModelStatus()
+        hinfo = h.getInfo()
+        name = h.modelStatusToString(status)
+
+        if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            h.setOptionValue("presolve", "off")
+            h.run()
+            h.setOptionValue("presolve", "choose")
+            status = h.getModelStatus()
+            hinfo = h.getInfo()
+            name = h.modelStatusToString(status)
+
+        if status == highspy.HighsModelStatus.kInfeasible:
+            self._raise_infeasible(explain)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            raise SolveError(
+                "the cost can be made arbitrarily low (unbounded): check that end_value_share does not "
+                "credit stock above its purchase price where contracts and storage are unlimited"
+            )
+        has_solution = hinfo.primal_solution_status == 2
+        if status != highspy.HighsModelStatus.kOptimal and not has_solution:
+            raise NonOptimalError(
+                f"the solver stopped ({name}) after {timings['solve']:.1f} s without finding any feasible plan; "
+                "raise the time limit (--time-limit) or simplify the workbook"
+            )
+
+        t2 = time.perf_counter()
+        x = h.getSolution().col_value
+        for v, val in zip(self.cols, x, strict=True):
+            v.set_value(val, skip_validation=True)
+        # variables the compiler dropped (in no row and not in the objective) take their lower bound
+        for comp_var in _all_vars(self.model):
+            if comp_var.value is None:
+                comp_var.set_value(comp_var.lb if comp_var.lb is not None else 0.0, skip_validation=True)
+        timings["load"] = time.perf_counter() - t2
+
+        empty = status == highspy.HighsModelStatus.kModelEmpty
+        objective = float(self.lp.offset_) if empty else float(h.getObjectiveValue())
+        if self.is_mip:
+            bound = float(hinfo.mip_dual_bound)
+            gap = float(hinfo.mip_gap) if math.isfinite(hinfo.mip_gap) else math.inf
+        else:
+            bound = objective
+            gap = 0.0
+        proven = status == highspy.HighsModelStatus.kOptimal
+        return SolveResult(
+            status="optimal" if proven else "feasible",
+            model_status=name,
+            objective=objective,
+            bound=bound,
+            gap=gap,
+            proven_optimal=proven,
+            solver=solver_version(),
+            timings=timings,
+            node_count=int(getattr(hinfo, "mip_node_count", 0) or 0),
+            message="" if proven else f"not proven optimal: stopped by {name}, gap {gap:.2%}",
+            highs=h,
+            columns=list(self.cols),
+        )
+
+    def _raise_infeasible(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None) -> None:
+        rows, icols = _iis(self.lp, self.opts)
+        members: list[tuple[str, Any, str]] = []
+        for r in rows:
+            con = self.info.rows[r].constraint
+            members.append((con.parent_component().name, con.index(), "row"))
+        for c, st in icols:
+            v = self.cols[c]
+            side = "lower" if int(st) in (0, 1) else "upper"
+            members.append((v.parent_component().name, v.index(), side))
+        lines = explain(members) if explain else [f"{c}[{i}] ({s})" for c, i, s in members]
+        raise InfeasibleError(
+            "no plan satisfies every hard constraint of the workbook; these rows conflict"
+            if lines
+            else "no plan satisfies every hard constraint of the workbook",
+            lines,
+        )
+
+
 def solve_model(
     m: Any,
     opts: SolveOptions,
@@ -174,98 +342,7 @@ def solve_model(
     IIS members as ``(component, index, side)``) or :class:`NonOptimalError` when
     there is no plan to return.
     """
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    try:
-        info = LinearStandardFormCompiler().write(m, mixed_form=True)
-    except InfeasibleConstraintException as exc:
-        raise InfeasibleError(f"the model has a constraint that can never hold: {exc}") from None
-    lp, cols = _to_highs(info)
-    h = highspy.Highs()
-    _set_options(h, opts)
-    if h.passModel(lp) == highspy.HighsStatus.kError:
-        raise SolveError("HiGHS refused the model (an infinite or invalid coefficient); see the solver log")
-    timings["handoff"] = time.perf_counter() - t0
-    _attach_progress(h, progress)
-
-    t1 = time.perf_counter()
-    h.run()
-    timings["solve"] = time.perf_counter() - t1
-    status = h.getModelStatus()
-    hinfo = h.getInfo()
-    name = h.modelStatusToString(status)
-    is_mip = len(lp.integrality_) > 0
-
-    if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        h.setOptionValue("presolve", "off")
-        h.run()
-        status = h.getModelStatus()
-        hinfo = h.getInfo()
-        name = h.modelStatusToString(status)
-
-    if status == highspy.HighsModelStatus.kInfeasible:
-        rows, icols = _iis(lp, opts)
-        members: list[tuple[str, Any, str]] = []
-        for r in rows:
-            con = info.rows[r].constraint
-            members.append((con.parent_component().name, con.index(), "row"))
-        for c, st in icols:
-            v = cols[c]
-            side = "lower" if int(st) in (0, 1) else "upper"
-            members.append((v.parent_component().name, v.index(), side))
-        lines = explain(members) if explain else [f"{c}[{i}] ({s})" for c, i, s in members]
-        raise InfeasibleError(
-            "no plan satisfies every hard constraint of the workbook; these rows conflict"
-            if lines
-            else "no plan satisfies every hard constraint of the workbook",
-            lines,
-        )
-    if status == highspy.HighsModelStatus.kUnbounded:
-        raise SolveError(
-            "the cost can be made arbitrarily low (unbounded): check that end_value_share does not "
-            "credit stock above its purchase price where contracts and storage are unlimited"
-        )
-    has_solution = hinfo.primal_solution_status == 2
-    if status != highspy.HighsModelStatus.kOptimal and not has_solution:
-        raise NonOptimalError(
-            f"the solver stopped ({name}) after {timings['solve']:.1f} s without finding any feasible plan; "
-            "raise the time limit (--time-limit) or simplify the workbook"
-        )
-
-    t2 = time.perf_counter()
-    x = h.getSolution().col_value
-    for v, val in zip(cols, x, strict=True):
-        v.set_value(val, skip_validation=True)
-    # variables the compiler dropped (in no row and not in the objective) take their lower bound
-    for comp_var in _all_vars(m):
-        if comp_var.value is None:
-            comp_var.set_value(comp_var.lb if comp_var.lb is not None else 0.0, skip_validation=True)
-    timings["load"] = time.perf_counter() - t2
-
-    objective = (
-        float(h.getObjectiveValue()) if status != highspy.HighsModelStatus.kModelEmpty else float(lp.offset_)
-    )
-    if is_mip:
-        bound = float(hinfo.mip_dual_bound)
-        gap = float(hinfo.mip_gap) if math.isfinite(hinfo.mip_gap) else math.inf
-    else:
-        bound = objective
-        gap = 0.0
-    proven = status == highspy.HighsModelStatus.kOptimal
-    return SolveResult(
-        status="optimal" if proven else "feasible",
-        model_status=name,
-        objective=objective,
-        bound=bound,
-        gap=0.0 if (proven and not is_mip) else gap,
-        proven_optimal=proven,
-        solver=solver_version(),
-        timings=timings,
-        node_count=int(getattr(hinfo, "mip_node_count", 0) or 0),
-        message="" if proven else f"not proven optimal: stopped by {name}, gap {gap:.2%}",
-        highs=h,
-        columns=list(cols),
-    )
+    return HighsModel(m, opts, progress).run(explain)
 
 
 def _all_vars(m: Any) -> Any:
