@@ -59,6 +59,14 @@ def cell_value(column: ColumnSpec, value: Any) -> Any:
     return text if text != "" else None
 
 
+def append_text_safe(ws: Any, values: list[Any]) -> None:
+    """Append a row; text cells stay text even when they start with =, +, - or @ (never a formula)."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _append_header(ws: Any, names: list[str]) -> None:
     ws.append(names)
     for cell in ws[1]:
@@ -93,7 +101,7 @@ def write_input_workbook(data: InputData, path: Path) -> None:
             ws.freeze_panes = "A2"
             _append_header(ws, ["setting", "value"])
             for key, value in rows:
-                ws.append([key, value])
+                append_text_safe(ws, [key, value])
             n_sheets += 1
             continue
         frame = data.tables.get(spec.name)
@@ -108,7 +116,9 @@ def write_input_workbook(data: InputData, path: Path) -> None:
         present = [c for c in columns if c.name in frame.columns]
         values = {c.name: frame[c.name].tolist() for c in present}
         for i in range(len(frame)):
-            ws.append([cell_value(c, values[c.name][i]) if c.name in values else None for c in columns])
+            append_text_safe(
+                ws, [cell_value(c, values[c.name][i]) if c.name in values else None for c in columns]
+            )
         n_sheets += 1
     if n_sheets == 0:
         ws = wb.create_sheet("Periods")

@@ -575,3 +575,19 @@ def test_array_formula_without_saved_value_is_located(tmp_path: Path) -> None:
     data = read_workbook(path)
     issue = issue_at(data, "Lanes", 2, "cost_flow")
     assert issue.code == "formula_no_value"
+
+
+def test_written_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """A site named like a formula survives write -> read as the same text (no formula injection)."""
+    from planner.io.excel_reader import read_workbook
+    from planner.io.excel_writer import write_input_workbook
+    from planner.tables import from_records
+    from tests.conftest import valid_records
+
+    records = valid_records()
+    records["Sites"][0]["name"] = '=HYPERLINK("http://x","y")'
+    path = tmp_path / "inj.xlsx"
+    write_input_workbook(from_records(records), path)
+    data = read_workbook(path)
+    assert data["Sites"]["name"].iloc[0] == '=HYPERLINK("http://x","y")'
+    assert not [i for i in data.issues if i.severity == "error"]
