@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.config import SolveOptions
-from planner.errors import InfeasibleError, Issue
+from planner.errors import InfeasibleError, InputError, Issue
 from planner.network import Network, build_network
 from planner.solution import Solution
 from planner.tables import InputData
@@ -184,6 +184,113 @@ def stochastic_values(
     }
 
 
+COVER_LEVELS = (0.0, 30.0, 60.0, 90.0, 180.0)
+"""Days-of-cover policy levels of the stockpile curve (Japan's JOGMEC 60/180, Korea 100)."""
+
+
+def stress(
+    data: InputData,
+    options: SolveOptions | None = None,
+    plan: Solution | None = None,
+    cover_days: tuple[float, ...] = COVER_LEVELS,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Resilience analysis: TTS, TTR, PI and REI per node; cheapest stockpile; days-of-cover curve.
+
+    ``plan`` (a solved Solution) adds the capacity it builds, the sites it opens and the lanes it
+    qualifies to the network that is stressed; without it the network is taken as it stands.
+    Returns DataFrames ``nodes``, ``stockpile`` and ``cover_curve`` and the stockpile's cost.
+    """
+    import pandas as pd
+
+    from planner.model.resilience import performance_impact, size_stockpile, time_to_survive
+    from planner.model.sweeps import cover_curve
+    from planner.resilience import disruption_nodes, network_rates, plan_decisions
+
+    opts = (options or SolveOptions()).resolved(data.settings)
+    lp_opts = replace(opts, log_file=None)
+    net = build_network(data)
+    rates = network_rates(net, plan_decisions(plan.decisions) if plan is not None else None)
+    rows = []
+    for node in disruption_nodes(net):
+        if progress:
+            progress({"event": "stage", "stage": f"stress {node.name}"})
+        tts = time_to_survive(rates, node, lp_opts)
+        pi_cost, pi_short = (
+            performance_impact(rates, node, node.ttr, lp_opts)
+            if node.ttr is not None
+            else (math.nan, math.nan)
+        )
+        rows.append(
+            {
+                "node": node.name,
+                "kind": node.kind,
+                "target": node.target,
+                "ttr_periods": node.ttr,
+                "tts_periods": tts,
+                "covered": bool(math.isinf(tts) or (node.ttr is not None and tts >= node.ttr - 1e-9)),
+                "pi_cost": pi_cost,
+                "pi_shortage": pi_short,
+            }
+        )
+    nodes = pd.DataFrame(rows)
+    worst = nodes["pi_cost"].max(skipna=True) if len(nodes) else math.nan
+    nodes["rei"] = nodes["pi_cost"] / worst if worst and worst > 0 else 0.0
+    nodes = nodes.sort_values(
+        ["rei", "tts_periods"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+    stock, stock_cost, left = size_stockpile(rates, disruption_nodes(net), lp_opts)
+    period_days = float(net.settings["period_length_days"])
+    stock_rows = [
+        {
+            "site": k[0],
+            "product": k[1],
+            "extra_stock": q,
+            "days_of_cover": q / rates.demand[k] * period_days if rates.demand.get(k) else math.nan,
+            "cost": q * rates.storage[k][0],
+        }
+        for k, q in stock.items()
+        if q > 1e-9
+    ]
+    if progress:
+        progress({"event": "stage", "stage": "days-of-cover curve"})
+    curve = cover_curve(net, list(cover_days), replace(opts, log_file=None)) if len(net.inventory) else []
+    return {
+        "nodes": nodes,
+        "stockpile": pd.DataFrame(
+            stock_rows, columns=["site", "product", "extra_stock", "days_of_cover", "cost"]
+        ),
+        "stockpile_cost": stock_cost,
+        "stockpile_unprevented_shortage": left,
+        "cover_curve": pd.DataFrame(curve),
+    }
+
+
+def frontier(
+    data: InputData, points: int = 5, options: SolveOptions | None = None, progress: Progress | None = None
+) -> Any:
+    """Cost-risk frontier: ``points`` weights w from 0 (risk neutral) to 1 (CVaR only) on one model.
+
+    Returns a DataFrame: weight, expected cost, CVaR, worst cost and scenario, expected and worst
+    shortage, the plan's decisions, solve seconds and gap.
+    """
+    import pandas as pd
+
+    from planner.model.sweeps import frontier as _frontier
+
+    if points < 2:
+        raise InputError("--points must be at least 2 (the risk-neutral and the most risk-averse plan)")
+    opts = replace((options or SolveOptions()).resolved(data.settings), log_file=None)
+    net = build_network(data)
+    weights = [i / (points - 1) for i in range(points)]
+    report = (
+        (lambda p: progress({"event": "stage", "stage": f"frontier w={p['weight']:.2f}"}))
+        if progress
+        else None
+    )
+    return pd.DataFrame(_frontier(net, weights, opts, progress=report))
+
+
 DEFAULT_WORKBOOK = "example.xlsx"
 
 
@@ -204,6 +311,7 @@ class RunRecord:
     solution: Solution
     files: dict[str, Path] = field(default_factory=dict)
     stochastic: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _run_folder(out: Path, stem: str, started: datetime) -> Path:
@@ -246,11 +354,16 @@ def run(
     tables_dir: str | Path | None = None,
     tables_format: str = "csv",
     vss: bool = False,
+    report: str | Path | None = None,
+    force: bool = False,
+    with_stress: bool = False,
+    frontier_points: int | None = None,
 ) -> RunRecord:
     """read -> validate -> network -> build -> solve -> tables, in a run folder of its own.
 
-    The folder ``<out>/<input stem>-<timestamp>`` gets the solver log (``solver.log``),
-    the solution tables (``tables.xlsx``) and ``manifest.json`` (input file and SHA-256,
+    The folder ``<out>/<input stem>-<timestamp>`` gets the manager report (``report.xlsx``;
+    ``report`` writes a copy elsewhere too, refusing to overwrite unless ``force``), the
+    solver log (``solver.log``), the solution tables (``tables.xlsx``) and ``manifest.json`` (input file and SHA-256,
     versions, options, status, objective, bound, gap and seconds per stage), so runs can
     be reproduced and compared. The input workbook is only read.
     """
@@ -282,12 +395,30 @@ def run(
         stochastic = stochastic_values(data, replace(opts, log_file=None), recourse=sol)
         timings["vss"] = time.perf_counter() - t
 
+    extra: dict[str, Any] = {}
+    if with_stress:
+        t = time.perf_counter()
+        extra["stress"] = stress(data, replace(opts, log_file=None), plan=sol, progress=progress)
+        timings["stress"] = time.perf_counter() - t
+    if frontier_points:
+        t = time.perf_counter()
+        extra["frontier"] = frontier(data, frontier_points, replace(opts, log_file=None), progress=progress)
+        timings["frontier"] = time.perf_counter() - t
+
     stage("write")
     t = time.perf_counter()
     from planner.io.results_writer import write_tables_files, write_tables_xlsx
 
     files: dict[str, Path] = {"solver_log": folder / "solver.log"}
     tables = sol.tables()
+    if "stress" in extra:
+        tables.update(
+            resilience_nodes=extra["stress"]["nodes"],
+            stockpile=extra["stress"]["stockpile"],
+            cover_curve=extra["stress"]["cover_curve"],
+        )
+    if "frontier" in extra:
+        tables["frontier"] = extra["frontier"]
     files["tables"] = folder / "tables.xlsx"
     write_tables_xlsx(tables, files["tables"])
     if tables_dir is not None:
@@ -325,11 +456,49 @@ def run(
     }
     if stochastic is not None:
         manifest["stochastic"] = {k: v for k, v in stochastic.items() if k != "per_scenario"}
+    stage("report")
+    t = time.perf_counter()
+    files["report"] = write_run_report(
+        sol, folder / "report.xlsx", stochastic=stochastic, manifest=manifest, extra=extra
+    )
+    if report is not None:
+        files["report_copy"] = write_run_report(
+            sol, Path(report), stochastic=stochastic, manifest=manifest, extra=extra, force=force
+        )
+    timings["report"] = time.perf_counter() - t
+    manifest["seconds"] = {k: round(v, 4) for k, v in timings.items()}
+    manifest["files"] = {k: str(v) for k, v in files.items()}
     files["manifest"] = folder / "manifest.json"
     tmp = files["manifest"].with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2, default=str))
     tmp.replace(files["manifest"])
-    return RunRecord(folder=folder, manifest=manifest, solution=sol, files=files, stochastic=stochastic)
+    return RunRecord(
+        folder=folder, manifest=manifest, solution=sol, files=files, stochastic=stochastic, extra=extra
+    )
+
+
+def write_run_report(
+    sol: Solution,
+    path: Path,
+    stochastic: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    force: bool = False,
+) -> Path:
+    """Assemble the manager report of a solution and write it (atomically; no overwrite unless ``force``).
+
+    ``extra`` may hold resilience results (``stress``) and a cost-risk frontier (``frontier``),
+    which add their sheets and charts.
+    """
+    from planner.io.report_writer import write_report
+    from planner.report import build_report
+
+    content = build_report(sol, sol.extra["network"], stochastic=stochastic, manifest=manifest)
+    if extra:
+        from planner.report import add_resilience
+
+        add_resilience(content, stress=extra.get("stress"), frontier=extra.get("frontier"))
+    return write_report(content, path, force=force)
 
 
 __all__ = [
@@ -347,4 +516,6 @@ __all__ = [
     "solve",
     "solve_data",
     "stochastic_values",
+    "stress",
+    "frontier",
 ]

@@ -146,20 +146,29 @@ class _Progress:
             )
 
 
+WorkbookArg = Annotated[
+    Path | None, typer.Argument(help="Input workbook (.xlsx); default: the example network.")
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for run folders.")]
+TimeLimitOpt = Annotated[
+    float | None, typer.Option("--time-limit", help="Solver time limit in seconds (default: Settings).")
+]
+GapOpt = Annotated[
+    float | None, typer.Option("--gap", help="Relative MIP gap, e.g. 0.005 (default: Settings).")
+]
+ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads (0 = automatic).")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
+
+
 @app.command()
 def solve(
-    workbook: Annotated[
-        Path | None, typer.Argument(help="Input workbook (.xlsx); default: the example network.")
-    ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for run folders.")] = Path("reports"),
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Solver time limit in seconds (default: Settings).")
-    ] = None,
-    gap: Annotated[
-        float | None, typer.Option("--gap", help="Relative MIP gap, e.g. 0.005 (default: Settings).")
-    ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="Solver threads (0 = automatic).")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Solver random seed.")] = None,
+    workbook: WorkbookArg = None,
+    out: OutOpt = Path("reports"),
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = None,
     scenarios: Annotated[
         str | None, typer.Option("--scenarios", help="Comma-separated subset of scenarios to solve.")
     ] = None,
@@ -172,9 +181,13 @@ def solve(
         typer.Option("--vss", help="Also compute the expected-value plan, wait-and-see bound, VSS and EVPI."),
     ] = False,
     solver_log: Annotated[bool, typer.Option("--solver-log", help="Echo the HiGHS log.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+    quiet: QuietOpt = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the manager report to this .xlsx path.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
 ) -> None:
-    """Read, validate, build and solve a workbook; write the run folder (tables, log, manifest)."""
+    """Read, validate, build and solve a workbook; write the run folder (report, tables, log, manifest)."""
     from planner.api import run
     from planner.config import SolveOptions
 
@@ -191,6 +204,8 @@ def solve(
     progress = _Progress(quiet)
     record = run(
         workbook,
+        report=report,
+        force=force,
         out=out,
         options=options,
         progress=progress,
@@ -199,6 +214,86 @@ def solve(
         vss=vss,
     )
     _print_summary(record, progress)
+
+
+@app.command()
+def stress(
+    workbook: WorkbookArg = None,
+    out: OutOpt = Path("reports"),
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Solve, then stress the plan: TTS/TTR/PI/REI per node, cheapest stockpile, days-of-cover curve."""
+    from planner.api import run
+    from planner.config import SolveOptions
+
+    progress = _Progress(quiet)
+    options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, random_seed=seed)
+    record = run(workbook, out=out, options=options, progress=progress, with_stress=True)
+    _print_summary(record, progress)
+    _print_stress(record.extra["stress"], progress)
+
+
+@app.command()
+def frontier(
+    workbook: WorkbookArg = None,
+    points: Annotated[
+        int, typer.Option("--points", help="Frontier points from risk neutral to most risk-averse.")
+    ] = 5,
+    out: OutOpt = Path("reports"),
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Solve, then trace the cost-risk frontier (expected cost against CVaR) on one model."""
+    from rich.table import Table
+
+    from planner.api import run
+    from planner.config import SolveOptions
+
+    progress = _Progress(quiet)
+    options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, random_seed=seed)
+    record = run(workbook, out=out, options=options, progress=progress, frontier_points=points)
+    _print_summary(record, progress)
+    table = Table(title="Cost-risk frontier")
+    for col in ("weight", "expected cost", "CVaR", "worst cost", "decisions"):
+        table.add_column(col, justify="left" if col == "decisions" else "right")
+    for r in record.extra["frontier"].itertuples(index=False):
+        table.add_row(
+            f"{r.weight:.2f}",
+            money(r.expected_cost),
+            money(r.cvar),
+            money(r.worst_cost),
+            str(r.decisions)[:80],
+        )
+    progress.console.print(table)
+
+
+def _print_stress(result: dict[str, object], progress: _Progress) -> None:
+    import math
+
+    import pandas as pd
+    from rich.table import Table
+
+    nodes = result["nodes"]
+    assert isinstance(nodes, pd.DataFrame)
+    table = Table(title="Time to survive (periods)")
+    for col in ("node", "kind", "TTR", "TTS", "covered", "REI"):
+        table.add_column(col, justify="left" if col in ("node", "kind") else "right")
+    for r in nodes.itertuples(index=False):
+        tts = "no limit" if math.isinf(r.tts_periods) else f"{r.tts_periods:.2f}"
+        ttr = "-" if pd.isna(r.ttr_periods) else f"{r.ttr_periods:g}"
+        rei = "-" if pd.isna(r.rei) else f"{r.rei:.2f}"
+        table.add_row(str(r.node), str(r.kind), ttr, tts, "yes" if r.covered else "NO", rei)
+    progress.console.print(table)
+    cost = result["stockpile_cost"]
+    assert isinstance(cost, float)
+    progress.console.print(f"cheapest stockpile that covers every node: {money(cost)}")
 
 
 def money(x: float) -> str:

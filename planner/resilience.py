@@ -179,7 +179,9 @@ def disruption_nodes(net: Network) -> list[Node]:
         nodes.append(Node(site, "site", site, None if math.isnan(ttr) else ttr, frozenset({site})))
     for country in sorted({net.site_country(s) for s in supply}):
         if ("country", country) not in seen:
-            nodes.append(Node(country, "country", country, None, frozenset(country_sites[country])))
+            nodes.append(
+                Node(f"country {country}", "country", country, None, frozenset(country_sites[country]))
+            )
     for rule in sorted({str(r) for r in net.data["ExportControls"]["rule"]}):
         if ("licence", rule) not in seen:
             nodes.append(Node(f"licence {rule}", "licence", rule, None, rules=frozenset({rule})))

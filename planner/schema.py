@@ -736,7 +736,13 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("disruption", "str", "Disruption id.", required=True, example="CN_OUT"),
             _c("kind", "str", "What is cut.", required=True, allowed=("site", "country", "licence")),
-            _c("target", "str", "Site id, country code, or ExportControls rule id.", required=True, example="CN"),
+            _c(
+                "target",
+                "str",
+                "Site id, country code, or ExportControls rule id.",
+                required=True,
+                example="CN",
+            ),
             _c("ttr_periods", "float", "Time to recover.", unit="periods", required=True, **NONNEG),
             _c("description", "str", "Free text.", default=""),
         ),

@@ -183,7 +183,9 @@ class HighsModel:
         self.highs = highspy.Highs()
         _set_options(self.highs, opts)
         if self.highs.passModel(self.lp) == highspy.HighsStatus.kError:
-            raise SolveError("HiGHS refused the model (an infinite or invalid coefficient); see the solver log")
+            raise SolveError(
+                "HiGHS refused the model (an infinite or invalid coefficient); see the solver log"
+            )
         _attach_progress(self.highs, progress)
         self.col_of = {id(v): j for j, v in enumerate(self.cols)}
         self.rows_of: dict[int, list[tuple[int, int]]] = {}

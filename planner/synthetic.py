@@ -169,7 +169,11 @@ def synthetic_records(
         "Scenarios": scen,
         "ScenarioChanges": changes,
     }
-    settings: dict[str, Any] = {"reveal_period": per[min(1, periods - 1)], "mip_gap": 0.01, "time_limit": 600.0}
+    settings: dict[str, Any] = {
+        "reveal_period": per[min(1, periods - 1)],
+        "mip_gap": 0.01,
+        "time_limit": 600.0,
+    }
     return records, settings
 
 

@@ -433,7 +433,9 @@ def check_process_outputs(data: InputData) -> list[Issue]:
 
 def check_candidate_capacity(data: InputData) -> list[Issue]:
     """A process that can run at a candidate or closable site needs a finite capacity."""
-    candidates = {r["site"] for r in _rows(data, "Sites") if r["status"] == "candidate" or bool(r["closable"])}
+    candidates = {
+        r["site"] for r in _rows(data, "Sites") if r["status"] == "candidate" or bool(r["closable"])
+    }
     if not candidates:
         return []
     sites_of = _process_sites(data)
@@ -486,7 +488,11 @@ def check_disruptions(data: InputData) -> list[Issue]:
         "country": _ids(data, "Sites", "country"),
         "licence": _ids(data, "ExportControls", "rule"),
     }
-    what = {"site": "a site id from Sites", "country": "a country of some site", "licence": "a rule id from ExportControls"}
+    what = {
+        "site": "a site id from Sites",
+        "country": "a country of some site",
+        "licence": "a rule id from ExportControls",
+    }
     out: list[Issue] = []
     for record in _rows(data, "Disruptions"):
         kind, target = record["kind"], record["target"]

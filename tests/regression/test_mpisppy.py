@@ -33,7 +33,9 @@ def _ef_objective(data: object) -> float:
 @pytest.mark.parametrize("q", [0.15, 0.25])
 def test_mpisppy_extensive_form_matches_planner(q: float) -> None:
     data = from_records(ban_case(q), {"reveal_period": "P2"})
-    assert _ef_objective(data) == pytest.approx(solve_data(data, SolveOptions(mip_gap=1e-9)).objective, rel=1e-9)
+    assert _ef_objective(data) == pytest.approx(
+        solve_data(data, SolveOptions(mip_gap=1e-9)).objective, rel=1e-9
+    )
 
 
 def test_mpisppy_matches_planner_on_the_full_feature_case_risk_neutral() -> None:

@@ -55,9 +55,16 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     keys, soft = cover_index(net, ix)
     length = float(net.settings["period_length_days"])
+    # mutable, so that a days-of-cover sweep can change it and re-solve without rebuilding
+    m.p_cover_factor = pyo.Param(
+        sorted({(k[0], k[1]) for k in keys}),
+        mutable=True,
+        initialize=lambda _m, n, p: float(net.inventory.at[(n, p), "cover_days"]) / length,
+        doc="cover days / period length",
+    )
 
     def rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
-        factor = float(net.inventory.at[(n, p), "cover_days"]) / length
+        factor = m.p_cover_factor[n, p]
         use = sum(net.p("Demand", "quantity", d, t, w) for d in ix.demand_at.get((n, p, t), ()))
         use_expr = factor * use
         for proc, q in ix.consume.get((n, p), ()):

@@ -1,0 +1,176 @@
+"""Parameter sweeps on one built model: days-of-cover policy curve and cost-risk frontier.
+
+Each sweep builds the model once, hands it to HiGHS once (:class:`planner.solve.HighsModel`)
+and changes only what the sweep varies between solves: the mutable cover factor
+(rows refreshed in HiGHS) or the objective weights of expected cost and CVaR (column
+costs changed in HiGHS). HiGHS re-solves from the previous solution.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyomo.environ as pyo
+
+from planner.config import SolveOptions
+from planner.model.build import build_model
+from planner.network import Network
+from planner.solve import HighsModel, SolveResult
+
+Point = dict[str, Any]
+
+
+def _scenario_costs(m: Any) -> dict[str, float]:
+    return {
+        s: float(pyo.value(m.e_cost_stage1)) + float(pyo.value(m.e_cost_stage2[s])) for s in m.idx.scenarios
+    }
+
+
+def _shortage_by_scenario(m: Any, net: Network) -> dict[str, float]:
+    out = dict.fromkeys(m.idx.scenarios, 0.0)
+    for (_d, w), var in m.v_shortage.items():
+        for s in net.node_scenarios(w, m.idx.scenarios):
+            out[s] += float(var.value or 0.0)
+    return out
+
+
+def _decisions_text(m: Any) -> str:
+    """The plan's here-and-now decisions in a few words: builds, openings, qualifications, stock held."""
+    from planner.network import ROOT
+
+    taken = []
+    for name in ("v_open", "v_build", "v_qualify"):
+        for k, v in getattr(m, name).items():
+            if (v.value or 0.0) > 0.5:
+                taken.append(
+                    f"{name[2:]} {k}" + (f" x{round(v.value)}" if name == "v_build" and v.value > 1.5 else "")
+                )
+    held: dict[tuple[str, str], float] = {}
+    for (n, p, _g, _t, w), v in m.v_inventory.items():
+        if w == ROOT:
+            held[(n, p)] = max(held.get((n, p), 0.0), float(v.value or 0.0))
+    taken += [f"stock {p} at {n} up to {q:,.3g} t" for (n, p), q in sorted(held.items()) if q > 1e-6]
+    return "; ".join(taken) or "none"
+
+
+def _point(m: Any, net: Network, res: SolveResult, **extra: Any) -> Point:
+    from planner.metrics import cvar
+
+    costs = _scenario_costs(m)
+    short = _shortage_by_scenario(m, net)
+    probs = [net.probability[s] for s in m.idx.scenarios]
+    values = [costs[s] for s in m.idx.scenarios]
+    alpha = float(net.settings["cvar_alpha"])
+    worst = max(m.idx.scenarios, key=lambda s: costs[s])
+    return {
+        **extra,
+        "expected_cost": float(np.dot(probs, values)),
+        "cvar": cvar(values, probs, alpha),
+        "worst_cost": costs[worst],
+        "worst_scenario": worst,
+        "expected_shortage": float(np.dot(probs, [short[s] for s in m.idx.scenarios])),
+        "worst_shortage": max(short.values()),
+        "decisions": _decisions_text(m),
+        "solve_seconds": res.timings.get("solve", 0.0),
+        "gap": res.gap,
+    }
+
+
+def frontier(
+    net: Network, weights: list[float], opts: SolveOptions, progress: Callable[[Point], None] | None = None
+) -> list[Point]:
+    """Minimise (1 - w) E[cost] + w CVaR_alpha(cost) for each weight w in [0, 1], on one model.
+
+    w = 0 is the risk-neutral plan; w = 1 minimises CVaR alone (expected cost breaks ties with
+    weight 1e-6).
+    """
+    risky = copy.copy(net)
+    risky.settings = {**net.settings, "risk_weight": 1.0}
+    m = build_model(risky)
+    hm = HighsModel(m, opts)
+    c0 = np.asarray(hm.lp.col_cost_, dtype=float).copy()
+    offset0 = float(hm.lp.offset_)
+    alpha = float(net.settings["cvar_alpha"])
+    cvar_cols = {hm.col_of[id(m.v_var)]: 1.0}
+    for s in m.idx.scenarios:
+        cvar_cols[hm.col_of[id(m.v_cvar_excess[s])]] = net.probability[s] / (1.0 - alpha)
+    expected = c0.copy()
+    for j in cvar_cols:
+        expected[j] = 0.0
+    idx = np.arange(len(c0), dtype=np.int32)
+    points = []
+    for w in weights:
+        e_weight = max(1.0 - w, 1e-6)
+        costs = e_weight * expected
+        for j, c in cvar_cols.items():
+            costs[j] = w * c
+        hm.highs.changeColsCost(len(idx), idx, costs)
+        hm.highs.changeObjectiveOffset(e_weight * offset0)
+        res = hm.run()
+        point = _point(m, net, res, weight=w)
+        points.append(point)
+        if progress:
+            progress(point)
+    return points
+
+
+def cover_policy_rows(net: Network) -> list[tuple[str, str]]:
+    """Inventory rows a days-of-cover policy applies to: stock of a product where it is demanded
+    (the importing regions); all Inventory rows when none is."""
+    demanded = {(str(r.site), str(r.product)) for r in net.demand.itertuples(index=False)}
+    rows = [k for k in net.inventory.index if k in demanded]
+    return rows or list(net.inventory.index)
+
+
+def cover_curve(
+    net: Network,
+    days: list[float],
+    opts: SolveOptions,
+    penalty: float | None = None,
+    progress: Callable[[Point], None] | None = None,
+) -> list[Point]:
+    """Expected cost and shortage when the importing regions must hold ``days`` of cover, per level.
+
+    The policy is a soft cover target priced at ``penalty`` per t per period (default: the
+    largest shortage penalty, so it binds whenever stock can be had); the reported expected
+    cost leaves that penalty out and ``cover_shortfall`` says how much the policy missed.
+    """
+    rows = cover_policy_rows(net)
+    length = float(net.settings["period_length_days"])
+    pol = copy.copy(net)
+    inv = net.inventory.copy()
+    for k in rows:
+        inv.at[k, "cover_days"] = 1.0
+        inv.at[k, "cover_hard"] = False
+    pol.inventory = inv
+    if penalty is None:
+        pens = net.demand["shortage_penalty"].dropna()
+        penalty = float(max(pens.max() if len(pens) else 0.0, float(net.settings["shortage_penalty"])))
+    pol.settings = {**net.settings, "cover_penalty": penalty}
+    m = build_model(pol)
+    hm = HighsModel(m, opts)
+    points = []
+    cover_terms = [t for t in m.cost_term_list if t.component == "cover"]
+    for level in days:
+        for k in rows:
+            m.p_cover_factor[k] = level / length
+        hm.refresh_rows(m.c_inventory_cover.values())
+        res = hm.run()
+        point = _point(m, net, res, days=level)
+        probs = net.probability
+        cover_cost = sum(
+            t.coef
+            * float(t.var.value or 0.0)
+            * sum(probs[s] for s in net.node_scenarios(t.node, m.idx.scenarios))
+            for t in cover_terms
+        )
+        shortfall = sum(float(v.value or 0.0) for v in m.v_cover_short.values())
+        point["expected_cost"] -= cover_cost
+        point["cover_shortfall"] = shortfall
+        points.append(point)
+        if progress:
+            progress(point)
+    return points

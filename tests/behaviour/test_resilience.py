@@ -1,0 +1,124 @@
+"""Resilience analytics on hand-solvable networks: TTS, PI/REI, stockpile sizing, sweeps."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from planner.api import frontier, solve_data, stress
+from planner.config import SolveOptions
+from planner.model.resilience import performance_impact, size_stockpile, time_to_survive
+from planner.network import build_network
+from planner.resilience import disruption_nodes, network_rates
+from planner.tables import from_records
+from tests.behaviour.test_hand_solved import chain
+from tests.behaviour.test_licence_risk import ban_case
+
+TIGHT = SolveOptions(mip_gap=1e-9, time_limit=60)
+
+
+def single_source(stock: float = 30.0, ttr: float = 5.0) -> dict[str, list[dict[str, Any]]]:
+    """Mine M (20 t/period) feeds region D (10 t/period), which holds ``stock`` t (holding 1/t/period)."""
+    rec = chain(4)
+    for d in rec["Demand"]:
+        d["quantity"] = 10
+    rec["Processes"][0]["capacity"] = 20
+    rec["Sites"][0]["ttr_periods"] = ttr
+    rec["Inventory"] = [{"site": "D", "product": "X", "initial_stock": stock, "cost_holding": 1}]
+    return rec
+
+
+def nodes_of(rec: dict[str, list[dict[str, Any]]]) -> tuple[Any, dict[str, Any]]:
+    net = build_network(from_records(rec))
+    return network_rates(net), {n.name: n for n in disruption_nodes(net)}
+
+
+def test_single_source_tts_is_stock_over_demand_rate() -> None:
+    """Cutting the only mine: 30 t of stock last 30 / 10 = 3 periods."""
+    rates, nodes = nodes_of(single_source())
+    assert time_to_survive(rates, nodes["M"]) == pytest.approx(3.0)
+
+
+def test_dual_sourced_node_is_covered_without_limit() -> None:
+    """A second mine that alone covers demand: losing either mine is survived indefinitely."""
+    rec = single_source()
+    rec["Sites"].append({"site": "M2", "type": "mine", "country": "BR"})
+    rec["Processes"].append({"process": "mine2", "site": "M2", "cost_variable": 2, "capacity": 15})
+    rec["ProcessFlows"].append({"process": "mine2", "product": "X", "direction": "out", "quantity": 1})
+    rec["Lanes"].append({"lane": "L2", "origin": "M2", "destination": "D"})
+    rates, nodes = nodes_of(rec)
+    assert math.isinf(time_to_survive(rates, nodes["M"]))
+    assert math.isinf(time_to_survive(rates, nodes["M2"]))
+
+
+def test_performance_impact_and_rei() -> None:
+    """Mine down for TTR = 5 periods: 50 t needed, 30 t in stock -> 20 t short at penalty 100 = 2000."""
+    rates, nodes = nodes_of(single_source())
+    cost, short = performance_impact(rates, nodes["M"], 5.0)
+    assert short == pytest.approx(20.0)
+    assert cost == pytest.approx(2000.0)
+    result = stress(from_records(single_source()), TIGHT)
+    row = result["nodes"].set_index("node").loc["M"]
+    assert row["rei"] == pytest.approx(1.0)
+    assert not row["covered"]
+    assert row["tts_periods"] == pytest.approx(3.0)
+
+
+def test_stockpile_sizing_closes_the_gap_at_least_cost() -> None:
+    """TTS 3 < TTR 5: 20 t more at D are needed; stock costs 1/t/period over 4 periods -> 80."""
+    rates, nodes = nodes_of(single_source())
+    stock, cost, short = size_stockpile(rates, list(nodes.values()))
+    assert stock[("D", "X")] == pytest.approx(20.0)
+    assert cost == pytest.approx(80.0)
+    assert short == {"M": pytest.approx(0.0)}
+
+
+def test_licence_regime_as_a_node() -> None:
+    """Cutting rule R (the only licensed supplier of the ban case) leaves the AU supplier: covered."""
+    rec = ban_case(0.0)
+    rec["Disruptions"] = [{"disruption": "NO_LICENCE", "kind": "licence", "target": "R", "ttr_periods": 4}]
+    rates, nodes = nodes_of(rec)
+    assert "LCN" in rates.licence_lanes["R"]
+    assert math.isinf(time_to_survive(rates, nodes["NO_LICENCE"]))
+    rec["Contracts"] = []  # without the AU contract, the ban cannot be survived at all
+    rates, nodes = nodes_of(rec)
+    assert time_to_survive(rates, nodes["NO_LICENCE"]) == pytest.approx(0.0)
+
+
+def test_frontier_end_points_match_risk_neutral_and_most_risk_averse_solves() -> None:
+    data = from_records(ban_case(0.15), {"reveal_period": "P2", "cvar_alpha": 0.8})
+    points = frontier(data, 3, TIGHT)
+    neutral = solve_data(data, TIGHT)
+    assert points.iloc[0]["expected_cost"] == pytest.approx(neutral.objective)
+    assert points.iloc[0]["cvar"] == pytest.approx(8.5)
+    averse = solve_data(
+        from_records(ban_case(0.15), {"reveal_period": "P2", "cvar_alpha": 0.8, "risk_weight": 1e6}), TIGHT
+    )
+    assert points.iloc[-1]["cvar"] == pytest.approx(averse.extra["cvar"])
+    assert points.iloc[-1]["expected_cost"] == pytest.approx(averse.expected_cost)
+    assert list(points["cvar"]) == sorted(points["cvar"], reverse=True)
+
+
+def test_cover_curve_reuses_one_model_and_matches_cold_solves() -> None:
+    """The sweep's point at 60 days equals a model built from scratch with a 60-day soft target."""
+    from planner.model.sweeps import cover_curve
+
+    rec = single_source(stock=0.0)
+    rec["Inventory"][0]["cost_holding"] = 0.5
+    net = build_network(from_records(rec))
+    points = cover_curve(net, [0.0, 60.0], TIGHT, penalty=50.0)
+    base = solve_data(
+        from_records(
+            single_source(stock=0.0) | {"Inventory": [{"site": "D", "product": "X", "cost_holding": 0.5}]}
+        ),
+        TIGHT,
+    )
+    assert points[0]["expected_cost"] == pytest.approx(base.objective)
+    cold_rec = single_source(stock=0.0)
+    cold_rec["Inventory"] = [{"site": "D", "product": "X", "cost_holding": 0.5, "cover_days": 60.0}]
+    cold = solve_data(from_records(cold_rec, {"cover_penalty": 50.0}), TIGHT)
+    cover_cost = cold.costs.loc[cold.costs["component"] == "cover", "cost"].sum()
+    assert points[1]["expected_cost"] == pytest.approx(cold.objective - cover_cost)
+    assert points[1]["expected_cost"] >= points[0]["expected_cost"]
