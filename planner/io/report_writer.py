@@ -631,9 +631,10 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
             ser.graphicalProperties.solidFill = colour
             ser.graphicalProperties.line.solidFill = colour
     else:
-        for ser in chart.series:
-            ser.graphicalProperties.solidFill = BAR_COLOUR
-            ser.graphicalProperties.line.solidFill = BAR_COLOUR
+        for i, ser in enumerate(chart.series):
+            colour = BAR_COLOUR if len(chart.series) == 1 else PALETTE[i % len(PALETTE)]
+            ser.graphicalProperties.solidFill = colour
+            ser.graphicalProperties.line.solidFill = colour
     if spec.kind == "combo" and spec.secondary:
         line = LineChart()
         for s in spec.secondary:
@@ -665,6 +666,9 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     return chart
 
 
+CHARTS_PER_PAGE = 4
+
+
 def _place_charts(ws: Any, content: ReportContent, placed: dict[tuple[str, str], _Placed], row: int) -> int:
     if not content.charts:
         return row
@@ -681,6 +685,8 @@ def _place_charts(ws: Any, content: ReportContent, placed: dict[tuple[str, str],
             continue
         col = "B" if slot % 2 == 0 else "H"
         anchor_row = row + (slot // 2) * CHART_ROWS
+        if slot and slot % CHARTS_PER_PAGE == 0:
+            ws.row_breaks.append(Break(id=anchor_row - 1))  # two rows of charts per printed page
         ws.add_chart(chart, f"{col}{anchor_row}")
         slot += 1
     return row + ((slot + 1) // 2) * CHART_ROWS
