@@ -28,6 +28,12 @@ logger = logging.getLogger(__name__)
 _BOLD = Font(bold=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save_atomically(wb: Workbook, path: Path) -> None:
     """Save ``wb`` to ``path`` via a temporary file in the same directory and ``os.replace``."""
     path = Path(path)
@@ -37,6 +43,7 @@ def save_atomically(wb: Workbook, path: Path) -> None:
     tmp = Path(tmp_name)
     try:
         wb.save(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; a saved file gets the usual mode
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

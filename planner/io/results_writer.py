@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from planner.io.excel_writer import save_atomically
+from planner.io.excel_writer import _umask, save_atomically
 
 _BOLD = Font(bold=True)
 
@@ -76,6 +76,7 @@ def write_tables_files(tables: dict[str, pd.DataFrame], directory: Path, fmt: st
                 frame.to_parquet(tmp, index=False)
             else:
                 frame.to_csv(tmp, index=False)
+            os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -171,3 +171,19 @@ def test_refuses_a_name_that_is_not_xlsx(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.xlsx"):
         write_template(tmp_path / "t.xls")
     assert not (tmp_path / "t.xls").exists()
+
+
+def test_written_workbooks_get_the_usual_file_mode(tmp_path: Path) -> None:
+    """Atomic writes go through mkstemp (mode 0600); the final file must have the umask's mode."""
+    import os
+    import stat
+
+    from planner.io.template import write_template
+
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "t.xlsx"
+        write_template(path)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    finally:
+        os.umask(mask)

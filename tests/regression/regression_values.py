@@ -1,0 +1,23 @@
+"""Recorded values checked by the regression tests. Change one only on purpose, with a dated note.
+
+HiGHS 1.15.1, Pyomo standard-form hand-off, planner at commit 2cfe7b2 plus the uncommitted
+reader/validator of Nov 2026.
+"""
+
+# 2026-11-22: inputs/example.xlsx as written by inputs/build_example.py. Proven optimum of the
+# five-scenario example (expected cost in US$), solved at mip_gap 1e-5 (gap 0, 28 s). The default
+# solve (mip_gap 0.005) stops at 30,048,227,054 (0.31% above, ~5 s): an extra Vulcan phase and
+# the Mt Weld expansion, same shortages.
+EXAMPLE_OBJECTIVE = 29_955_210_807.12
+
+# 2026-11-22: size of the example's extensive form as handed to HiGHS (before presolve).
+EXAMPLE_COLUMNS = 42_714
+EXAMPLE_ROWS = 31_014
+EXAMPLE_INTEGERS = 31  # 28 binary (site open, builds, lane qualifications) + 3 phased options
+
+# 2026-11-22: expected unmet magnet demand (t over the horizon) in the licence-ban scenario SC4;
+# every other scenario is fully served.
+EXAMPLE_SC4_SHORTAGE = 8_668.0
+
+# inputs/tiny.xlsx: the hand-derived expected cost of the docstring of inputs/build_tiny.py.
+TINY_OBJECTIVE = 1_290_000.0
