@@ -741,27 +741,24 @@ def _processes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return procs, flows
 
 
-def _china_growth_options() -> list[dict[str, Any]]:
-    """Zero-cost options that raise Chinese mining and recycling by CN_GROWTH a year, each January."""
-    rows = []
-    bases = [("M_CN_L", "MINE_M_CN_L", MINES[0][4]), ("M_CN_S", "MINE_M_CN_S", MINES[1][4]),
-             ("R_CN", "REC_R_CN", RECYCLERS[0][3])]
+def _china_growth_changes() -> list[dict[str, Any]]:
+    """Base-data changes (every scenario): Chinese mining and recycling capacity grow by CN_GROWTH
+    a year, stepping each January (a multiply from that quarter to the end compounds the steps)."""
     years = sorted({int(p[:4]) for p in PERIODS if p.endswith("Q1")})
-    for site, process, base in bases:
-        for k, year in enumerate(years, start=1):
-            step = base * ((1 + CN_GROWTH) ** k - (1 + CN_GROWTH) ** (k - 1))
-            rows.append(
-                {
-                    "option": f"CN_GROW_{short(site)}_{year}",
-                    "site": site,
-                    "process": process,
-                    "capacity_added": round(quarterly(step), 1),
-                    "earliest_period": f"{year}Q1",
-                    **prov((SRC["quota"] + ": 2024 quota +5.9%", "S"),
-                           (f"{CN_GROWTH:.0%}/yr scheduled growth as a free option", "A")),
-                }
-            )
-    return rows
+    return [
+        {
+            "scenario": "",
+            "table": "Processes",
+            "filter": f"process={process}",
+            "column": "capacity",
+            "action": "multiply",
+            "value": 1 + CN_GROWTH,
+            "start_period": f"{year}Q1",
+            **prov((SRC["quota"] + ": 2024 quota +5.9%", "S"), (f"{CN_GROWTH:.0%}/yr scheduled growth", "A")),
+        }
+        for process in ("MINE_M_CN_L", "MINE_M_CN_S", "REC_R_CN")
+        for year in years
+    ]
 
 
 def _options() -> list[dict[str, Any]]:
@@ -782,7 +779,7 @@ def _options() -> list[dict[str, Any]]:
                 **src,
             }
         )
-    return rows + _china_growth_options()
+    return rows
 
 
 def _lanes() -> list[dict[str, Any]]:
@@ -966,11 +963,12 @@ def _scenarios() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return scen, changes
 
 
-def _myanmar_changes(scenarios: list[str]) -> list[dict[str, Any]]:
+def _myanmar_changes() -> list[dict[str, Any]]:
+    """The Myanmar what-if as a base change: the same disruption in every scenario."""
     start, end, factor = MYANMAR_CUT
     return [
         {
-            "scenario": s,
+            "scenario": "",
             "table": "Processes",
             "filter": "process=MINE_M_MM",
             "column": "capacity",
@@ -981,7 +979,6 @@ def _myanmar_changes(scenarios: list[str]) -> list[dict[str, Any]]:
             **prov((SRC["myanmar"] + ": ~57% of China's RE imports from Myanmar", "S2"),
                    ("Kachin conflict: -50% for 6 months", "A")),
         }
-        for s in scenarios
     ]
 
 
@@ -1022,19 +1019,18 @@ def build_records(status_quo: bool = False, myanmar: bool = False) -> tuple[Reco
     }
     settings = dict(SETTINGS)
     if status_quo:
-        scenario_ids = ["STATUS_QUO"]
         records["Scenarios"] = [
             {"scenario": "STATUS_QUO", "probability": 1.0, "description": "2025 status quo: no licence restrictions",
              **assumed("sanity-test variant")}
         ]
-        records["ScenarioChanges"] = []
+        records["ScenarioChanges"] = _china_growth_changes()
         settings["reveal_period"] = None
     else:
         records["ExportControls"] = _export_controls()
-        records["Scenarios"], records["ScenarioChanges"] = _scenarios()
-        scenario_ids = [s for s, _p, _d in SCENARIOS]
+        records["Scenarios"], changes = _scenarios()
+        records["ScenarioChanges"] = _china_growth_changes() + changes
     if myanmar:
-        records["ScenarioChanges"] = records["ScenarioChanges"] + _myanmar_changes(scenario_ids)
+        records["ScenarioChanges"] = records["ScenarioChanges"] + _myanmar_changes()
     return records, settings
 
 

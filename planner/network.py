@@ -15,8 +15,9 @@ a ROOT node is the base data.
 Per-period parameters
 ---------------------
 Every ``per_period`` column of the schema is expanded to an array of shape
-``(rows, T)``; each scenario gets its own copy where a Scenario change touches
-it. Blank capacities become ``inf`` (unlimited).
+``(rows, T)``. ScenarioChanges rows with a blank scenario change this base array
+(a profile over time, any period); each scenario then gets its own copy where a
+Scenario change touches it. Blank capacities become ``inf`` (unlimited).
 """
 
 from __future__ import annotations
@@ -170,10 +171,16 @@ def _apply_changes(
     changes = data["ScenarioChanges"]
     issues: list[Issue] = []
     n = len(periods)
-    for rec in changes.to_dict("records"):
+    records = changes.to_dict("records")
+    # base changes (blank scenario) first, so that every scenario starts from the changed base
+    ordered = [r for r in records if _blank(r["scenario"])] + [
+        r for r in records if not _blank(r["scenario"])
+    ]
+    for rec in ordered:
         row = SimpleNamespace(**rec)
+        base_change = _blank(row.scenario)
         scen = str(row.scenario)
-        if scen not in scenarios:
+        if not base_change and scen not in scenarios:
             continue
         table = next((t for t in TABLES_BY_NAME if t.lower() == str(row.table).strip().lower()), None)
         column = normalize_name(row.column)
@@ -183,9 +190,9 @@ def _apply_changes(
                 Issue("error", "ScenarioChanges", excel_row, "column", row.column, "not a per-period column")
             )
             continue
-        start = _period_pos(periods, row.start_period, reveal)
+        start = _period_pos(periods, row.start_period, 0 if base_change else reveal)
         end = _period_pos(periods, row.end_period, n - 1)
-        if start < reveal:
+        if start < reveal and not base_change:
             issues.append(
                 Issue(
                     "error",
@@ -204,7 +211,7 @@ def _apply_changes(
             continue
         mask = filter_mask(frames[table], TABLES_BY_NAME[table], pairs)
         pp = params[(table, column)]
-        arr = pp.by_scenario.setdefault(scen, pp.base.copy())
+        arr = pp.base if base_change else pp.by_scenario.setdefault(scen, pp.base.copy())
         block = arr[mask, start : end + 1]
         value = float(row.value)
         if row.action == "set":

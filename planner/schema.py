@@ -760,9 +760,17 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "ScenarioChanges",
-        "How a scenario differs from the base tables: set, multiply or add to a column, for matching rows and periods.",
+        "How a scenario differs from the base tables (or, with a blank scenario, how the base data change over "
+        "time): set, multiply or add to a column, for matching rows and periods.",
         (
-            _c("scenario", "str", "Scenario changed.", required=True, ref="Scenarios.scenario"),
+            _c(
+                "scenario",
+                "str",
+                "Scenario changed (blank = the base data of every scenario, e.g. a capacity ramp-up; "
+                "such a change may start in any period).",
+                default="",
+                ref="Scenarios.scenario",
+            ),
             _c("table", "str", "Sheet changed.", required=True, example="Lanes"),
             _c(
                 "filter",
@@ -782,7 +790,8 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "start_period",
                 "period",
-                "First period changed (blank = the reveal period; scenarios cannot differ before it).",
+                "First period changed (blank = the reveal period, or the first period for a base change; "
+                "scenarios cannot differ before the reveal period).",
                 default=None,
             ),
             _c("end_period", "period", "Last period changed (blank = last).", default=None),

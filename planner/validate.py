@@ -674,6 +674,8 @@ def _changeable_columns(spec: TableSpec) -> list[str]:
 
 
 def _before_reveal(data: InputData, record: dict[Any, Any]) -> Issue | None:
+    if is_blank(record.get("scenario")):
+        return None  # a change of the base data (every scenario) may start in any period
     index = _period_index(data)
     reveal, start = data.settings.get("reveal_period"), record.get("start_period")
     if is_blank(reveal) or is_blank(start) or reveal not in index or start not in index:

@@ -387,3 +387,28 @@ def test_tariff_on_product_value() -> None:
     sol = solve(rec)
     assert sol.objective == pytest.approx(3.5)
     assert cost(sol, "tariff") == pytest.approx(2.5)
+
+
+def test_base_change_gives_a_capacity_profile_in_every_scenario() -> None:
+    """A ScenarioChanges row without a scenario changes the base data from its start period on,
+    before the reveal period too: capacity 3 doubled from P2 -> P1 short 2 (200), P2 none.
+    cost = 100 x 2 + 3 + 5 = 208."""
+    rec = chain(2)
+    rec["Processes"][0]["capacity"] = 3
+    for d in rec["Demand"]:
+        d["quantity"] = 5
+    rec["Scenarios"] = [{"scenario": "A", "probability": 0.5}, {"scenario": "B", "probability": 0.5}]
+    rec["ScenarioChanges"] = [
+        {
+            "table": "Processes",
+            "filter": "process=mine",
+            "column": "capacity",
+            "action": "multiply",
+            "value": 2,
+            "start_period": "P2",
+        }
+    ]
+    sol = solve(rec, reveal_period="P2")
+    assert sol.objective == pytest.approx(208.0)
+    short = sol.shortages.groupby("period")["shortage"].max()
+    assert short.to_dict() == {"P1": pytest.approx(2.0), "P2": pytest.approx(0.0)}

@@ -8,12 +8,15 @@ reader/validator of Nov 2026.
 # five-scenario example (expected cost in US$), solved at mip_gap 1e-5 (gap 0, 28 s). The default
 # solve (mip_gap 0.005) stops at 30,048,227,054 (0.31% above, ~5 s): an extra Vulcan phase and
 # the Mt Weld expansion, same shortages.
-EXAMPLE_OBJECTIVE = 29_955_210_807.12
+EXAMPLE_OBJECTIVE = 29_955_128_633.20
+# 2026-11-22 (later): Chinese capacity growth is now a base ScenarioChanges profile instead of 12
+# free options (same capacities, fewer binaries): optimum 29,955,128,633 (was 29,955,210,807).
 
 # 2026-11-22: size of the example's extensive form as handed to HiGHS (before presolve).
-EXAMPLE_COLUMNS = 42_714
+# Later the same day: 12 growth options replaced by a base capacity profile.
+EXAMPLE_COLUMNS = 42_702
 EXAMPLE_ROWS = 31_014
-EXAMPLE_INTEGERS = 31  # 28 binary (site open, builds, lane qualifications) + 3 phased options
+EXAMPLE_INTEGERS = 19  # 16 binary (site open, builds, lane qualifications) + 3 phased options
 
 # 2026-11-22: expected unmet magnet demand (t over the horizon) in the licence-ban scenario SC4;
 # every other scenario is fully served.
