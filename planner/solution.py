@@ -19,6 +19,22 @@ from planner.solve import SolveResult
 
 ZERO = 1e-9
 
+FLOW_COLUMNS = (
+    "lane",
+    "origin",
+    "destination",
+    "origin_country",
+    "destination_country",
+    "product",
+    "origin_tag",
+    "period",
+    "arrival_period",
+    "scenario",
+    "stage",
+    "quantity",
+)
+"""Columns of Solution.flows."""
+
 
 @dataclass
 class Solution:
@@ -119,20 +135,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                     "_node": w,
                 }
             )
-    flow_cols = [
-        "lane",
-        "origin",
-        "destination",
-        "origin_country",
-        "destination_country",
-        "product",
-        "origin_tag",
-        "period",
-        "arrival_period",
-        "scenario",
-        "stage",
-        "quantity",
-    ]
+    flow_cols = list(FLOW_COLUMNS)
 
     production = []
     for key in ix.activity:
@@ -468,4 +471,4 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["site", "product", "period", "scenario", "residual"])
 
 
-__all__ = ["COMPONENTS", "Solution", "balance_residuals", "extract_solution"]
+__all__ = ["COMPONENTS", "FLOW_COLUMNS", "Solution", "balance_residuals", "extract_solution"]

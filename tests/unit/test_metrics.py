@@ -27,7 +27,7 @@ from planner.metrics import (
     hhi,
 )
 from planner.network import Network, build_network
-from planner.solution import Solution
+from planner.solution import FLOW_COLUMNS, Solution
 from planner.tables import from_records
 
 PROB = {"A": 0.6, "B": 0.4}
@@ -194,22 +194,7 @@ def tiny_solution(cvar_from_model: float | None = None) -> Solution:
         [("R1", "CONC", "CNM", "P1", "A", 1, 10.0)],
         ["rule", "product", "origin", "period", "scenario", "stage", "shipped"],
     )
-    empty_flows = pd.DataFrame(
-        columns=[
-            "lane",
-            "origin",
-            "destination",
-            "origin_country",
-            "destination_country",
-            "product",
-            "origin_tag",
-            "period",
-            "arrival_period",
-            "scenario",
-            "stage",
-            "quantity",
-        ]
-    )
+    empty_flows = pd.DataFrame(columns=list(FLOW_COLUMNS))
     extra: dict[str, Any] = {} if cvar_from_model is None else {"cvar": cvar_from_model}
     return Solution(
         status="optimal",
