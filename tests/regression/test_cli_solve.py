@@ -1,0 +1,113 @@
+"""planner solve / stress / frontier from the command line, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.io.excel_writer import write_input_workbook
+from planner.tables import from_records
+from tests.behaviour.test_licence_risk import ban_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def planner_cmd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("planner")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "planner.cli"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=600, cwd=cwd)
+
+
+@pytest.fixture
+def ban_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "ban.xlsx"
+    write_input_workbook(from_records(ban_case(0.25), {"reveal_period": "P2"}), path)
+    return path
+
+
+def test_solve_writes_a_run_folder_with_report_tables_log_and_manifest(
+    ban_workbook: Path, tmp_path: Path
+) -> None:
+    before = ban_workbook.read_bytes()
+    result = planner_cmd("solve", str(ban_workbook), "--out", str(tmp_path / "runs"), "--vss", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    (folder,) = (tmp_path / "runs").iterdir()
+    assert folder.name.startswith("ban-")
+    for name in ("report.xlsx", "tables.xlsx", "solver.log", "manifest.json"):
+        assert (folder / name).stat().st_size > 0, name
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["result"]["objective"] == pytest.approx(3.0)
+    assert manifest["result"]["proven_optimal"] is True
+    assert manifest["stochastic"]["VSS"] == pytest.approx(0.5)
+    assert len(manifest["input"]["sha256"]) == 64
+    assert {"read", "validate", "build", "handoff", "solve", "report"} <= set(manifest["seconds"])
+    assert "Summary" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames
+    assert ban_workbook.read_bytes() == before  # the input is only read
+
+
+def test_report_copy_is_not_overwritten_without_force(ban_workbook: Path, tmp_path: Path) -> None:
+    target = tmp_path / "board.xlsx"
+    target.write_bytes(b"keep me")
+    result = planner_cmd(
+        "solve", str(ban_workbook), "--out", str(tmp_path / "r"), "--report", str(target), cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert target.read_bytes() == b"keep me"
+    assert "Traceback" not in result.stdout + result.stderr
+    forced = planner_cmd(
+        "solve",
+        str(ban_workbook),
+        "--out",
+        str(tmp_path / "r"),
+        "--report",
+        str(target),
+        "--force",
+        cwd=tmp_path,
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_bytes()[:2] == b"PK"
+
+
+def test_infeasible_workbook_exits_3_naming_the_rows(tmp_path: Path) -> None:
+    records = {
+        "Periods": [{"period": "P1"}],
+        "Products": [{"product": "X"}],
+        "Sites": [{"site": "D", "type": "demand_region", "country": "US"}],
+        "Contracts": [{"contract": "K", "supplier": "D", "product": "X", "price": 2, "min_per_period": 3}],
+        "Demand": [{"site": "D", "product": "X", "period": "P1", "quantity": 1}],
+    }
+    path = tmp_path / "inf.xlsx"
+    write_input_workbook(from_records(records), path)
+    result = planner_cmd("solve", str(path), "--out", str(tmp_path / "r"), cwd=tmp_path)
+    assert result.returncode == 3
+    assert "Contracts row 2" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_stress_and_frontier_add_their_sheets(ban_workbook: Path, tmp_path: Path) -> None:
+    stress = planner_cmd("stress", str(ban_workbook), "--out", str(tmp_path / "s"), "-q", cwd=tmp_path)
+    assert stress.returncode == 0, stress.stderr
+    assert "Time to survive" in stress.stdout
+    (folder,) = (tmp_path / "s").iterdir()
+    assert "Resilience" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames
+    frontier = planner_cmd(
+        "frontier", str(ban_workbook), "--points", "3", "--out", str(tmp_path / "f"), "-q", cwd=tmp_path
+    )
+    assert frontier.returncode == 0, frontier.stderr
+    (folder,) = (tmp_path / "f").iterdir()
+    assert "Frontier" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames
+
+
+def test_default_solve_runs_the_example(tmp_path: Path) -> None:
+    """`planner solve` with no argument solves the example network (what a new user runs first)."""
+    result = planner_cmd("solve", "--out", str(tmp_path / "runs"), "-q", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "optimal" in result.stdout
+    (folder,) = (tmp_path / "runs").iterdir()
+    assert folder.name.startswith("example-")
