@@ -36,7 +36,9 @@ def example_findings(path: Path | None = None) -> str:
     net = sol.extra["network"]
     sc = sol.scenarios.set_index("scenario")
     desc = {str(r.scenario): str(r.description) for r in data["Scenarios"].itertuples(index=False)}
-    base = min(sc.index, key=lambda s: sc.at[s, "total_cost"])
+    order = {s: i for i, s in enumerate(sc.index)}
+    # the cheapest scenario; among equal costs (to $1M) the first in workbook order
+    base = min(sc.index, key=lambda s: (round(float(sc.at[s, "total_cost"]), -6), order[s]))
     lines = [
         f"Solved with the workbook's own settings (gap {float(net.settings['mip_gap']):.1%}): expected total cost "
         f"**{_money(sol.expected_cost)}** over {len(net.periods)} quarters ({net.periods[0]} to {net.periods[-1]}), "

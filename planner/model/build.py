@@ -12,7 +12,7 @@ from planner.model.constraints.capacity import add_capacity_constraints
 from planner.model.constraints.content import add_content_constraints
 from planner.model.constraints.contracts import add_contract_constraints
 from planner.model.constraints.inventory import add_inventory_constraints, cover_index
-from planner.model.constraints.lanes import add_lane_constraints
+from planner.model.constraints.lanes import add_lane_constraints, add_lane_open_constraints
 from planner.model.constraints.licence import add_licence_constraints
 from planner.model.constraints.sourcing import add_sourcing_constraints, sourcing_sets
 from planner.model.index import build_index
@@ -24,6 +24,7 @@ CONSTRAINT_FAMILIES = (
     add_balance_constraints,
     add_capacity_constraints,
     add_lane_constraints,
+    add_lane_open_constraints,
     add_contract_constraints,
     add_inventory_constraints,
     add_sourcing_constraints,

@@ -135,7 +135,7 @@ def test_alternative_recipes_pick_the_cheaper_low_dy_grade() -> None:
     assert made.to_dict() == {"lowdy": pytest.approx(10.0)}
 
 
-@pytest.mark.covers("c_capacity_process", "c_capacity_option_open")
+@pytest.mark.covers("c_capacity_process", "c_capacity_option_open", "c_lanes_open")
 @pytest.mark.parametrize(("demand", "built"), [(4.0, False), (6.0, True)])
 def test_capacity_option_pays_off_only_above_a_demand_level(demand: float, built: bool) -> None:
     """Local plant (candidate, opening 0) has no capacity until option X (+10, build cost 50) is built;
@@ -412,3 +412,34 @@ def test_base_change_gives_a_capacity_profile_in_every_scenario() -> None:
     assert sol.objective == pytest.approx(208.0)
     short = sol.shortages.groupby("period")["shortage"].max()
     assert short.to_dict() == {"P1": pytest.approx(2.0), "P2": pytest.approx(0.0)}
+
+
+@pytest.mark.covers("c_lanes_open")
+def test_strong_open_link_tightens_the_relaxation_to_the_integer_optimum() -> None:
+    """Facility location: two candidate sites (capacity 10, opening cost 100, supply cost 1/t) and one
+    customer needing 1 t. Optimum: open one site, 100 + 1 = 101. With only the capacity link
+    (activity <= 10 x open) the LP relaxation opens 1/10 of a site: 10 + 1 = 11; the strong link
+    (flow <= demand x open) lifts the relaxation to the integer optimum, 101."""
+    from planner.model.build import build_model
+    from planner.network import build_network
+    from planner.solve import solve_model
+
+    rec = {
+        "Periods": periods(1),
+        "Products": [{"product": "X"}],
+        "Sites": [
+            {"site": "A", "type": "supplier", "country": "AU", "status": "candidate", "cost_opening": 100},
+            {"site": "B", "type": "supplier", "country": "BR", "status": "candidate", "cost_opening": 100},
+            {"site": "D", "type": "demand_region", "country": "US"},
+        ],
+        "Processes": [{"process": "make", "site_type": "supplier", "cost_variable": 1, "capacity": 10}],
+        "ProcessFlows": [{"process": "make", "product": "X", "direction": "out", "quantity": 1}],
+        "Lanes": [{"lane": "LA", "origin": "A", "destination": "D"}, {"lane": "LB", "origin": "B", "destination": "D"}],
+        "Demand": [{"site": "D", "product": "X", "period": "P1", "quantity": 1, "shortage_penalty": 1e4}],
+    }
+    assert solve(rec).objective == pytest.approx(101.0)
+    relaxed = build_model(build_network(from_records(rec)), relax=True)
+    assert len(relaxed.c_lanes_open) == 2
+    assert solve_model(relaxed, TIGHT).objective == pytest.approx(101.0)
+    relaxed.c_lanes_open.deactivate()
+    assert solve_model(relaxed, TIGHT).objective == pytest.approx(11.0)

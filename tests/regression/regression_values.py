@@ -15,7 +15,7 @@ EXAMPLE_OBJECTIVE = 29_955_128_633.20
 # 2026-11-22: size of the example's extensive form as handed to HiGHS (before presolve).
 # Later the same day: 12 growth options replaced by a base capacity profile.
 EXAMPLE_COLUMNS = 42_702
-EXAMPLE_ROWS = 31_014
+EXAMPLE_ROWS = 31_242  # +228 rows of c_lanes_open (strong open link), 2026-11-22
 EXAMPLE_INTEGERS = 19  # 16 binary (site open, builds, lane qualifications) + 3 phased options
 
 # 2026-11-22: expected unmet magnet demand (t over the horizon) in the licence-ban scenario SC4;

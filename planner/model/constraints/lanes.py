@@ -36,3 +36,102 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         return total <= (cap * m.v_qualify[lane] if lane in qual else cap)
 
     m.c_lanes_capacity = pyo.Constraint(index, rule=rule, doc="lane capacity")
+
+
+def _carried(net: Network) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(site, product) pairs that some lane carries into, and out of, a site."""
+    into: set[tuple[str, str]] = set()
+    out_of: set[tuple[str, str]] = set()
+    for ln in net.lanes.itertuples(index=False):
+        for p in net.lane_products[str(ln.lane)]:
+            into.add((str(ln.destination), p))
+            out_of.add((str(ln.origin), p))
+    return into, out_of
+
+
+def own_production_only(
+    net: Network, ix: ModelIndex, site: str, product: str, into: set[tuple[str, str]]
+) -> bool:
+    """Can ``site`` hold ``product`` only by making it there in the same period?
+
+    Not when it can receive it by lane (``into``), buy it, store it, or get it back from a
+    licence review.
+    """
+    if (site, product) in net.inventory.index or ix.purchases_at.get((site, product)):
+        return False
+    if any(ch.origin == site and ch.product == product for ch in ix.channels.values()):
+        return False
+    return (site, product) not in into
+
+
+def pure_sink(net: Network, ix: ModelIndex, site: str, product: str, out_of: set[tuple[str, str]]) -> bool:
+    """Does every unit of ``product`` arriving at ``site`` have to serve its demand there?"""
+    if (site, product) in net.inventory.index or ix.consume.get((site, product)):
+        return False
+    if not math.isnan(float(net.products.at[product, "cost_disposal"])):
+        return False
+    if any(ch.origin == site and ch.product == product for ch in ix.channels.values()):
+        return False
+    return (site, product) not in out_of
+
+
+def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
+    r"""Strong link of shipments to the open decision of a site that can only ship its own output.
+
+    .. math::
+        \sum_g F_{l,p,g,t} \le M_{l,p,t}\, O_{o(l)} \qquad (\texttt{c\_lanes\_open})
+
+    for lanes leaving a gated site :math:`o(l)` that holds :math:`p` only from its own processes,
+    where :math:`M_{l,p,t}` is the smallest of the lane capacity, the site's most output of
+    :math:`p` in :math:`t` (process capacity plus every option unit), and, when the destination is a
+    pure sink for :math:`p` (no storage, use, disposal, onward lane or licence application), its
+    demand in the arrival period. Redundant for integer solutions, it tightens the relaxation as
+    the strong formulation of facility location does (:math:`x_{ij} \le d_j y_i`).
+    """
+    gated = set(net.gated_sites)
+    options_at: dict[tuple[str, str], float] = defaultdict(float)
+    for o in net.options.itertuples(index=False):
+        options_at[(str(o.site), str(o.process))] += float(o.capacity_added) * float(
+            o.max_units if bool(o.integer) else 1
+        )
+    groups: dict[tuple[str, str, int, str], list[Any]] = defaultdict(list)
+    for key in ix.flow:
+        groups[(key[0], key[1], key[3], key[4])].append(key)
+    bounds: dict[tuple[str, str, int, str], float] = {}
+    into, out_of = _carried(net)
+    checked: dict[tuple[str, str], bool] = {}
+    sinks: dict[tuple[str, str], bool] = {}
+    for (lane, p, t, w), keys in groups.items():
+        origin, dest = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
+        if origin not in gated:
+            continue
+        if (origin, p) not in checked:
+            checked[(origin, p)] = own_production_only(net, ix, origin, p, into)
+        if not checked[(origin, p)]:
+            continue
+        candidates = [net.p("Lanes", "capacity", lane, t, w)]
+        make = 0.0
+        for proc, q in ix.produce.get((origin, p), ()):
+            make += q * (net.p("Processes", "capacity", proc, t, w) + options_at[(origin, proc)])
+        candidates.append(make)
+        if (dest, p) not in sinks:
+            sinks[(dest, p)] = pure_sink(net, ix, dest, p, out_of)
+        if sinks[(dest, p)]:
+            a = ix.arrival_period[keys[0]]
+            demand = 0.0
+            for s in net.node_scenarios(w, ix.scenarios):
+                node = net.node(a, s)
+                demand = max(
+                    demand,
+                    sum(net.p("Demand", "quantity", d, a, node) for d in ix.demand_at.get((dest, p, a), ())),
+                )
+            candidates.append(demand)
+        bound = min(candidates)
+        if math.isfinite(bound):
+            bounds[(lane, p, t, w)] = bound
+
+    def rule(_m: Any, lane: str, p: str, t: int, w: str) -> Any:
+        origin = str(net.lanes.at[lane, "origin"])
+        return sum(m.v_flow[k] for k in groups[(lane, p, t, w)]) <= bounds[(lane, p, t, w)] * m.v_open[origin]
+
+    m.c_lanes_open = pyo.Constraint(list(bounds), rule=rule, doc="shipments need an open origin")
