@@ -24,6 +24,13 @@ def _money(x: float) -> str:
     return f"${x:,.0f}"
 
 
+def _difference(x: float) -> str:
+    """A cost difference with its sign; below $0.5M it reads as no difference."""
+    if abs(x) < 5e5:
+        return "same"
+    return ("+" if x > 0 else "-") + _money(abs(x))
+
+
 def example_findings(path: Path | None = None) -> str:
     """What the example says, from an actual solve of the example workbook with its own settings."""
     import pandas as pd
@@ -97,7 +104,7 @@ def example_findings(path: Path | None = None) -> str:
         total = float(where.sum())
         lines.append(
             f"| {s}: {desc.get(s, '')} | {sc.at[s, 'probability']:.0%} | {_money(sc.at[s, 'total_cost'])} | "
-            f"{'+' + _money(sc.at[s, 'total_cost'] - sc.at[base, 'total_cost']) if s != base else '-'} | "
+            f"{_difference(float(sc.at[s, 'total_cost']) - float(sc.at[base, 'total_cost'])) if s != base else '-'} | "
             f"{total / 1000:,.1f} kt | {places} |"
         )
     return "\n".join(lines) + "\n"
