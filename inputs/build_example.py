@@ -232,46 +232,185 @@ def capital_charge(capex: float) -> float:
 
 CONC_VALUE = 5_300.0  # $/t REO: China Northern concentrate, Q3 2025 (facts §1.3 [S2]/[D])
 PRODUCTS = [
-    ("HRE_CONC", "Heavy-RE (SEG+) concentrate, t Dy+Tb oxide contained", "concentrate", 200_000, 0.0,
-     assumed("value ~half of Dy/Tb oxide; free to discard where no heavy circuit runs (as Lynas/MP before 2025)")),
-    ("NDPR_OX", "NdPr oxide (Nd75:Pr25)", "oxide", 69_000, None, prov((SRC["prices"] + ": $69/kg 2025e", "S"),)),
-    ("DYTB_OX", "Dy+Tb oxide (3:1)", "oxide", 432_000, None,
-     prov(("(3 x $239 + $1,010)/4 per kg from " + SRC["prices"], "D"),)),
-    ("NDPR_MET", "NdPr metal", "metal", 85_000, None,
-     prov(("NdPr oxide value x 1.23 metal/oxide price ratio, " + SRC["price_ratio"], "D"),)),
-    ("DYTB_MET", "Dy/Tb metal and DyFe alloy (Dy/Tb content)", "metal", 530_000, None,
-     prov(("Dy/Tb oxide value x 1.23, " + SRC["price_ratio"], "D"),)),
-    ("MAG_ND", "Sintered NdFeB magnet, Dy/Tb-free grade", "magnet", 45_000, None,
-     prov(("around $49/kg China export average 2024, " + SRC["magnet_price"], "D"), ("grade split", "A"))),
-    ("MAG_HT", "Sintered NdFeB magnet, high-coercivity grade with Dy/Tb", "magnet", 55_000, None,
-     prov(("around $49/kg China export average 2024, " + SRC["magnet_price"], "D"), ("grade split", "A"))),
+    (
+        "HRE_CONC",
+        "Heavy-RE (SEG+) concentrate, t Dy+Tb oxide contained",
+        "concentrate",
+        200_000,
+        0.0,
+        assumed(
+            "value ~half of Dy/Tb oxide; free to discard where no heavy circuit runs (as Lynas/MP before 2025)"
+        ),
+    ),
+    (
+        "NDPR_OX",
+        "NdPr oxide (Nd75:Pr25)",
+        "oxide",
+        69_000,
+        None,
+        prov(
+            (SRC["prices"] + ": $69/kg 2025e", "S"),
+        ),
+    ),
+    (
+        "DYTB_OX",
+        "Dy+Tb oxide (3:1)",
+        "oxide",
+        432_000,
+        None,
+        prov(
+            ("(3 x $239 + $1,010)/4 per kg from " + SRC["prices"], "D"),
+        ),
+    ),
+    (
+        "NDPR_MET",
+        "NdPr metal",
+        "metal",
+        85_000,
+        None,
+        prov(
+            ("NdPr oxide value x 1.23 metal/oxide price ratio, " + SRC["price_ratio"], "D"),
+        ),
+    ),
+    (
+        "DYTB_MET",
+        "Dy/Tb metal and DyFe alloy (Dy/Tb content)",
+        "metal",
+        530_000,
+        None,
+        prov(
+            ("Dy/Tb oxide value x 1.23, " + SRC["price_ratio"], "D"),
+        ),
+    ),
+    (
+        "MAG_ND",
+        "Sintered NdFeB magnet, Dy/Tb-free grade",
+        "magnet",
+        45_000,
+        None,
+        prov(("around $49/kg China export average 2024, " + SRC["magnet_price"], "D"), ("grade split", "A")),
+    ),
+    (
+        "MAG_HT",
+        "Sintered NdFeB magnet, high-coercivity grade with Dy/Tb",
+        "magnet",
+        55_000,
+        None,
+        prov(("around $49/kg China export average 2024, " + SRC["magnet_price"], "D"), ("grade split", "A")),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
 # sources: concentrate id, site, name, country, t REO/yr, NdPr share of TREO, Dy+Tb share, mining
 # cost $/t REO, provenance. Fractions other than Mountain Pass are assumptions (facts §12).
 
-CN_MINING_2026 = 286_000  # USGS-MCS26 2025e 270 kt x 1.059 (2024 quota growth) [D]; split 250:20 light:ionic [A]
+CN_MINING_2026 = (
+    286_000  # USGS-MCS26 2025e 270 kt x 1.059 (2024 quota growth) [D]; split 250:20 light:ionic [A]
+)
 CN_IONIC_2026 = 21_000
 MINES = [
-    ("CONC_CN_L", "M_CN_L", "Bayan Obo + Sichuan/Shandong bastnasite (light)", "CN", CN_MINING_2026 - CN_IONIC_2026, 0.192, 0.0017, 3_500,
-     prov((SRC["mcs26"] + ": China 270 kt 2025e; + 5.9%/yr as the 2024 quota (" + SRC["quota"] + ")", "D"),
-          ("split 250:20 light/ionic; NdPr 19.2%, Dy+Tb 0.17% = facts §11.2 weighted 180 kt@20% + 70 kt@17%", "A"),
-          ("cost $3,500/t REO (facts §11.2)", "A"))),
-    ("CONC_CN_S", "M_CN_S", "South China ionic clays", "CN", CN_IONIC_2026, 0.25, 0.05, 6_000,
-     prov((SRC["mcs26"] + " 2025e x 1.059", "D"), ("ionic share 20/270, fractions, cost (facts §11.2)", "A"))),
-    ("CONC_MM", "M_MM", "Myanmar Kachin/Shan ionic clays", "MM", 22_000, 0.22, 0.05, 5_000,
-     prov((SRC["mcs26"] + ": 22,000 t 2025e", "S"), ("fractions, cost (facts §11.2)", "A"))),
-    ("CONC_SEA", "M_SEA", "Thailand/Laos/Malaysia clays and sands", "TH", 5_000, 0.20, 0.03, 5_000,
-     prov((SRC["mcs26"] + ": Thailand 4,800 + Malaysia 110 t", "S"), ("fractions, cost", "A"))),
-    ("CONC_AFR", "M_AFR", "Madagascar + Nigeria", "MG", 4_200, 0.20, 0.01, 5_000,
-     prov((SRC["mcs26"] + ": 2,700 + 1,500 t 2025e", "S"), ("fractions, cost", "A"))),
-    ("CONC_US_MON", "M_US_MON", "Chemours FL/GA monazite (to White Mesa)", "US", 5_000, 0.20, 0.01, 6_000,
-     assumed("sized to feed White Mesa's 850-1,000 t NdPr [S] (facts §11.2)")),
-    ("CONC_AU_MW", "M_AU_MW", "Mt Weld (Lynas)", "AU", 25_000, 0.25, 0.005, 6_000,
-     prov((SRC["mcs26"] + ": Australia 29,000 t 2025e", "S"), ("site split, fractions, cost (facts §11.2)", "A"))),
-    ("CONC_BR_SV", "M_BR_SV", "Serra Verde (Pela Ema) ionic clay", "BR", 2_000, 0.22, 0.02, 6_000,
-     prov((SRC["sv"] + ": commercial since 2024", "S"), ("2,000 t now, fractions, cost (facts §11.2)", "A"))),
+    (
+        "CONC_CN_L",
+        "M_CN_L",
+        "Bayan Obo + Sichuan/Shandong bastnasite (light)",
+        "CN",
+        CN_MINING_2026 - CN_IONIC_2026,
+        0.192,
+        0.0017,
+        3_500,
+        prov(
+            (SRC["mcs26"] + ": China 270 kt 2025e; + 5.9%/yr as the 2024 quota (" + SRC["quota"] + ")", "D"),
+            (
+                "split 250:20 light/ionic; NdPr 19.2%, Dy+Tb 0.17% = facts §11.2 weighted 180 kt@20% + 70 kt@17%",
+                "A",
+            ),
+            ("cost $3,500/t REO (facts §11.2)", "A"),
+        ),
+    ),
+    (
+        "CONC_CN_S",
+        "M_CN_S",
+        "South China ionic clays",
+        "CN",
+        CN_IONIC_2026,
+        0.25,
+        0.05,
+        6_000,
+        prov(
+            (SRC["mcs26"] + " 2025e x 1.059", "D"), ("ionic share 20/270, fractions, cost (facts §11.2)", "A")
+        ),
+    ),
+    (
+        "CONC_MM",
+        "M_MM",
+        "Myanmar Kachin/Shan ionic clays",
+        "MM",
+        22_000,
+        0.22,
+        0.05,
+        5_000,
+        prov((SRC["mcs26"] + ": 22,000 t 2025e", "S"), ("fractions, cost (facts §11.2)", "A")),
+    ),
+    (
+        "CONC_SEA",
+        "M_SEA",
+        "Thailand/Laos/Malaysia clays and sands",
+        "TH",
+        5_000,
+        0.20,
+        0.03,
+        5_000,
+        prov((SRC["mcs26"] + ": Thailand 4,800 + Malaysia 110 t", "S"), ("fractions, cost", "A")),
+    ),
+    (
+        "CONC_AFR",
+        "M_AFR",
+        "Madagascar + Nigeria",
+        "MG",
+        4_200,
+        0.20,
+        0.01,
+        5_000,
+        prov((SRC["mcs26"] + ": 2,700 + 1,500 t 2025e", "S"), ("fractions, cost", "A")),
+    ),
+    (
+        "CONC_US_MON",
+        "M_US_MON",
+        "Chemours FL/GA monazite (to White Mesa)",
+        "US",
+        5_000,
+        0.20,
+        0.01,
+        6_000,
+        assumed("sized to feed White Mesa's 850-1,000 t NdPr [S] (facts §11.2)"),
+    ),
+    (
+        "CONC_AU_MW",
+        "M_AU_MW",
+        "Mt Weld (Lynas)",
+        "AU",
+        25_000,
+        0.25,
+        0.005,
+        6_000,
+        prov(
+            (SRC["mcs26"] + ": Australia 29,000 t 2025e", "S"),
+            ("site split, fractions, cost (facts §11.2)", "A"),
+        ),
+    ),
+    (
+        "CONC_BR_SV",
+        "M_BR_SV",
+        "Serra Verde (Pela Ema) ionic clay",
+        "BR",
+        2_000,
+        0.22,
+        0.02,
+        6_000,
+        prov(
+            (SRC["sv"] + ": commercial since 2024", "S"), ("2,000 t now, fractions, cost (facts §11.2)", "A")
+        ),
+    ),
 ]
 # Iluka's Eneabba stockpile is mined at the (committed) refinery site; the Saudi JV buys its feed.
 ILUKA_CONC = ("CONC_AU_IL", 25_000, 0.22, 0.03, 4_000)  # id, t REO/yr, NdPr, DyTb, $/t REO
@@ -279,12 +418,29 @@ SAUDI_CONC = ("CONC_SA", 0.20, 0.01)  # id, NdPr, DyTb (feed composition [A])
 
 RECYCLERS = [
     # site, name, country, t REO/yr, NdPr oxide out per t, Dy/Tb oxide out per t, cost $/t, provenance
-    ("R_CN", "China magnet-scrap recycling (Jiangxi)", "CN", 34_000, 26_504 / 34_147, 870 / 34_147, 3_000,
-     prov((SRC["recycling"] + ": 34,147 t REO, 26,504 t NdPr, 710 t Dy + 160 t Tb oxide in 2024", "S"),
-          ("cost $3,000/t", "A"))),
-    ("R_W", "Ex-China recycling (Noveon, Cyclic, Heraeus, ReElement)", "US", 1_500,
-     0.70 * SEP_RECOVERY_NDPR, 0.03 * HSEP_RECOVERY, 8_000,
-     assumed("1,500 t REO-eq, 70% NdPr, 3% Dy/Tb, $8,000/t (facts §11.2)")),
+    (
+        "R_CN",
+        "China magnet-scrap recycling (Jiangxi)",
+        "CN",
+        34_000,
+        26_504 / 34_147,
+        870 / 34_147,
+        3_000,
+        prov(
+            (SRC["recycling"] + ": 34,147 t REO, 26,504 t NdPr, 710 t Dy + 160 t Tb oxide in 2024", "S"),
+            ("cost $3,000/t", "A"),
+        ),
+    ),
+    (
+        "R_W",
+        "Ex-China recycling (Noveon, Cyclic, Heraeus, ReElement)",
+        "US",
+        1_500,
+        0.70 * SEP_RECOVERY_NDPR,
+        0.03 * HSEP_RECOVERY,
+        8_000,
+        assumed("1,500 t REO-eq, 70% NdPr, 3% Dy/Tb, $8,000/t (facts §11.2)"),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -292,54 +448,189 @@ RECYCLERS = [
 
 REFINERIES = [
     ("S_CN_N", "Baotou separation (China Northern)", "CN", "existing", None, 0, assumed("facts §11.3")),
-    ("S_CN_S", "Ganzhou/Guangdong heavy separation (China RE Group)", "CN", "existing", None, 0,
-     assumed("facts §11.3: the only large heavy separator")),
-    ("S_MY_LYN", "Lynas Kuantan (LAMP)", "MY", "existing", None, 0, prov((SRC["lynas"], "S"),)),
-    ("S_US_MP", "MP Materials Mountain Pass (NdPr via DoD floor contract; heavy circuit)", "US", "existing",
-     None, 0, prov((SRC["mp"], "S"), (SRC["mp_heavy"], "S2"))),
-    ("S_US_EF", "Energy Fuels White Mesa (Phase 1)", "US", "existing", None, 0, prov((SRC["ef"], "S"),)),
-    ("S_EE_NEO", "Neo Performance Materials Silmet", "EE", "existing", None, 0, prov((SRC["neo"], "S"),)),
-    ("S_FR_SOL", "Solvay La Rochelle", "FR", "existing", None, 0, prov((SRC["solvay"], "S"),)),
-    ("S_AU_IL", "Iluka Eneabba refinery (with its stockpile)", "AU", "existing", "2027Q4", 1_150_000_000,
-     prov((SRC["iluka"] + ": A$1.65 bn government loan, completion 2027, A$1.7-1.8 bn (~US$1.15 bn)", "S2"),
-          ("committed, online 2027Q4", "A"))),
-    ("S_SA_JV", "Maaden/MP/DoW JV, Saudi Arabia", "SA", "candidate", "2029Q1", 500_000_000,
-     prov((SRC["maaden"] + ": capacity undisclosed", "S"), ("3,000 t NdPr from 2029, $500 M capex", "A"))),
+    (
+        "S_CN_S",
+        "Ganzhou/Guangdong heavy separation (China RE Group)",
+        "CN",
+        "existing",
+        None,
+        0,
+        assumed("facts §11.3: the only large heavy separator"),
+    ),
+    (
+        "S_MY_LYN",
+        "Lynas Kuantan (LAMP)",
+        "MY",
+        "existing",
+        None,
+        0,
+        prov(
+            (SRC["lynas"], "S"),
+        ),
+    ),
+    (
+        "S_US_MP",
+        "MP Materials Mountain Pass (NdPr via DoD floor contract; heavy circuit)",
+        "US",
+        "existing",
+        None,
+        0,
+        prov((SRC["mp"], "S"), (SRC["mp_heavy"], "S2")),
+    ),
+    (
+        "S_US_EF",
+        "Energy Fuels White Mesa (Phase 1)",
+        "US",
+        "existing",
+        None,
+        0,
+        prov(
+            (SRC["ef"], "S"),
+        ),
+    ),
+    (
+        "S_EE_NEO",
+        "Neo Performance Materials Silmet",
+        "EE",
+        "existing",
+        None,
+        0,
+        prov(
+            (SRC["neo"], "S"),
+        ),
+    ),
+    (
+        "S_FR_SOL",
+        "Solvay La Rochelle",
+        "FR",
+        "existing",
+        None,
+        0,
+        prov(
+            (SRC["solvay"], "S"),
+        ),
+    ),
+    (
+        "S_AU_IL",
+        "Iluka Eneabba refinery (with its stockpile)",
+        "AU",
+        "existing",
+        "2027Q4",
+        1_150_000_000,
+        prov(
+            (SRC["iluka"] + ": A$1.65 bn government loan, completion 2027, A$1.7-1.8 bn (~US$1.15 bn)", "S2"),
+            ("committed, online 2027Q4", "A"),
+        ),
+    ),
+    (
+        "S_SA_JV",
+        "Maaden/MP/DoW JV, Saudi Arabia",
+        "SA",
+        "candidate",
+        "2029Q1",
+        500_000_000,
+        prov((SRC["maaden"] + ": capacity undisclosed", "S"), ("3,000 t NdPr from 2029, $500 M capex", "A")),
+    ),
 ]
 
 # Separation circuits: refinery, concentrate, t REO feed per year, cost $/t REO, provenance.
 SEPARATION = [
-    ("S_CN_N", "CONC_CN_L", 400_000, 2_000,
-     assumed("headroom above the 254 kt 2024 separation quota [S]: the mining quota binds (facts §11.10)")),
+    (
+        "S_CN_N",
+        "CONC_CN_L",
+        400_000,
+        2_000,
+        assumed("headroom above the 254 kt 2024 separation quota [S]: the mining quota binds (facts §11.10)"),
+    ),
     *[
-        ("S_CN_S", conc, 84_000, 2_500,
-         assumed("84 kt complex (facts §11.3); each feed circuit gets the full figure: the feeds total < 60 kt"))
+        (
+            "S_CN_S",
+            conc,
+            84_000,
+            2_500,
+            assumed(
+                "84 kt complex (facts §11.3); each feed circuit gets the full figure: the feeds total < 60 kt"
+            ),
+        )
         for conc in ("CONC_CN_S", "CONC_MM", "CONC_SEA", "CONC_AFR", "CONC_BR_SV")
     ],
-    ("S_MY_LYN", "CONC_AU_MW", 10_500 / (0.25 * SEP_RECOVERY_NDPR), 4_000,
-     prov((SRC["lynas"] + ": 10,500 t NdPr/yr", "S"), ("t REO = NdPr / (0.25 x 0.95)", "D"), ("cost", "A"))),
-    ("S_US_EF", "CONC_US_MON", 1_000 / (0.20 * SEP_RECOVERY_NDPR), 4_500,
-     prov((SRC["ef"] + ": 850-1,000 t NdPr/yr", "S"), ("t REO = NdPr / (0.20 x 0.95)", "D"), ("cost", "A"))),
-    ("S_EE_NEO", "CONC_AFR", 3_000, 5_000,
-     prov((SRC["neo"] + ": ~3,000 t/yr light-RE separation", "S"), ("feed from Madagascar, cost", "A"))),
-    ("S_FR_SOL", "CONC_BR_SV", 500, 5_000,
-     prov((SRC["solvay"] + ": several hundred t in 2025", "S"), ("feed from Serra Verde, cost", "A"))),
-    ("S_AU_IL", "CONC_AU_IL", 5_500 / (0.22 * SEP_RECOVERY_NDPR), 4_500,
-     prov((SRC["iluka"] + ": up to 5,500 t NdPr/yr", "S2"), ("t REO = NdPr / (0.22 x 0.95)", "D"), ("cost", "A"))),
-    ("S_SA_JV", "CONC_SA", 3_000 / (0.20 * SEP_RECOVERY_NDPR), 4_500,
-     assumed("3,000 t NdPr/yr option from 2029 (facts §11.3); capacity undisclosed [S]")),
+    (
+        "S_MY_LYN",
+        "CONC_AU_MW",
+        10_500 / (0.25 * SEP_RECOVERY_NDPR),
+        4_000,
+        prov(
+            (SRC["lynas"] + ": 10,500 t NdPr/yr", "S"), ("t REO = NdPr / (0.25 x 0.95)", "D"), ("cost", "A")
+        ),
+    ),
+    (
+        "S_US_EF",
+        "CONC_US_MON",
+        1_000 / (0.20 * SEP_RECOVERY_NDPR),
+        4_500,
+        prov(
+            (SRC["ef"] + ": 850-1,000 t NdPr/yr", "S"), ("t REO = NdPr / (0.20 x 0.95)", "D"), ("cost", "A")
+        ),
+    ),
+    (
+        "S_EE_NEO",
+        "CONC_AFR",
+        3_000,
+        5_000,
+        prov((SRC["neo"] + ": ~3,000 t/yr light-RE separation", "S"), ("feed from Madagascar, cost", "A")),
+    ),
+    (
+        "S_FR_SOL",
+        "CONC_BR_SV",
+        500,
+        5_000,
+        prov((SRC["solvay"] + ": several hundred t in 2025", "S"), ("feed from Serra Verde, cost", "A")),
+    ),
+    (
+        "S_AU_IL",
+        "CONC_AU_IL",
+        5_500 / (0.22 * SEP_RECOVERY_NDPR),
+        4_500,
+        prov(
+            (SRC["iluka"] + ": up to 5,500 t NdPr/yr", "S2"),
+            ("t REO = NdPr / (0.22 x 0.95)", "D"),
+            ("cost", "A"),
+        ),
+    ),
+    (
+        "S_SA_JV",
+        "CONC_SA",
+        3_000 / (0.20 * SEP_RECOVERY_NDPR),
+        4_500,
+        assumed("3,000 t NdPr/yr option from 2029 (facts §11.3); capacity undisclosed [S]"),
+    ),
 ]
 
 # Heavy circuits: refinery, t Dy+Tb contained per year, cost $/t contained, provenance.
 HEAVY = [
     ("S_CN_S", 5_000, 30_000, assumed("ample: all of China's Dy/Tb separation (facts §11.3)")),
-    ("S_MY_LYN", 120, 60_000,
-     prov((SRC["lynas_heavy"] + ": 1,500 t/yr SEGH feed, first Dy/Tb 2025", "S"), ("~100 t Dy/Tb out, cost", "A"))),
-    ("S_US_MP", 200 / HSEP_RECOVERY, 60_000,
-     prov((SRC["mp_heavy"] + ": >200 t/yr Dy+Tb from mid-2026", "S2"), ("cost", "A"))),
+    (
+        "S_MY_LYN",
+        120,
+        60_000,
+        prov(
+            (SRC["lynas_heavy"] + ": 1,500 t/yr SEGH feed, first Dy/Tb 2025", "S"),
+            ("~100 t Dy/Tb out, cost", "A"),
+        ),
+    ),
+    (
+        "S_US_MP",
+        200 / HSEP_RECOVERY,
+        60_000,
+        prov((SRC["mp_heavy"] + ": >200 t/yr Dy+Tb from mid-2026", "S2"), ("cost", "A")),
+    ),
     ("S_FR_SOL", 20, 60_000, prov((SRC["solvay"] + ": separates all 17 REs", "S"), ("20 t/yr, cost", "A"))),
-    ("S_AU_IL", 750 / HSEP_RECOVERY, 60_000,
-     prov((SRC["iluka"] + ": 750 t Dy-Tb oxide/yr", "S2"), ("cost", "A"))),
+    (
+        "S_AU_IL",
+        750 / HSEP_RECOVERY,
+        60_000,
+        prov((SRC["iluka"] + ": 750 t Dy-Tb oxide/yr", "S2"), ("cost", "A")),
+    ),
     ("S_SA_JV", 120, 60_000, assumed("heavy oxides in the JV plan [S]; 100 t/yr out [A]")),
 ]
 
@@ -347,64 +638,240 @@ HEAVY = [
 # metal plants: site, name, country, NdPr metal t/yr, Dy/Tb metal t/yr, cost $/t metal, provenance
 
 METAL_PLANTS = [
-    ("A_CN", "Baotou/Ganzhou metal and alloy", "CN", 130_000, 6_000, 3_000,
-     assumed("facts §11.4: 110 kt, raised for 2030 growth; Dy/Tb share, $3/kg")),
-    ("A_JP", "Shin-Etsu/Santoku/Showa Denko alloy", "JP", 4_500, 300, 6_000,
-     prov((SRC["japan_alloy"] + ": 12,400 t alloy x ~0.32 RE", "D"), ("Dy/Tb metal, $6/kg", "A"))),
-    ("A_KR", "KSM Metals Ochang", "KR", 600, 30, 7_000,
-     prov((SRC["ksm"] + ": 1,900 t alloy x 0.32", "D"), ("Dy/Tb metal, $7/kg", "A"))),
-    ("A_UK", "Less Common Metals Ellesmere Port", "GB", 330, 30, 9_000,
-     prov((SRC["lcm"] + ": 6 cells x ~55 t", "S"), ("Dy/Tb metal, $9/kg", "A"))),
-    ("A_US", "MP Materials Independence metal (Fort Worth)", "US", 1_000, 40, 9_000,
-     prov((SRC["mp"] + ": NdPr metal since Jan 2025", "S"), ("1,000 t/yr, Dy/Tb 40 t, $9/kg", "A"))),
-    ("A_VN", "Vietnam metal (VTRE and others)", "VN", 1_500, 0, 5_000, assumed("facts §11.4 [A/U]; NdPr only")),
+    (
+        "A_CN",
+        "Baotou/Ganzhou metal and alloy",
+        "CN",
+        130_000,
+        6_000,
+        3_000,
+        assumed("facts §11.4: 110 kt, raised for 2030 growth; Dy/Tb share, $3/kg"),
+    ),
+    (
+        "A_JP",
+        "Shin-Etsu/Santoku/Showa Denko alloy",
+        "JP",
+        4_500,
+        300,
+        6_000,
+        prov((SRC["japan_alloy"] + ": 12,400 t alloy x ~0.32 RE", "D"), ("Dy/Tb metal, $6/kg", "A")),
+    ),
+    (
+        "A_KR",
+        "KSM Metals Ochang",
+        "KR",
+        600,
+        30,
+        7_000,
+        prov((SRC["ksm"] + ": 1,900 t alloy x 0.32", "D"), ("Dy/Tb metal, $7/kg", "A")),
+    ),
+    (
+        "A_UK",
+        "Less Common Metals Ellesmere Port",
+        "GB",
+        330,
+        30,
+        9_000,
+        prov((SRC["lcm"] + ": 6 cells x ~55 t", "S"), ("Dy/Tb metal, $9/kg", "A")),
+    ),
+    (
+        "A_US",
+        "MP Materials Independence metal (Fort Worth)",
+        "US",
+        1_000,
+        40,
+        9_000,
+        prov((SRC["mp"] + ": NdPr metal since Jan 2025", "S"), ("1,000 t/yr, Dy/Tb 40 t, $9/kg", "A")),
+    ),
+    (
+        "A_VN",
+        "Vietnam metal (VTRE and others)",
+        "VN",
+        1_500,
+        0,
+        5_000,
+        assumed("facts §11.4 [A/U]; NdPr only"),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
 # magnet plants: site, name, country, t magnets/yr, GBD share of capacity, cost $/t (excl. RE)
 
 MAGNET_PLANTS = [
-    ("G_CN", "Chinese magnet industry", "CN", 360_000, 0.40, 15_000,
-     prov((SRC["smm"] + ": output 240 kt 2023, ~260 kt 2024", "S"), ("capacity 360 kt (headroom), GBD 40%, $15/kg", "A"))),
-    ("G_JP", "Proterial/Shin-Etsu/TDK", "JP", 12_000, 0.50, 22_000,
-     prov((SRC["argus_jp"] + ": <9% of world output", "D"), ("12 kt, GBD 50%, $22/kg", "A"))),
-    ("G_VN", "SGI Vina, Shin-Etsu VN, INST VN", "VN", 7_000, 0.20, 17_000,
-     prov((SRC["sgi"] + ": 4,000-5,000 t + Shin-Etsu VN 2,200 t", "S2"), ("GBD 20%, $17/kg", "A"))),
-    ("G_KR", "Star Group KR, Seonglim", "KR", 3_000, 0.20, 20_000,
-     prov((SRC["seonglim"] + ": 1,000 t", "S"), ("SGI KR 2,000 t, GBD 20%, $20/kg", "A"))),
-    ("G_EU", "VAC Hanau + Neo Narva", "DE", 3_500, 0.30, 25_000,
-     prov((SRC["neo"] + ": Narva 2,000 t phase 1", "S"), ("VAC 1,500 t [U], GBD 30%, $25/kg", "A"))),
-    ("G_US", "MP Independence, eVAC Sumter, Noveon, USA Rare Earth", "US", 5_700, 0.20, 25_000,
-     prov((SRC["us_magnets"] + ": MP 1,000 + Noveon 2,000 + USAR 1,200 t", "S"),
-          ("eVAC 1,500 t (GM ~1,000 t [S2]), GBD 20%, $25/kg", "A"))),
+    (
+        "G_CN",
+        "Chinese magnet industry",
+        "CN",
+        360_000,
+        0.40,
+        15_000,
+        prov(
+            (SRC["smm"] + ": output 240 kt 2023, ~260 kt 2024", "S"),
+            ("capacity 360 kt (headroom), GBD 40%, $15/kg", "A"),
+        ),
+    ),
+    (
+        "G_JP",
+        "Proterial/Shin-Etsu/TDK",
+        "JP",
+        12_000,
+        0.50,
+        22_000,
+        prov((SRC["argus_jp"] + ": <9% of world output", "D"), ("12 kt, GBD 50%, $22/kg", "A")),
+    ),
+    (
+        "G_VN",
+        "SGI Vina, Shin-Etsu VN, INST VN",
+        "VN",
+        7_000,
+        0.20,
+        17_000,
+        prov((SRC["sgi"] + ": 4,000-5,000 t + Shin-Etsu VN 2,200 t", "S2"), ("GBD 20%, $17/kg", "A")),
+    ),
+    (
+        "G_KR",
+        "Star Group KR, Seonglim",
+        "KR",
+        3_000,
+        0.20,
+        20_000,
+        prov((SRC["seonglim"] + ": 1,000 t", "S"), ("SGI KR 2,000 t, GBD 20%, $20/kg", "A")),
+    ),
+    (
+        "G_EU",
+        "VAC Hanau + Neo Narva",
+        "DE",
+        3_500,
+        0.30,
+        25_000,
+        prov((SRC["neo"] + ": Narva 2,000 t phase 1", "S"), ("VAC 1,500 t [U], GBD 30%, $25/kg", "A")),
+    ),
+    (
+        "G_US",
+        "MP Independence, eVAC Sumter, Noveon, USA Rare Earth",
+        "US",
+        5_700,
+        0.20,
+        25_000,
+        prov(
+            (SRC["us_magnets"] + ": MP 1,000 + Noveon 2,000 + USAR 1,200 t", "S"),
+            ("eVAC 1,500 t (GM ~1,000 t [S2]), GBD 20%, $25/kg", "A"),
+        ),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
 # capacity options: id, site, process, capacity added per year, earliest period, capex $, provenance
 
 OPTIONS = [
-    ("MP_10X", "G_US", "MAKE_G_US", 9_000, "2028Q1", 1_000_000_000,
-     prov((SRC["mp10x"] + ": MP total ~10,000 t/yr, commissioning 2028", "S"), ("capex ~ $1 bn JPM/GS financing", "S2"))),
-    ("MP_10X_METAL", "A_US", "MET_NDPR_A_US", 3_000, "2028Q1", 150_000_000,
-     assumed("NdPr metal to feed 10X (facts §11.4: 4,000 t with 10X); capex $150 M")),
-    ("VULCAN", "G_US", "MAKE_G_US", 10_000, "2028Q3", 1_220_000_000,
-     prov((SRC["vulcan"] + ": 10,000 t/yr; $620 M + $50 M + $550 M", "S"), ("online 2028Q3", "A"))),
-    ("USAR_EXP", "G_US", "MAKE_G_US", 3_600, "2027Q3", 150_000_000,
-     prov((SRC["usar"] + ": 1,200 -> 4,800 t/yr nameplate", "S2"), ("online 2027Q3, capex $150 M", "A"))),
-    ("NEO_NARVA_P2", "G_EU", "MAKE_G_EU", 3_000, "2027Q3", 100_000_000,
-     prov((SRC["neo"] + ": Narva 2,000 -> 5,000 t/yr", "S"), ("online 2027Q3, capex $100 M (phase 1 $75 M [S])", "A"))),
-    ("LCM_LACQ", "A_UK", "MET_NDPR_A_UK", 1_000, "2027Q3", 119_000_000,
-     prov((SRC["lcm"] + ": Lacq EUR 110 M, target 2027", "S"), ("1,000 t/yr, online 2027Q3", "A"))),
-    ("KSM_EXP", "A_KR", "MET_NDPR_A_KR", 550, "2027Q1", 36_000_000,
-     prov((SRC["ksm"] + ": 3,600 t alloy by 2027, A$55 M", "S2"), ("x 0.32 RE", "D"))),
-    ("SOLVAY_EXP", "S_FR_SOL", "SEP_FR_SOL_BR_SV", 4_000, "2028Q1", 108_000_000,
-     prov((SRC["solvay"] + ": to ~4,500 t/yr, ~EUR 100 M", "S2"), ("online 2028Q1", "A"))),
-    ("MW_EXP", "M_AU_MW", "MINE_M_AU_MW", 5_000, "2027Q1", 150_000_000,
-     assumed("Mt Weld 25 -> 30 kt (facts §11.2), capex $150 M")),
-    ("SV_RAMP", "M_BR_SV", "MINE_M_BR_SV", 3_000, "2027Q1", 465_000_000,
-     prov((SRC["sv"] + ": >= 5,000 t at Phase I; $465 M DFC loan", "S"), ("online 2027Q1", "A"))),
-    ("LYNAS_HEAVY", "S_MY_LYN", "HSEP_MY_LYN", 300, "2027Q1", 115_000_000,
-     prov((SRC["lynas_heavy"] + ": 5,000 t/yr heavy feed, MYR 500 M", "S"), ("300 t Dy+Tb contained/yr, Dy from 2027", "A"))),
+    (
+        "MP_10X",
+        "G_US",
+        "MAKE_G_US",
+        9_000,
+        "2028Q1",
+        1_000_000_000,
+        prov(
+            (SRC["mp10x"] + ": MP total ~10,000 t/yr, commissioning 2028", "S"),
+            ("capex ~ $1 bn JPM/GS financing", "S2"),
+        ),
+    ),
+    (
+        "MP_10X_METAL",
+        "A_US",
+        "MET_NDPR_A_US",
+        3_000,
+        "2028Q1",
+        150_000_000,
+        assumed("NdPr metal to feed 10X (facts §11.4: 4,000 t with 10X); capex $150 M"),
+    ),
+    (
+        "VULCAN",
+        "G_US",
+        "MAKE_G_US",
+        10_000,
+        "2028Q3",
+        1_220_000_000,
+        prov((SRC["vulcan"] + ": 10,000 t/yr; $620 M + $50 M + $550 M", "S"), ("online 2028Q3", "A")),
+    ),
+    (
+        "USAR_EXP",
+        "G_US",
+        "MAKE_G_US",
+        3_600,
+        "2027Q3",
+        150_000_000,
+        prov((SRC["usar"] + ": 1,200 -> 4,800 t/yr nameplate", "S2"), ("online 2027Q3, capex $150 M", "A")),
+    ),
+    (
+        "NEO_NARVA_P2",
+        "G_EU",
+        "MAKE_G_EU",
+        3_000,
+        "2027Q3",
+        100_000_000,
+        prov(
+            (SRC["neo"] + ": Narva 2,000 -> 5,000 t/yr", "S"),
+            ("online 2027Q3, capex $100 M (phase 1 $75 M [S])", "A"),
+        ),
+    ),
+    (
+        "LCM_LACQ",
+        "A_UK",
+        "MET_NDPR_A_UK",
+        1_000,
+        "2027Q3",
+        119_000_000,
+        prov((SRC["lcm"] + ": Lacq EUR 110 M, target 2027", "S"), ("1,000 t/yr, online 2027Q3", "A")),
+    ),
+    (
+        "KSM_EXP",
+        "A_KR",
+        "MET_NDPR_A_KR",
+        550,
+        "2027Q1",
+        36_000_000,
+        prov((SRC["ksm"] + ": 3,600 t alloy by 2027, A$55 M", "S2"), ("x 0.32 RE", "D")),
+    ),
+    (
+        "SOLVAY_EXP",
+        "S_FR_SOL",
+        "SEP_FR_SOL_BR_SV",
+        4_000,
+        "2028Q1",
+        108_000_000,
+        prov((SRC["solvay"] + ": to ~4,500 t/yr, ~EUR 100 M", "S2"), ("online 2028Q1", "A")),
+    ),
+    (
+        "MW_EXP",
+        "M_AU_MW",
+        "MINE_M_AU_MW",
+        5_000,
+        "2027Q1",
+        150_000_000,
+        assumed("Mt Weld 25 -> 30 kt (facts §11.2), capex $150 M"),
+    ),
+    (
+        "SV_RAMP",
+        "M_BR_SV",
+        "MINE_M_BR_SV",
+        3_000,
+        "2027Q1",
+        465_000_000,
+        prov((SRC["sv"] + ": >= 5,000 t at Phase I; $465 M DFC loan", "S"), ("online 2027Q1", "A")),
+    ),
+    (
+        "LYNAS_HEAVY",
+        "S_MY_LYN",
+        "HSEP_MY_LYN",
+        300,
+        "2027Q1",
+        115_000_000,
+        prov(
+            (SRC["lynas_heavy"] + ": 5,000 t/yr heavy feed, MYR 500 M", "S"),
+            ("300 t Dy+Tb contained/yr, Dy from 2027", "A"),
+        ),
+    ),
 ]
 
 # Large projects are phased: each module adds an equal share of capacity for an equal share of the
@@ -415,20 +882,72 @@ MODULES = {"MP_10X": 3, "MP_10X_METAL": 3, "VULCAN": 4}
 # purchase contracts: id, supplier site, product, min/quarter, max/quarter, price $/t, take_or_pay,
 # start, provenance
 
-MP_NDPR_SHARE = 0.157  # Mountain Pass NdPr share of TREO (MP 10-K FY2021, facts §1.3 [S]): REO equivalent of MP oxide
+MP_NDPR_SHARE = (
+    0.157  # Mountain Pass NdPr share of TREO (MP 10-K FY2021, facts §1.3 [S]): REO equivalent of MP oxide
+)
 
 CONTRACTS = [
-    ("C_MP_DOD_FLOOR", "S_US_MP", "NDPR_OX", quarterly(2_599), quarterly(4_000), 110_000, "pay", None,
-     prov((SRC["mp_floor"] + ": $110/kg floor for 10 years on NdPr sold or stockpiled", "S"),
-          (SRC["mp"] + ": 2,599 t NdPr 2025 (paid minimum), ~4,000 t/yr exit-2025 run rate", "S2"))),
-    ("C_MP_DOD_FLOOR_EXP", "S_US_MP", "NDPR_OX", 0, quarterly(2_000), 110_000, "take", "2027Q1",
-     assumed("MP separation 4,000 -> 6,000 t NdPr by 2027 (facts §11.3), under the same floor")),
-    ("K_MP_HEAVY_FEED", "S_US_MP", "HRE_CONC", 0, quarterly(200 / HSEP_RECOVERY), 100_000, "take", None,
-     prov((SRC["mp_heavy"] + ": ~3,000 t/yr heavy feed", "S2"), ("Dy+Tb contained, price $100/kg contained", "A"))),
-    ("K_LYNAS_HEAVY_FEED", "S_MY_LYN", "HRE_CONC", 0, quarterly(300), 100_000, "take", "2027Q1",
-     assumed("third-party heavy feed for the new Lynas heavy plant; $100/kg contained")),
-    ("K_SA_FEED", "S_SA_JV", "CONC_SA", 0, quarterly(3_000 / (0.20 * SEP_RECOVERY_NDPR)), CONC_VALUE, "take", "2029Q1",
-     prov((SRC["price_conc"] + ": ~$5,300/t REO", "D"), ("feed volume and composition", "A"))),
+    (
+        "C_MP_DOD_FLOOR",
+        "S_US_MP",
+        "NDPR_OX",
+        quarterly(2_599),
+        quarterly(4_000),
+        110_000,
+        "pay",
+        None,
+        prov(
+            (SRC["mp_floor"] + ": $110/kg floor for 10 years on NdPr sold or stockpiled", "S"),
+            (SRC["mp"] + ": 2,599 t NdPr 2025 (paid minimum), ~4,000 t/yr exit-2025 run rate", "S2"),
+        ),
+    ),
+    (
+        "C_MP_DOD_FLOOR_EXP",
+        "S_US_MP",
+        "NDPR_OX",
+        0,
+        quarterly(2_000),
+        110_000,
+        "take",
+        "2027Q1",
+        assumed("MP separation 4,000 -> 6,000 t NdPr by 2027 (facts §11.3), under the same floor"),
+    ),
+    (
+        "K_MP_HEAVY_FEED",
+        "S_US_MP",
+        "HRE_CONC",
+        0,
+        quarterly(200 / HSEP_RECOVERY),
+        100_000,
+        "take",
+        None,
+        prov(
+            (SRC["mp_heavy"] + ": ~3,000 t/yr heavy feed", "S2"),
+            ("Dy+Tb contained, price $100/kg contained", "A"),
+        ),
+    ),
+    (
+        "K_LYNAS_HEAVY_FEED",
+        "S_MY_LYN",
+        "HRE_CONC",
+        0,
+        quarterly(300),
+        100_000,
+        "take",
+        "2027Q1",
+        assumed("third-party heavy feed for the new Lynas heavy plant; $100/kg contained"),
+    ),
+    (
+        "K_SA_FEED",
+        "S_SA_JV",
+        "CONC_SA",
+        0,
+        quarterly(3_000 / (0.20 * SEP_RECOVERY_NDPR)),
+        CONC_VALUE,
+        "take",
+        "2029Q1",
+        prov((SRC["price_conc"] + ": ~$5,300/t REO", "D"), ("feed volume and composition", "A")),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -438,19 +957,83 @@ CONTRACTS = [
 US_MAGNETS_2026 = 9_000
 US_DEFENCE_SHARE = 0.05  # facts §11.9 SC5 [A]
 DEMAND = [
-    ("D_CN", "China domestic", "CN", "civil", 195_000, 0.07, HT_SHARE, SHORTAGE_PENALTY,
-     prov(("260 kt output - 58 kt exports - scrap/other (facts §11.6)", "D"), ("growth 7%", "A"))),
-    ("D_EU", "European Union", "DE", "civil", 20_000, 0.08, HT_SHARE, SHORTAGE_PENALTY,
-     prov((SRC["demand_eu"] + ": 16,000 t 2020", "S"), ("~20,000 t 2024-26", "D"), ("growth 8%", "A"))),
-    ("D_US", "United States (civil)", "US", "civil", US_MAGNETS_2026 * (1 - US_DEFENCE_SHARE), 0.09, HT_SHARE,
-     SHORTAGE_PENALTY, prov(("7,000-8,500 t imported + domestic (facts §10, §11.6)", "D"), ("growth 9%", "A"))),
-    ("D_US_DEF", "United States defence end users", "US", "defence", US_MAGNETS_2026 * US_DEFENCE_SHARE, 0.09, 1.0,
-     DEFENCE_PENALTY, assumed("5% of US demand, all high-coercivity grade, penalty $1,000/kg")),
-    ("D_JP", "Japan", "JP", "civil", 12_000, 0.04, HT_SHARE, SHORTAGE_PENALTY, assumed("~domestic output (facts §11.6)")),
-    ("D_KR", "South Korea", "KR", "civil", 7_000, 0.07, HT_SHARE, SHORTAGE_PENALTY,
-     prov((SRC["demand_kr"] + ": 12% of China's exports", "S"), ("7,000 t, growth 7%", "A"))),
-    ("D_ROW", "Rest of world (India, SE Asia, ...)", "IN", "civil", 25_000, 0.08, HT_SHARE, SHORTAGE_PENALTY,
-     assumed("facts §11.6")),
+    (
+        "D_CN",
+        "China domestic",
+        "CN",
+        "civil",
+        195_000,
+        0.07,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        prov(("260 kt output - 58 kt exports - scrap/other (facts §11.6)", "D"), ("growth 7%", "A")),
+    ),
+    (
+        "D_EU",
+        "European Union",
+        "DE",
+        "civil",
+        20_000,
+        0.08,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        prov((SRC["demand_eu"] + ": 16,000 t 2020", "S"), ("~20,000 t 2024-26", "D"), ("growth 8%", "A")),
+    ),
+    (
+        "D_US",
+        "United States (civil)",
+        "US",
+        "civil",
+        US_MAGNETS_2026 * (1 - US_DEFENCE_SHARE),
+        0.09,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        prov(("7,000-8,500 t imported + domestic (facts §10, §11.6)", "D"), ("growth 9%", "A")),
+    ),
+    (
+        "D_US_DEF",
+        "United States defence end users",
+        "US",
+        "defence",
+        US_MAGNETS_2026 * US_DEFENCE_SHARE,
+        0.09,
+        1.0,
+        DEFENCE_PENALTY,
+        assumed("5% of US demand, all high-coercivity grade, penalty $1,000/kg"),
+    ),
+    (
+        "D_JP",
+        "Japan",
+        "JP",
+        "civil",
+        12_000,
+        0.04,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        assumed("~domestic output (facts §11.6)"),
+    ),
+    (
+        "D_KR",
+        "South Korea",
+        "KR",
+        "civil",
+        7_000,
+        0.07,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        prov((SRC["demand_kr"] + ": 12% of China's exports", "S"), ("7,000 t, growth 7%", "A")),
+    ),
+    (
+        "D_ROW",
+        "Rest of world (India, SE Asia, ...)",
+        "IN",
+        "civil",
+        25_000,
+        0.08,
+        HT_SHARE,
+        SHORTAGE_PENALTY,
+        assumed("facts §11.6"),
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -478,12 +1061,18 @@ OXIDE_LANES = [
     ("S_CN_S", "A_CN", BOTH_OX, 20, "truck"),
     ("R_CN", "A_CN", BOTH_OX, 20, "truck"),
     # Chinese exports: NdPr oxide from Baotou, Dy/Tb oxide from the southern heavy separator
-    *[("S_CN_N", a, ("NDPR_OX",), c, "sea") for a, c in (("A_JP", 100), ("A_KR", 100), ("A_VN", 100),
-                                                          ("A_UK", 200), ("A_US", 200))],
-    *[("S_CN_S", a, ("DYTB_OX",), c, "sea") for a, c in (("A_JP", 100), ("A_KR", 100), ("A_UK", 200),
-                                                          ("A_US", 200))],
-    *[("S_MY_LYN", a, ("NDPR_OX",), c, "sea") for a, c in (("A_JP", 100), ("A_KR", 100), ("A_VN", 100),
-                                                            ("A_UK", 200), ("A_US", 200))],
+    *[
+        ("S_CN_N", a, ("NDPR_OX",), c, "sea")
+        for a, c in (("A_JP", 100), ("A_KR", 100), ("A_VN", 100), ("A_UK", 200), ("A_US", 200))
+    ],
+    *[
+        ("S_CN_S", a, ("DYTB_OX",), c, "sea")
+        for a, c in (("A_JP", 100), ("A_KR", 100), ("A_UK", 200), ("A_US", 200))
+    ],
+    *[
+        ("S_MY_LYN", a, ("NDPR_OX",), c, "sea")
+        for a, c in (("A_JP", 100), ("A_KR", 100), ("A_VN", 100), ("A_UK", 200), ("A_US", 200))
+    ],
     *[("S_MY_LYN", a, ("DYTB_OX",), c, "sea") for a, c in (("A_JP", 100), ("A_US", 200))],
     ("S_US_MP", "A_US", BOTH_OX, 20, "truck"),
     ("S_US_MP", "A_JP", BOTH_OX, 200, "sea"),
@@ -498,8 +1087,10 @@ OXIDE_LANES = [
 ]
 METAL_LANES = [
     ("A_CN", "G_CN", BOTH_MET, 20, "truck"),
-    *[("A_CN", g, BOTH_MET, c, "sea") for g, c in (("G_JP", 100), ("G_KR", 100), ("G_VN", 100), ("G_EU", 200),
-                                                    ("G_US", 200))],
+    *[
+        ("A_CN", g, BOTH_MET, c, "sea")
+        for g, c in (("G_JP", 100), ("G_KR", 100), ("G_VN", 100), ("G_EU", 200), ("G_US", 200))
+    ],
     ("A_JP", "G_JP", BOTH_MET, 20, "truck"),
     ("A_JP", "G_US", BOTH_MET, 200, "sea"),
     ("A_KR", "G_KR", BOTH_MET, 20, "truck"),
@@ -513,8 +1104,10 @@ METAL_LANES = [
 ]
 MAGNET_LANES = [
     ("G_CN", "D_CN", BOTH_MAG, 20, "truck"),
-    *[("G_CN", d, BOTH_MAG, c, "sea") for d, c in (("D_JP", 100), ("D_KR", 100), ("D_EU", 150), ("D_US", 150),
-                                                    ("D_ROW", 150))],
+    *[
+        ("G_CN", d, BOTH_MAG, c, "sea")
+        for d, c in (("D_JP", 100), ("D_KR", 100), ("D_EU", 150), ("D_US", 150), ("D_ROW", 150))
+    ],
     ("G_CN", "D_US_DEF", ("MAG_HT",), 150, "sea"),
     ("G_JP", "D_JP", BOTH_MAG, 20, "truck"),
     *[("G_JP", d, BOTH_MAG, c, "sea") for d, c in (("D_KR", 100), ("D_ROW", 150))],
@@ -525,11 +1118,20 @@ MAGNET_LANES = [
     ("G_US", "D_US", BOTH_MAG, 20, "truck"),
     ("G_US", "D_US_DEF", ("MAG_HT",), 20, "truck"),
     # new customer relationships: Dy/Tb-free magnets ship freely, MAG_HT needs qualification (QUALIFIED)
-    *[(g, d, ("MAG_ND",), 150, "sea") for g, d in (("G_VN", "D_US"), ("G_VN", "D_EU"), ("G_KR", "D_US"),
-                                                    ("G_KR", "D_EU"), ("G_EU", "D_US"))],
+    *[
+        (g, d, ("MAG_ND",), 150, "sea")
+        for g, d in (("G_VN", "D_US"), ("G_VN", "D_EU"), ("G_KR", "D_US"), ("G_KR", "D_EU"), ("G_EU", "D_US"))
+    ],
 ]
-QUALIFIED = [("G_JP", "D_US"), ("G_JP", "D_EU"), ("G_VN", "D_US"), ("G_VN", "D_EU"), ("G_KR", "D_US"),
-             ("G_KR", "D_EU"), ("G_EU", "D_US")]
+QUALIFIED = [
+    ("G_JP", "D_US"),
+    ("G_JP", "D_EU"),
+    ("G_VN", "D_US"),
+    ("G_VN", "D_EU"),
+    ("G_KR", "D_US"),
+    ("G_KR", "D_EU"),
+    ("G_EU", "D_US"),
+]
 # MAG_HT that already flows to Western customers without new qualification (t/yr) [A]
 EXISTING_HT = {("G_JP", "D_US"): 1_000, ("G_JP", "D_EU"): 1_000}
 
@@ -543,14 +1145,35 @@ US_TARIFFS = {  # (origin, destination) -> duty as a share of value
 # stockpiles: site, product, opening stock t (None = 9 weeks of demand), provenance
 
 STOCKPILES = [
-    *[(d, p, None, prov((SRC["stock_ind"] + ": 8-10 weeks of stock", "S"), ("9 weeks", "A")))
-      for d in ("D_EU", "D_US", "D_JP", "D_KR", "D_ROW") for p in BOTH_MAG],
-    ("D_US_DEF", "MAG_HT", 450, prov((SRC["stock_us"] + ": 450 t NdFeB block (potential acquisitions)", "S"),
-                                     ("held as opening stock", "A"))),
-    ("A_US", "NDPR_OX", 300, prov((SRC["stock_us"] + ": 300 t NdPr oxide (potential acquisitions)", "S"),
-                                  ("held as opening stock", "A"))),
-    ("A_JP", "DYTB_OX", 25, prov((SRC["stock_jp"] + ": 60-day target", "S"),
-                                 ("60 days of Japan's Dy/Tb use ~ 25 t", "A"))),
+    *[
+        (d, p, None, prov((SRC["stock_ind"] + ": 8-10 weeks of stock", "S"), ("9 weeks", "A")))
+        for d in ("D_EU", "D_US", "D_JP", "D_KR", "D_ROW")
+        for p in BOTH_MAG
+    ],
+    (
+        "D_US_DEF",
+        "MAG_HT",
+        450,
+        prov(
+            (SRC["stock_us"] + ": 450 t NdFeB block (potential acquisitions)", "S"),
+            ("held as opening stock", "A"),
+        ),
+    ),
+    (
+        "A_US",
+        "NDPR_OX",
+        300,
+        prov(
+            (SRC["stock_us"] + ": 300 t NdPr oxide (potential acquisitions)", "S"),
+            ("held as opening stock", "A"),
+        ),
+    ),
+    (
+        "A_JP",
+        "DYTB_OX",
+        25,
+        prov((SRC["stock_jp"] + ": 60-day target", "S"), ("60 days of Japan's Dy/Tb use ~ 25 t", "A")),
+    ),
     ("A_US", "DYTB_OX", 0, assumed("stockpile option")),
     *[(g, "DYTB_MET", 0, assumed("stockpile option")) for g in ("G_JP", "G_EU", "G_US", "G_KR")],
     *[(g, "NDPR_MET", 0, assumed("stockpile option")) for g in ("G_EU", "G_US")],
@@ -565,16 +1188,68 @@ SC_SLOW = ("2027Q1", "2027Q2")  # 6 months (SC2)
 
 EXPORT_RULES = [
     # rule, products, destination group, end use, start, end, content threshold, approval, delay, provenance
-    ("R18_ALL", ("DYTB_OX", "DYTB_MET", "MAG_HT"), "", "all", None, None, None, 0.95, 0,
-     prov((SRC["no18"] + "; general licences after " + SRC["no70"], "S"), ("95% approved, 0-2 weeks (SC1)", "A"))),
-    ("R18_WEST", ("DYTB_OX", "DYTB_MET", "MAG_HT"), "WEST", "all", *SC_BAN, None, 1.0, 0,
-     assumed("heavy-RE ban to the West: in force only through ScenarioChanges (SC3, SC4), facts §11.9")),
-    ("RX_WEST", ("NDPR_MET", "MAG_ND"), "WEST", "all", *SC_BAN, None, 1.0, 0,
-     assumed("SC4 escalation beyond the announced measures (facts §11.9)")),
-    ("R61", ("MAG_HT", "MAG_ND", "DYTB_MET"), "WEST", "all", *SC_BAN, 0.001, 1.0, 0,
-     prov((SRC["no61"] + ": 0.1% of value, suspended to 10 Nov 2026", "S"), ("reinstated in SC4 only", "A"))),
-    ("RDEF", ("MAG_HT",), "", "defence", "2027Q1", None, None, 1.0, 0,
-     prov((SRC["no61"] + ": military end users denied in principle", "S"), ("applied in SC5 only", "A"))),
+    (
+        "R18_ALL",
+        ("DYTB_OX", "DYTB_MET", "MAG_HT"),
+        "",
+        "all",
+        None,
+        None,
+        None,
+        0.95,
+        0,
+        prov(
+            (SRC["no18"] + "; general licences after " + SRC["no70"], "S"),
+            ("95% approved, 0-2 weeks (SC1)", "A"),
+        ),
+    ),
+    (
+        "R18_WEST",
+        ("DYTB_OX", "DYTB_MET", "MAG_HT"),
+        "WEST",
+        "all",
+        *SC_BAN,
+        None,
+        1.0,
+        0,
+        assumed("heavy-RE ban to the West: in force only through ScenarioChanges (SC3, SC4), facts §11.9"),
+    ),
+    (
+        "RX_WEST",
+        ("NDPR_MET", "MAG_ND"),
+        "WEST",
+        "all",
+        *SC_BAN,
+        None,
+        1.0,
+        0,
+        assumed("SC4 escalation beyond the announced measures (facts §11.9)"),
+    ),
+    (
+        "R61",
+        ("MAG_HT", "MAG_ND", "DYTB_MET"),
+        "WEST",
+        "all",
+        *SC_BAN,
+        0.001,
+        1.0,
+        0,
+        prov(
+            (SRC["no61"] + ": 0.1% of value, suspended to 10 Nov 2026", "S"), ("reinstated in SC4 only", "A")
+        ),
+    ),
+    (
+        "RDEF",
+        ("MAG_HT",),
+        "",
+        "defence",
+        "2027Q1",
+        None,
+        None,
+        1.0,
+        0,
+        prov((SRC["no61"] + ": military end users denied in principle", "S"), ("applied in SC5 only", "A")),
+    ),
 ]
 
 SCENARIOS = [
@@ -599,9 +1274,13 @@ SCENARIO_CHANGES = [
     ("SC5", "R18_ALL", "approval_share", 0.9, "2027Q1", LAST_PERIOD),
 ]
 CHANGE_SOURCES = {
-    "SC2": prov((SRC["clepa"] + ": 25% -> 60% approved, 45 working days", "S"), ("50%, one quarter, 6 months", "D")),
+    "SC2": prov(
+        (SRC["clepa"] + ": 25% -> 60% approved, 45 working days", "S"), ("50%, one quarter, 6 months", "D")
+    ),
     "SC3": assumed("extreme case of No. 18 (facts §11.9)"),
-    "SC4": prov((SRC["no61"], "S"), ("escalation, 50% after one quarter for third-country items (facts §11.9)", "A")),
+    "SC4": prov(
+        (SRC["no61"], "S"), ("escalation, 50% after one quarter for third-country items (facts §11.9)", "A")
+    ),
     "SC5": prov((SRC["no61"], "S"), ("defence 0%, civil 90% (facts §11.9)", "A")),
 }
 
@@ -625,8 +1304,10 @@ def _products() -> list[dict[str, Any]]:
         {"product": pid, "name": name, "stage": stage, "value": value, "cost_disposal": disposal, **src}
         for pid, name, stage, value, disposal, src in PRODUCTS
     ]
-    concs = [(c[0], c[2]) for c in MINES] + [(ILUKA_CONC[0], "Eneabba monazite-xenotime stockpile"),
-                                              (SAUDI_CONC[0], "Saudi JV feed")]
+    concs = [(c[0], c[2]) for c in MINES] + [
+        (ILUKA_CONC[0], "Eneabba monazite-xenotime stockpile"),
+        (SAUDI_CONC[0], "Saudi JV feed"),
+    ]
     for cid, name in concs:
         rows.append(
             {
@@ -634,7 +1315,9 @@ def _products() -> list[dict[str, Any]]:
                 "name": f"Concentrate, t REO: {name}",
                 "stage": "concentrate",
                 "value": CONC_VALUE,
-                **prov((SRC["price_conc"], "D"),),
+                **prov(
+                    (SRC["price_conc"], "D"),
+                ),
             }
         )
     return rows
@@ -648,7 +1331,11 @@ def _sites() -> list[dict[str, Any]]:
     rows = [_site(s, n, "mine", c, src) for _, s, n, c, *_rest, src in MINES]
     rows += [_site(s, n, "recycler", c, src) for s, n, c, *_rest, src in RECYCLERS]
     for site, name, country, status, earliest, capex, src in REFINERIES:
-        kw: dict[str, Any] = {"status": status, "earliest_period": earliest, "cost_fixed": capital_charge(capex)}
+        kw: dict[str, Any] = {
+            "status": status,
+            "earliest_period": earliest,
+            "cost_fixed": capital_charge(capex),
+        }
         rows.append(_site(site, name, "refinery", country, src, **kw))
     rows += [_site(s, n, "metal_plant", c, src) for s, n, c, *_rest, src in METAL_PLANTS]
     rows += [_site(s, n, "magnet_plant", c, src) for s, n, c, *_rest, src in MAGNET_PLANTS]
@@ -656,10 +1343,18 @@ def _sites() -> list[dict[str, Any]]:
     return rows
 
 
-def _process(pid: str, site: str, cost: float, capacity_per_year: float | None, src: dict[str, str],
-             inputs: list[tuple[str, float]], outputs: list[tuple[str, float]], name: str = "",
-             site_type: str = "", flow_src: dict[str, str] | None = None,
-             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _process(
+    pid: str,
+    site: str,
+    cost: float,
+    capacity_per_year: float | None,
+    src: dict[str, str],
+    inputs: list[tuple[str, float]],
+    outputs: list[tuple[str, float]],
+    name: str = "",
+    site_type: str = "",
+    flow_src: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     row = {
         "process": pid,
         "site": site,
@@ -680,14 +1375,22 @@ def short(site: str) -> str:
     return site.split("_", 1)[1]
 
 
-UNIT_YIELD = prov(("1 t REO of concentrate per t mined (unit of activity)", "D"),)
-SEP_YIELD = prov(("NdPr and Dy/Tb fractions of the feed: facts §11.2, Mountain Pass 15.7% " + SRC["mp_tree"], "S"),
-                 ("other fractions, recovery 0.95 NdPr (facts §4.3: 90-95%)", "A"))
+UNIT_YIELD = prov(
+    ("1 t REO of concentrate per t mined (unit of activity)", "D"),
+)
+SEP_YIELD = prov(
+    ("NdPr and Dy/Tb fractions of the feed: facts §11.2, Mountain Pass 15.7% " + SRC["mp_tree"], "S"),
+    ("other fractions, recovery 0.95 NdPr (facts §4.3: 90-95%)", "A"),
+)
 HSEP_YIELD = assumed("Dy/Tb recovery 0.85 (facts §11.1)")
-METAL_YIELD = prov(("oxide per t metal = stoichiometry 1.177 (NdPr) / 1.16 (Dy/Tb) / 0.97 (facts §4.3)", "D"),
-                   ("3% process loss", "A"))
-MAGNET_YIELD = prov(("RE content 29-32.5% " + SRC["intens"], "S2"),
-                    ("0.30 t NdPr metal per t, 0.02 / 0.01 t Dy/Tb metal for the HT grade", "A"))
+METAL_YIELD = prov(
+    ("oxide per t metal = stoichiometry 1.177 (NdPr) / 1.16 (Dy/Tb) / 0.97 (facts §4.3)", "D"),
+    ("3% process loss", "A"),
+)
+MAGNET_YIELD = prov(
+    ("RE content 29-32.5% " + SRC["intens"], "S2"),
+    ("0.30 t NdPr metal per t, 0.02 / 0.01 t Dy/Tb metal for the HT grade", "A"),
+)
 
 
 def _processes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -702,42 +1405,150 @@ def _processes() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     fractions[ILUKA_CONC[0]] = (ILUKA_CONC[2], ILUKA_CONC[3])
     fractions[SAUDI_CONC[0]] = (SAUDI_CONC[1], SAUDI_CONC[2])
     for conc, site, name, _c, cap, _n, _d, cost, src in MINES:
-        add(_process(f"MINE_{site}", site, cost, cap, src, [], [(conc, 1.0)], name=f"Mining: {name}",
-                     flow_src=UNIT_YIELD))
+        add(
+            _process(
+                f"MINE_{site}",
+                site,
+                cost,
+                cap,
+                src,
+                [],
+                [(conc, 1.0)],
+                name=f"Mining: {name}",
+                flow_src=UNIT_YIELD,
+            )
+        )
     conc, cap, _n, _d, cost = ILUKA_CONC
-    add(_process("MINE_S_AU_IL", "S_AU_IL", cost, cap,
-                 prov((SRC["iluka"] + ": ~1 Mt monazite/xenotime stockpile", "S"),
-                      ("25 kt REO/yr sized to 5,500 t NdPr + 750 t Dy/Tb", "D"), ("cost", "A")),
-                 [], [(conc, 1.0)], name="Eneabba stockpile reclaim", flow_src=UNIT_YIELD))
+    add(
+        _process(
+            "MINE_S_AU_IL",
+            "S_AU_IL",
+            cost,
+            cap,
+            prov(
+                (SRC["iluka"] + ": ~1 Mt monazite/xenotime stockpile", "S"),
+                ("25 kt REO/yr sized to 5,500 t NdPr + 750 t Dy/Tb", "D"),
+                ("cost", "A"),
+            ),
+            [],
+            [(conc, 1.0)],
+            name="Eneabba stockpile reclaim",
+            flow_src=UNIT_YIELD,
+        )
+    )
     for site, name, _c, cap, ndpr, dytb, cost, src in RECYCLERS:
-        add(_process(f"REC_{site}", site, cost, cap, src, [], [("NDPR_OX", ndpr), ("DYTB_OX", dytb)],
-                     name=f"Recycling: {name}"))
+        add(
+            _process(
+                f"REC_{site}",
+                site,
+                cost,
+                cap,
+                src,
+                [],
+                [("NDPR_OX", ndpr), ("DYTB_OX", dytb)],
+                name=f"Recycling: {name}",
+            )
+        )
     for ref, conc, cap, cost, src in SEPARATION:
         ndpr, dytb = fractions[conc]
-        add(_process(f"SEP_{short(ref)}_{short(conc)}", ref, cost, cap, src, [(conc, 1.0)],
-                     [("NDPR_OX", ndpr * SEP_RECOVERY_NDPR), ("HRE_CONC", dytb)],
-                     name=f"Separation of {conc} (NdPr x {SEP_RECOVERY_NDPR}, SEG+ Dy/Tb contained)",
-                     flow_src=SEP_YIELD))
+        add(
+            _process(
+                f"SEP_{short(ref)}_{short(conc)}",
+                ref,
+                cost,
+                cap,
+                src,
+                [(conc, 1.0)],
+                [("NDPR_OX", ndpr * SEP_RECOVERY_NDPR), ("HRE_CONC", dytb)],
+                name=f"Separation of {conc} (NdPr x {SEP_RECOVERY_NDPR}, SEG+ Dy/Tb contained)",
+                flow_src=SEP_YIELD,
+            )
+        )
     for ref, cap, cost, src in HEAVY:
-        add(_process(f"HSEP_{short(ref)}", ref, cost, cap, src, [("HRE_CONC", 1.0)], [("DYTB_OX", HSEP_RECOVERY)],
-                     name="Heavy-RE separation (Dy/Tb)", flow_src=HSEP_YIELD))
+        add(
+            _process(
+                f"HSEP_{short(ref)}",
+                ref,
+                cost,
+                cap,
+                src,
+                [("HRE_CONC", 1.0)],
+                [("DYTB_OX", HSEP_RECOVERY)],
+                name="Heavy-RE separation (Dy/Tb)",
+                flow_src=HSEP_YIELD,
+            )
+        )
     for site, name, _c, ndpr_cap, dytb_cap, cost, src in METAL_PLANTS:
-        add(_process(f"MET_NDPR_{site}", site, cost, ndpr_cap, src, [("NDPR_OX", NDPR_OX_PER_MET)],
-                     [("NDPR_MET", 1.0)], name=f"NdPr metal: {name}", flow_src=METAL_YIELD))
+        add(
+            _process(
+                f"MET_NDPR_{site}",
+                site,
+                cost,
+                ndpr_cap,
+                src,
+                [("NDPR_OX", NDPR_OX_PER_MET)],
+                [("NDPR_MET", 1.0)],
+                name=f"NdPr metal: {name}",
+                flow_src=METAL_YIELD,
+            )
+        )
         if dytb_cap:
-            add(_process(f"MET_DYTB_{site}", site, cost, dytb_cap, src, [("DYTB_OX", DYTB_OX_PER_MET)],
-                         [("DYTB_MET", 1.0)], name=f"Dy/Tb metal: {name}", flow_src=METAL_YIELD))
+            add(
+                _process(
+                    f"MET_DYTB_{site}",
+                    site,
+                    cost,
+                    dytb_cap,
+                    src,
+                    [("DYTB_OX", DYTB_OX_PER_MET)],
+                    [("DYTB_MET", 1.0)],
+                    name=f"Dy/Tb metal: {name}",
+                    flow_src=METAL_YIELD,
+                )
+            )
     for site, name, _c, cap, gbd_share, cost, src in MAGNET_PLANTS:
-        add(_process(f"MAKE_{site}", site, cost, cap, src, [("NDPR_MET", NDPR_MET_PER_MAG)], [("MAG_ND", 1.0)],
-                     name=f"Sintering (Dy/Tb-free blanks): {name}", flow_src=MAGNET_YIELD))
-        add(_process(f"HT_GBD_{site}", site, GBD_EXTRA_COST, cap * gbd_share,
-                     assumed("grain-boundary diffusion: half the Dy/Tb, +$2.5/kg; capacity share of the plant"),
-                     [("MAG_ND", 1.0), ("DYTB_MET", DYTB_MET_GBD)], [("MAG_HT", 1.0)],
-                     name=f"Low-Dy grade by grain-boundary diffusion: {name}", flow_src=MAGNET_YIELD))
-    add(_process("HT_STD", "", 0.0, None,
-                 prov(("Dy/Tb 0.6-4% of magnet mass (facts §4.1) " + SRC["intens"], "S2"), ("2% for the HT grade", "A")),
-                 [("MAG_ND", 1.0), ("DYTB_MET", DYTB_MET_STD)], [("MAG_HT", 1.0)],
-                 name="High-coercivity grade, Dy/Tb alloyed (every magnet plant)", site_type="magnet_plant"))
+        add(
+            _process(
+                f"MAKE_{site}",
+                site,
+                cost,
+                cap,
+                src,
+                [("NDPR_MET", NDPR_MET_PER_MAG)],
+                [("MAG_ND", 1.0)],
+                name=f"Sintering (Dy/Tb-free blanks): {name}",
+                flow_src=MAGNET_YIELD,
+            )
+        )
+        add(
+            _process(
+                f"HT_GBD_{site}",
+                site,
+                GBD_EXTRA_COST,
+                cap * gbd_share,
+                assumed("grain-boundary diffusion: half the Dy/Tb, +$2.5/kg; capacity share of the plant"),
+                [("MAG_ND", 1.0), ("DYTB_MET", DYTB_MET_GBD)],
+                [("MAG_HT", 1.0)],
+                name=f"Low-Dy grade by grain-boundary diffusion: {name}",
+                flow_src=MAGNET_YIELD,
+            )
+        )
+    add(
+        _process(
+            "HT_STD",
+            "",
+            0.0,
+            None,
+            prov(
+                ("Dy/Tb 0.6-4% of magnet mass (facts §4.1) " + SRC["intens"], "S2"),
+                ("2% for the HT grade", "A"),
+            ),
+            [("MAG_ND", 1.0), ("DYTB_MET", DYTB_MET_STD)],
+            [("MAG_HT", 1.0)],
+            name="High-coercivity grade, Dy/Tb alloyed (every magnet plant)",
+            site_type="magnet_plant",
+        )
+    )
     return procs, flows
 
 
@@ -831,8 +1642,10 @@ def _lanes() -> list[dict[str, Any]]:
                 "qualification": True,
                 "cost_qualification": QUALIFICATION_COST,
                 "lead_time_qualification": QUALIFICATION_QUARTERS,
-                **prov((SRC["magnet_price"] + ": Korean buyers pay +15-20% for Vietnam-made magnets", "S"),
-                       ("qualification $5 M, 2 quarters; capacity = plant capacity", "A")),
+                **prov(
+                    (SRC["magnet_price"] + ": Korean buyers pay +15-20% for Vietnam-made magnets", "S"),
+                    ("qualification $5 M, 2 quarters; capacity = plant capacity", "A"),
+                ),
             }
         )
     return rows
@@ -907,17 +1720,35 @@ def _inventory() -> list[dict[str, Any]]:
 
 
 def _groups() -> list[dict[str, Any]]:
-    rows = [{"group": "WEST", "kind": "country", "member": c, **assumed("US, EU members in the network, UK, JP, KR")}
-            for c in WEST]
-    rows.append({"group": "CN", "kind": "country", "member": "CN", **assumed("origin group for sourcing rules")})
+    rows = [
+        {
+            "group": "WEST",
+            "kind": "country",
+            "member": c,
+            **assumed("US, EU members in the network, UK, JP, KR"),
+        }
+        for c in WEST
+    ]
+    rows.append(
+        {"group": "CN", "kind": "country", "member": "CN", **assumed("origin group for sourcing rules")}
+    )
     return rows
 
 
 def _sourcing_rules() -> list[dict[str, Any]]:
-    src = prov(("Japan's RE-metal import dependence on China 63% (TrendForce/Nikkei, facts §10)", "S"),
-               ("Japanese users buy >= 60% of magnets from non-Chinese plants (output ~ demand)", "A"))
+    src = prov(
+        ("Japan's RE-metal import dependence on China 63% (TrendForce/Nikkei, facts §10)", "S"),
+        ("Japanese users buy >= 60% of magnets from non-Chinese plants (output ~ demand)", "A"),
+    )
     return [
-        {"rule": f"JP_DOMESTIC_{p}", "product": p, "destination": "D_JP", "group": "CN", "max_share": 0.4, **src}
+        {
+            "rule": f"JP_DOMESTIC_{p}",
+            "product": p,
+            "destination": "D_JP",
+            "group": "CN",
+            "max_share": 0.4,
+            **src,
+        }
         for p in BOTH_MAG
     ]
 
@@ -976,8 +1807,10 @@ def _myanmar_changes() -> list[dict[str, Any]]:
             "value": factor,
             "start_period": start,
             "end_period": end,
-            **prov((SRC["myanmar"] + ": ~57% of China's RE imports from Myanmar", "S2"),
-                   ("Kachin conflict: -50% for 6 months", "A")),
+            **prov(
+                (SRC["myanmar"] + ": ~57% of China's RE imports from Myanmar", "S2"),
+                ("Kachin conflict: -50% for 6 months", "A"),
+            ),
         }
     ]
 
@@ -1020,8 +1853,12 @@ def build_records(status_quo: bool = False, myanmar: bool = False) -> tuple[Reco
     settings = dict(SETTINGS)
     if status_quo:
         records["Scenarios"] = [
-            {"scenario": "STATUS_QUO", "probability": 1.0, "description": "2025 status quo: no licence restrictions",
-             **assumed("sanity-test variant")}
+            {
+                "scenario": "STATUS_QUO",
+                "probability": 1.0,
+                "description": "2025 status quo: no licence restrictions",
+                **assumed("sanity-test variant"),
+            }
         ]
         records["ScenarioChanges"] = _china_growth_changes()
         settings["reveal_period"] = None
@@ -1067,8 +1904,12 @@ def _provenance_gaps(data: InputData) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build and write the example or a variant."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=None, help=f"output workbook (default {DEFAULT_OUT})")
-    parser.add_argument("--status-quo", action="store_true", help="2025 status quo: one scenario, no licences")
+    parser.add_argument(
+        "out", nargs="?", type=Path, default=None, help=f"output workbook (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--status-quo", action="store_true", help="2025 status quo: one scenario, no licences"
+    )
     parser.add_argument("--myanmar", action="store_true", help="add the Myanmar disruption to every scenario")
     args = parser.parse_args(argv)
     out = args.out

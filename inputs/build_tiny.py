@@ -95,11 +95,22 @@ def build_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
             },
         ],
         "Demand": [
-            {"site": "EU", "product": "MAG", "period": p, "quantity": DEMAND, "shortage_penalty": PENALTY, **SRC}
+            {
+                "site": "EU",
+                "product": "MAG",
+                "period": p,
+                "quantity": DEMAND,
+                "shortage_penalty": PENALTY,
+                **SRC,
+            }
             for p in periods
         ],
-        "Inventory": [{"site": "EU", "product": "MAG", "max_stock": MAX_STOCK, "cost_holding": HOLDING, **SRC}],
-        "ExportControls": [{"rule": "CN_MAG", "country": "CN", "product": "MAG", "approval_share": 1.0, **SRC}],
+        "Inventory": [
+            {"site": "EU", "product": "MAG", "max_stock": MAX_STOCK, "cost_holding": HOLDING, **SRC}
+        ],
+        "ExportControls": [
+            {"rule": "CN_MAG", "country": "CN", "product": "MAG", "approval_share": 1.0, **SRC}
+        ],
         "Scenarios": [
             {"scenario": "OPEN", "probability": 1 - P_BAN, "description": "licences approved", **SRC},
             {"scenario": "BAN", "probability": P_BAN, "description": "no licences from P2", **SRC},
@@ -140,7 +151,9 @@ def write(path: Path) -> InputData:
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the tiny workbook."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", type=Path, default=DEFAULT_OUT, help=f"output (default {DEFAULT_OUT})")
+    parser.add_argument(
+        "out", nargs="?", type=Path, default=DEFAULT_OUT, help=f"output (default {DEFAULT_OUT})"
+    )
     args = parser.parse_args(argv)
     write(args.out)
     sys.stdout.write(f"wrote {args.out}\n")

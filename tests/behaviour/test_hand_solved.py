@@ -434,7 +434,10 @@ def test_strong_open_link_tightens_the_relaxation_to_the_integer_optimum() -> No
         ],
         "Processes": [{"process": "make", "site_type": "supplier", "cost_variable": 1, "capacity": 10}],
         "ProcessFlows": [{"process": "make", "product": "X", "direction": "out", "quantity": 1}],
-        "Lanes": [{"lane": "LA", "origin": "A", "destination": "D"}, {"lane": "LB", "origin": "B", "destination": "D"}],
+        "Lanes": [
+            {"lane": "LA", "origin": "A", "destination": "D"},
+            {"lane": "LB", "origin": "B", "destination": "D"},
+        ],
         "Demand": [{"site": "D", "product": "X", "period": "P1", "quantity": 1, "shortage_penalty": 1e4}],
     }
     assert solve(rec).objective == pytest.approx(101.0)
