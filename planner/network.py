@@ -35,6 +35,7 @@ from planner.errors import InputError, Issue
 from planner.scenarios import filter_mask, parse_filter
 from planner.schema import TABLES_BY_NAME, normalize_name
 from planner.tables import ROW, InputData
+from planner.validate import reachable_pairs
 
 ROOT = "ROOT"
 """Node label of periods before the reveal period (shared by every scenario)."""
@@ -228,37 +229,6 @@ def _apply_changes(
         raise InputError("scenario changes cannot be applied", issues)
 
 
-def _reachable(
-    products: list[str],
-    process_sites: list[tuple[str, str]],
-    recipe_in: dict[str, list[tuple[str, float]]],
-    recipe_out: dict[str, list[tuple[str, float]]],
-    lanes: pd.DataFrame,
-    seeds: set[tuple[str, str]],
-) -> set[tuple[str, str]]:
-    """(site, product) pairs where material can be: a fixed point over recipes and lanes."""
-    have = set(seeds)
-    changed = True
-    lane_rows = [
-        (str(r.origin), str(r.destination), str(r.product) if not _blank(r.product) else "")
-        for r in lanes.itertuples(index=False)
-    ]
-    while changed:
-        changed = False
-        for site, proc in process_sites:
-            if all((site, p) in have for p, _ in recipe_in[proc]):
-                for p, _ in recipe_out[proc]:
-                    if (site, p) not in have:
-                        have.add((site, p))
-                        changed = True
-        for o, d, prod in lane_rows:
-            for p in [prod] if prod else products:
-                if (o, p) in have and (d, p) not in have:
-                    have.add((d, p))
-                    changed = True
-    return have
-
-
 def build_network(data: InputData, scenarios: list[str] | None = None) -> Network:
     """Derive sets and per-period, per-scenario parameters from validated tables.
 
@@ -334,13 +304,8 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         earliest = _period_pos(periods, o.earliest_period, 0)
         option_available[str(o.option)] = max(earliest, int(o.lead_time), site_first_period[str(o.site)])
 
-    seeds: set[tuple[str, str]] = set()
-    seeds |= {(str(c.supplier), str(c.product)) for c in contracts.itertuples(index=False)}
-    seeds |= {
-        (str(i.site), str(i.product)) for i in inventory.itertuples(index=False) if float(i.initial_stock) > 0
-    }
     product_ids = [str(p) for p in products.index]
-    holdable = _reachable(product_ids, process_sites, recipe_in, recipe_out, lanes, seeds)
+    holdable = reachable_pairs(data)
 
     lane_products: dict[str, list[str]] = {}
     for ln in lanes.itertuples(index=False):

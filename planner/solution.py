@@ -35,6 +35,20 @@ FLOW_COLUMNS = (
 )
 """Columns of Solution.flows."""
 
+PRODUCTION_COLUMNS = (
+    "site",
+    "process",
+    "origin_tag",
+    "product",
+    "direction",
+    "period",
+    "scenario",
+    "stage",
+    "activity",
+    "quantity",
+)
+"""Columns of Solution.production."""
+
 
 @dataclass
 class Solution:
@@ -147,18 +161,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                 production.append({**base, "product": p, "direction": "out", "quantity": q * a})
             for p, q in net.recipe_in[k]:
                 production.append({**base, "product": p, "direction": "in", "quantity": q * a})
-    prod_cols = [
-        "site",
-        "process",
-        "origin_tag",
-        "product",
-        "direction",
-        "period",
-        "scenario",
-        "stage",
-        "activity",
-        "quantity",
-    ]
+    prod_cols = list(PRODUCTION_COLUMNS)
 
     purchases = []
     unused_keys = set(ix.unused)
@@ -471,4 +474,11 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["site", "product", "period", "scenario", "residual"])
 
 
-__all__ = ["COMPONENTS", "FLOW_COLUMNS", "Solution", "balance_residuals", "extract_solution"]
+__all__ = [
+    "COMPONENTS",
+    "FLOW_COLUMNS",
+    "PRODUCTION_COLUMNS",
+    "Solution",
+    "balance_residuals",
+    "extract_solution",
+]

@@ -27,7 +27,7 @@ from planner.metrics import (
     hhi,
 )
 from planner.network import Network, build_network
-from planner.solution import FLOW_COLUMNS, Solution
+from planner.solution import FLOW_COLUMNS, PRODUCTION_COLUMNS, Solution
 from planner.tables import from_records
 
 PROB = {"A": 0.6, "B": 0.4}
@@ -124,18 +124,7 @@ def tiny_solution(cvar_from_model: float | None = None) -> Solution:
         ],
         ["component", "period", "scenario", "stage", "cost"],
     )
-    prod_cols = [
-        "site",
-        "process",
-        "origin_tag",
-        "product",
-        "direction",
-        "period",
-        "scenario",
-        "stage",
-        "activity",
-        "quantity",
-    ]
+    prod_cols = list(PRODUCTION_COLUMNS)
     production = _frame(
         [
             ("CNM", "mine_cn", "", "CONC", "out", "P2", "A", 2, 30.0, 30.0),
