@@ -212,7 +212,8 @@ def stress(
     net = build_network(data)
     rates = network_rates(net, plan_decisions(plan.decisions) if plan is not None else None)
     rows = []
-    for node in disruption_nodes(net):
+    all_nodes = disruption_nodes(net)
+    for node in all_nodes:
         if progress:
             progress({"event": "stage", "stage": f"stress {node.name}"})
         tts = time_to_survive(rates, node, lp_opts)
@@ -239,7 +240,7 @@ def stress(
     nodes = nodes.sort_values(
         ["rei", "tts_periods"], ascending=[False, True], na_position="last"
     ).reset_index(drop=True)
-    stock, stock_cost, left = size_stockpile(rates, disruption_nodes(net), lp_opts)
+    stock, stock_cost, left = size_stockpile(rates, all_nodes, lp_opts)
     period_days = float(net.settings["period_length_days"])
     stock_rows = [
         {
