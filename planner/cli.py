@@ -1,16 +1,18 @@
 """The ``planner`` command line (Typer). Each command calls one library function.
 
 Exit codes: 0 success; 1 warnings only, with ``--strict``; 2 input errors
-(:class:`~planner.errors.InputError`); 3 solve errors; 70 internal error. No
+(:class:`~planner.errors.InputError`); 3 solve errors; 70 internal error (HiGHS
+reporting an error included: :class:`~planner.errors.HighsError`). No
 command ever shows a Python traceback unless ``PLANNER_DEBUG=1`` is set.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -159,6 +161,56 @@ GapOpt = Annotated[
 ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads (0 = automatic).")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
+HighsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--highs-option",
+        help="A HiGHS option as NAME=VALUE (repeatable), e.g. presolve=off; overrides the workbook's highs_ rows.",
+    ),
+]
+
+
+def _solve_options(
+    time_limit: float | None,
+    gap: float | None,
+    threads: int | None,
+    seed: int | None,
+    highs: list[str] | None,
+    **more: Any,
+) -> Any:
+    """SolveOptions from the command line, every value checked before anything is read or solved."""
+    from planner.config import SolveOptions
+    from planner.highs_options import check_option
+
+    problems = []
+    if time_limit is not None and not (math.isfinite(time_limit) and time_limit >= 0):
+        problems.append(f"--time-limit must be a number of seconds >= 0, not {time_limit:g}")
+    if gap is not None and not (math.isfinite(gap) and 0 <= gap <= 1):
+        problems.append(f"--gap must be between 0 and 1 (0.005 = 0.5%), not {gap:g}")
+    if threads is not None and threads < 0:
+        problems.append(f"--threads must be 0 (automatic) or more, not {threads}")
+    if seed is not None and seed < 0:
+        problems.append(f"--seed must be 0 or more, not {seed}")
+    extra: dict[str, str] = {}
+    for item in highs or []:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
+            problems.append(f"--highs-option takes NAME=VALUE (e.g. presolve=off), not {item!r}")
+            continue
+        why = check_option(name, value)
+        if why:
+            problems.append(f"--highs-option {item}: {why}")
+            continue
+        extra[name] = value
+    if problems:
+        raise InputError(
+            "invalid command-line options",
+            [Issue("error", "command line", None, None, None, p) for p in problems],
+        )
+    return SolveOptions(
+        time_limit=time_limit, mip_gap=gap, threads=threads, random_seed=seed, highs_options=extra, **more
+    )
 
 
 @app.command()
@@ -186,18 +238,19 @@ def solve(
         Path | None, typer.Option("--report", help="Also write the manager report to this .xlsx path.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
+    highs_option: HighsOpt = None,
 ) -> None:
     """Read, validate, build and solve a workbook; write the run folder (report, tables, log, manifest)."""
     from planner.api import run
-    from planner.config import SolveOptions
 
     if tables_format not in ("csv", "parquet"):
         raise InputError(f"--tables-format must be csv or parquet, not {tables_format!r}")
-    options = SolveOptions(
-        time_limit=time_limit,
-        mip_gap=gap,
-        threads=threads,
-        random_seed=seed,
+    options = _solve_options(
+        time_limit,
+        gap,
+        threads,
+        seed,
+        highs_option,
         echo_log=solver_log,
         scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else None,
     )
@@ -225,13 +278,13 @@ def stress(
     threads: ThreadsOpt = None,
     seed: SeedOpt = None,
     quiet: QuietOpt = False,
+    highs_option: HighsOpt = None,
 ) -> None:
     """Solve, then stress the plan: TTS/TTR/PI/REI per node, cheapest stockpile, days-of-cover curve."""
     from planner.api import run
-    from planner.config import SolveOptions
 
+    options = _solve_options(time_limit, gap, threads, seed, highs_option)
     progress = _Progress(quiet)
-    options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, random_seed=seed)
     record = run(workbook, out=out, options=options, progress=progress, with_stress=True)
     _print_summary(record, progress)
     _print_stress(record.extra["stress"], progress)
@@ -249,15 +302,15 @@ def frontier(
     threads: ThreadsOpt = None,
     seed: SeedOpt = None,
     quiet: QuietOpt = False,
+    highs_option: HighsOpt = None,
 ) -> None:
     """Solve, then trace the cost-risk frontier (expected cost against CVaR) on one model."""
     from rich.table import Table
 
     from planner.api import run
-    from planner.config import SolveOptions
 
+    options = _solve_options(time_limit, gap, threads, seed, highs_option)
     progress = _Progress(quiet)
-    options = SolveOptions(time_limit=time_limit, mip_gap=gap, threads=threads, random_seed=seed)
     record = run(workbook, out=out, options=options, progress=progress, frontier_points=points)
     _print_summary(record, progress)
     table = Table(title="Cost-risk frontier")

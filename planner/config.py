@@ -28,4 +28,6 @@ class SolveOptions:
             mip_gap=self.mip_gap if self.mip_gap is not None else float(settings["mip_gap"]),
             threads=self.threads if self.threads is not None else int(settings["threads"]),
             random_seed=self.random_seed if self.random_seed is not None else int(settings["random_seed"]),
+            # the workbook's highs_<option> rows, overridden by options given here
+            highs_options={**settings.get("highs_options", {}), **self.highs_options},
         )

@@ -7,7 +7,8 @@ Hierarchy::
     ├── ModelBuildError           the validated data cannot be turned into a model
     └── SolveError                the solver did not return a usable plan
         ├── InfeasibleError       hard constraints contradict each other (.explanation names rows)
-        └── NonOptimalError       stopped (time limit, interrupt) without any feasible plan
+        ├── NonOptimalError       stopped (time limit, interrupt) without any feasible plan
+        └── HighsError            HiGHS reported an error (exit 70); the message quotes it
 
 The command line turns a PlannerError into a message and a non-zero exit code;
 nothing else should ever reach the user as a traceback.
@@ -100,9 +101,19 @@ class NonOptimalError(SolveError):
     """The solver stopped without any feasible plan (time limit, interrupt)."""
 
 
+class HighsError(SolveError):
+    """HiGHS itself reported an error (quoted in the message): an option it refused, a failed call.
+
+    Not a property of the plan, so the command line exits 70 (internal error), not 3.
+    """
+
+    exit_code = 70
+
+
 __all__ = [
     "InfeasibleError",
     "InputError",
+    "HighsError",
     "Issue",
     "ModelBuildError",
     "NonOptimalError",

@@ -221,6 +221,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 
+HIGHS_PREFIX = "highs_"
+"""A Settings key ``highs_<option>`` passes HiGHS option ``<option>`` (e.g. ``highs_presolve``)."""
+HIGHS_SETTINGS = "highs_options"
+"""Where the reader keeps those options: ``settings[HIGHS_SETTINGS] = {option: value}``."""
+
+
+def default_settings() -> dict[str, Any]:
+    """Every setting at its default, and no HiGHS options: what a workbook without Settings means."""
+    return {**{s.key: s.default for s in SETTINGS}, HIGHS_SETTINGS: {}}
+
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "Settings",
@@ -839,6 +850,12 @@ def markdown_reference() -> str:
         out.append(
             f"| {s.key} | {s.dtype} | {s.unit} | {'' if s.default is None else s.default} | {s.description} |"
         )
+    out += [
+        "",
+        f"A key `{HIGHS_PREFIX}<option>` sets any HiGHS option by its HiGHS name, e.g. `{HIGHS_PREFIX}presolve` "
+        "= off; the validator asks HiGHS whether it accepts the value and reports a refused one with its row. "
+        "The command line's `--highs-option NAME=VALUE` overrides it.",
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -21,19 +21,28 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.config import SolveOptions
-from planner.errors import InfeasibleError, NonOptimalError, SolveError
+from planner.errors import HighsError, InfeasibleError, NonOptimalError, SolveError
+from planner.highs_options import (
+    HighsMessages,
+    is_scheduler_clash,
+    new_highs,
+    prepare_scheduler,
+    reset_scheduler,
+    set_option,
+)
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[dict[str, Any]], None]
 
-HIGHS_DEFAULTS: dict[str, Any] = {"presolve_rule_off": 1 << 15}
-"""Options planner sets on HiGHS unless SolveOptions.highs_options says otherwise.
+HIGHS_DEFAULTS: dict[str, Any] = {}
+"""Options planner sets on HiGHS unless SolveOptions.highs_options says otherwise: none today.
 
-``presolve_rule_off = 2**15`` switches off presolve *probing*: with it, HiGHS 1.15.1 (the newest
-release) returns a wrong "optimal" 100,162.35 on the published netdes instance
-network-10-30-L-09 (proven optimum 88,102.4; tests/regression/test_netdes.py). Measured cost on
-the example network: HiGHS time 4.3 s -> 4.5 s (median of 3), same plan.
+Up to HiGHS 1.15.1, presolve *probing* returned a wrong "optimal" 100,162.35 on the published
+netdes instance network-10-30-L-09 (proven optimum 88,102.4), and planner switched it off
+(``presolve_rule_off = 2**15``). HiGHS 1.16.0 solves all 60 netdes instances to their published
+optima with probing on, with 1 and with 2 threads, so planner now requires highspy >= 1.16 and
+leaves HiGHS's presolve as it is (tests/regression/test_netdes.py checks every release in CI).
 """
 
 
@@ -62,8 +71,14 @@ class SolveResult:
 
 def solver_version() -> str:
     """Version string of the HiGHS library in use."""
-    h = highspy.Highs()
-    return f"HiGHS {h.version()}"
+    return f"HiGHS {highspy.HIGHS_VERSION_MAJOR}.{highspy.HIGHS_VERSION_MINOR}.{highspy.HIGHS_VERSION_PATCH}"
+
+
+def _check(status: Any, what: str, messages: HighsMessages, mark: int) -> None:
+    """Raise :class:`HighsError` quoting HiGHS when ``status`` is an error."""
+    if status == highspy.HighsStatus.kError:
+        said = "; ".join(messages.since(mark)) or "HiGHS gave no reason"
+        raise HighsError(f"HiGHS reported an error in {what}: {said}")
 
 
 def _to_highs(info: Any) -> tuple[Any, list[Any]]:
@@ -95,21 +110,25 @@ def _to_highs(info: Any) -> tuple[Any, list[Any]]:
     return lp, cols
 
 
-def _set_options(h: Any, opts: SolveOptions) -> None:
-    h.setOptionValue("output_flag", bool(opts.log_file) or opts.echo_log)
-    h.setOptionValue("log_to_console", opts.echo_log)
+def _set_options(h: Any, messages: HighsMessages, opts: SolveOptions) -> None:
+    """Every option planner sets, each checked: a refused option is a :class:`HighsError`."""
+    wanted: dict[str, Any] = {}
     if opts.log_file:
-        h.setOptionValue("log_file", str(opts.log_file))
+        wanted["log_file"] = str(opts.log_file)
     if opts.time_limit is not None and opts.time_limit > 0:
-        h.setOptionValue("time_limit", float(opts.time_limit))
+        wanted["time_limit"] = float(opts.time_limit)
     if opts.mip_gap is not None:
-        h.setOptionValue("mip_rel_gap", float(opts.mip_gap))
+        wanted["mip_rel_gap"] = float(opts.mip_gap)
     if opts.threads:
-        h.setOptionValue("threads", int(opts.threads))
+        wanted["threads"] = int(opts.threads)
     if opts.random_seed is not None:
-        h.setOptionValue("random_seed", int(opts.random_seed))
-    for k, v in {**HIGHS_DEFAULTS, **opts.highs_options}.items():
-        h.setOptionValue(k, v)
+        wanted["random_seed"] = int(opts.random_seed)
+    wanted.update({**HIGHS_DEFAULTS, **opts.highs_options})
+    for name, value in wanted.items():
+        try:
+            set_option(h, messages, name, value)
+        except ValueError as exc:
+            raise HighsError(str(exc)) from None
 
 
 def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
@@ -189,12 +208,12 @@ class HighsModel:
         self.opts = opts
         self.info = info
         self.lp, self.cols = _to_highs(info)
-        self.highs = highspy.Highs()
-        _set_options(self.highs, opts)
+        self.highs, self.messages = new_highs(echo=opts.echo_log)
+        _set_options(self.highs, self.messages, opts)
+        mark = len(self.messages.lines)
         if self.highs.passModel(self.lp) == highspy.HighsStatus.kError:
-            raise SolveError(
-                "HiGHS refused the model (an infinite or invalid coefficient); see the solver log"
-            )
+            said = "; ".join(self.messages.since(mark)) or "no reason given"
+            raise SolveError(f"HiGHS refused the model (an infinite or invalid coefficient): {said}")
         _attach_progress(self.highs, progress)
         self.col_of = {id(v): j for j, v in enumerate(self.cols)}
         self.rows_of: dict[int, list[tuple[int, int]]] = {}
@@ -212,7 +231,10 @@ class HighsModel:
             j = self.col_of.get(id(var))
             if j is None:
                 raise SolveError(f"variable {var.name} is not in the solver model")
-            self.highs.changeColCost(j, float(c))
+            mark = len(self.messages.lines)
+            _check(
+                self.highs.changeColCost(j, float(c)), f"changing the cost of {var.name}", self.messages, mark
+            )
 
     def refresh_rows(self, constraints: Any) -> None:
         """Re-read the coefficients and bounds of these Pyomo constraints into HiGHS."""
@@ -221,6 +243,7 @@ class HighsModel:
         if self._row_cols is None:
             self._row_cols = self.info.A.tocsr()
         inf = highspy.kHighsInf
+        mark = len(self.messages.lines)
         for con in constraints:
             repn = generate_standard_repn(con.body, compute_values=True)
             new: dict[int, float] = {}
@@ -234,17 +257,16 @@ class HighsModel:
             ub = highspy.kHighsInf if con.ub is None else float(con.ub) - const
             for i, bound_type in self.rows_of.get(id(con), []):
                 old = self._row_cols.indices[self._row_cols.indptr[i] : self._row_cols.indptr[i + 1]]
-                for j in old:
-                    if int(j) not in new:
-                        self.highs.changeCoeff(i, int(j), 0.0)
-                for j, c in new.items():
-                    self.highs.changeCoeff(i, j, c)
+                statuses = [self.highs.changeCoeff(i, int(j), 0.0) for j in old if int(j) not in new]
+                statuses += [self.highs.changeCoeff(i, j, c) for j, c in new.items()]
                 if bound_type == 0:
-                    self.highs.changeRowBounds(i, ub, ub)
+                    statuses.append(self.highs.changeRowBounds(i, ub, ub))
                 elif bound_type == 1:
-                    self.highs.changeRowBounds(i, -inf, ub)
+                    statuses.append(self.highs.changeRowBounds(i, -inf, ub))
                 else:
-                    self.highs.changeRowBounds(i, lb, inf)
+                    statuses.append(self.highs.changeRowBounds(i, lb, inf))
+                for status in statuses:
+                    _check(status, f"updating row {con.name}", self.messages, mark)
 
     # ------------------------------------------------------------------ solve
     def run(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None = None) -> SolveResult:
@@ -257,19 +279,20 @@ class HighsModel:
                 start = highspy.HighsSolution()
                 start.col_value = previous.col_value
                 start.value_valid = True
-                h.setSolution(start)
+                mark = len(self.messages.lines)
+                _check(h.setSolution(start), "passing the warm start", self.messages, mark)
         self.runs += 1
         t1 = time.perf_counter()
-        h.run()
+        self._run_highs()
         timings["solve"] = time.perf_counter() - t1
         status = h.getModelStatus()
         hinfo = h.getInfo()
         name = h.modelStatusToString(status)
 
         if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            h.setOptionValue("presolve", "off")
-            h.run()
-            h.setOptionValue("presolve", "choose")
+            set_option(h, self.messages, "presolve", "off")
+            self._run_highs()
+            set_option(h, self.messages, "presolve", "choose")
             status = h.getModelStatus()
             hinfo = h.getInfo()
             name = h.modelStatusToString(status)
@@ -321,6 +344,23 @@ class HighsModel:
             highs=h,
             columns=list(self.cols),
         )
+
+    def _run_highs(self) -> None:
+        """``Highs.run`` with the scheduler matched to this solve's threads; an error is an error.
+
+        If other code in the process set up HiGHS's scheduler behind planner's back (the
+        message names the scheduler), reset it and run once more.
+        """
+        threads = int(self.opts.threads or 0)
+        prepare_scheduler(threads)
+        mark = len(self.messages.lines)
+        status = self.highs.run()
+        if status == highspy.HighsStatus.kError and is_scheduler_clash(self.messages.since(mark)):
+            reset_scheduler()
+            prepare_scheduler(threads)
+            mark = len(self.messages.lines)
+            status = self.highs.run()
+        _check(status, "the solve", self.messages, mark)
 
     def _raise_infeasible(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None) -> None:
         rows, icols = _iis(self.lp, self.opts)

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import Issue
-from planner.schema import SETTINGS, TABLES, TableSpec
+from planner.schema import TABLES, TableSpec, default_settings
 
 ROW = "_row"
 
@@ -84,6 +84,6 @@ def from_records(
         frame = pd.DataFrame(data)
         frame[ROW] = [int(r.get(ROW, i + 2)) for i, r in enumerate(rows)]
         tables[spec.name] = frame
-    merged = {s.key: s.default for s in SETTINGS}
+    merged = default_settings()
     merged.update(settings or {})
     return InputData(tables=tables, settings=merged, present_sheets=tuple(k for k, v in records.items() if v))

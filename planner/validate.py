@@ -21,6 +21,8 @@ from typing import Any
 from planner.errors import InputError, Issue
 from planner.scenarios import filter_mask, parse_filter
 from planner.schema import (
+    HIGHS_PREFIX,
+    HIGHS_SETTINGS,
     SETTINGS,
     TABLES,
     ColumnSpec,
@@ -785,7 +787,7 @@ def check_scenario_changes(data: InputData) -> list[Issue]:
 
 
 def check_settings(data: InputData) -> list[Issue]:
-    """reveal_period must be a period; numeric settings within their range."""
+    """reveal_period must be a period; numeric settings within their range; HiGHS accepts highs_ rows."""
     out: list[Issue] = []
     rows = {
         normalize_name(r["setting"]): _row(r) for r in _rows(data, "Settings") if not is_blank(r["setting"])
@@ -829,6 +831,28 @@ def check_settings(data: InputData) -> list[Issue]:
                     value,
                     f"{spec.key} must be {' '.join(bounds)}",
                     "bad_value",
+                )
+            )
+    out += _check_highs_settings(data, rows)
+    return out
+
+
+def _check_highs_settings(data: InputData, rows: dict[str, int | None]) -> list[Issue]:
+    """Each ``highs_<option>`` row names a HiGHS option and a value HiGHS accepts (HiGHS is asked)."""
+    from planner.highs_options import check_option
+
+    out: list[Issue] = []
+    for name, value in data.settings.get(HIGHS_SETTINGS, {}).items():
+        why = check_option(name, value)
+        if why:
+            out.append(
+                _err(
+                    "Settings",
+                    rows.get(HIGHS_PREFIX + name),
+                    "value",
+                    value,
+                    f"{why}. Correct the value or delete the row (see HiGHS's option list).",
+                    "bad_solver_option",
                 )
             )
     return out

@@ -51,12 +51,14 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from planner.errors import InputError, Issue
 from planner.schema import (
-    SETTINGS,
+    HIGHS_PREFIX,
+    HIGHS_SETTINGS,
     SETTINGS_BY_KEY,
     TABLES,
     ColumnSpec,
     SettingSpec,
     TableSpec,
+    default_settings,
     normalize_name,
 )
 from planner.tables import ROW, InputData, empty_table
@@ -615,7 +617,7 @@ def _table_frame(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> pd.
 
 def _parse_settings(frame: pd.DataFrame, raw_values: list[Any], issues: list[Issue]) -> dict[str, Any]:
     """Typed settings from the Settings table; defaults for keys not given."""
-    settings: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    settings = default_settings()
     seen: set[str] = set()
     for (key, excel_row), raw in zip(
         frame[["setting", ROW]].itertuples(index=False), raw_values, strict=True
@@ -624,6 +626,11 @@ def _parse_settings(frame: pd.DataFrame, raw_values: list[Any], issues: list[Iss
             continue
         norm = normalize_name(key)
         spec = SETTINGS_BY_KEY.get(norm)
+        if spec is None and norm.startswith(HIGHS_PREFIX) and len(norm) > len(HIGHS_PREFIX):
+            # a HiGHS option by HiGHS's own name; the validator asks HiGHS whether it accepts it
+            if not (raw is _FormulaMissing or _is_blank(raw)):
+                settings[HIGHS_SETTINGS][norm[len(HIGHS_PREFIX) :]] = raw
+            continue
         if spec is None:
             close = difflib.get_close_matches(norm, list(SETTINGS_BY_KEY), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from planner.schema import SETTINGS, TABLES, ColumnSpec, table
+from planner.schema import HIGHS_PREFIX, HIGHS_SETTINGS, SETTINGS, TABLES, ColumnSpec, table
 from planner.tables import InputData
 
 logger = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def write_input_workbook(data: InputData, path: Path) -> None:
                 if s.key in data.settings
                 and data.settings[s.key] != s.default
                 and data.settings[s.key] is not None
-            ]
+            ] + [(HIGHS_PREFIX + k, v) for k, v in data.settings.get(HIGHS_SETTINGS, {}).items()]
             if not rows:
                 continue
             ws = wb.create_sheet("Settings")

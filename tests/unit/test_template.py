@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from planner.errors import InputError
 from planner.io.excel_reader import read_workbook
 from planner.io.template import write_template
-from planner.schema import SETTINGS, TABLES, table
+from planner.schema import SETTINGS, TABLES, default_settings, table
 from planner.validate import validate
 from tests.conftest import build_data
 
@@ -111,7 +111,7 @@ def test_settings_sheet_is_prefilled_with_defaults(template_path: Path) -> None:
 def test_empty_template_reads_with_only_empty_table_errors(template_path: Path) -> None:
     data = read_workbook(template_path)
     assert data.issues == []
-    assert data.settings == {s.key: s.default for s in SETTINGS}
+    assert data.settings == default_settings()
     issues = validate(data)
     assert sorted((i.sheet, i.code) for i in issues) == [
         ("Periods", "empty_table"),
