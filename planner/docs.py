@@ -1,15 +1,20 @@
 """Generated parts of README.md: ``python -m planner.docs`` rewrites them in place.
 
+The example block is rendered from ``inputs/example_answer.json``, which the same command
+writes from a solve of the example to proven optimality (``--no-solve`` re-renders only).
+
 Each generated block sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``
 markers; tests fail when a block is stale, so the README cannot drift from the code.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from planner.schema import markdown_reference
 
@@ -31,65 +36,169 @@ def _difference(x: float) -> str:
     return ("+" if x > 0 else "-") + _money(abs(x))
 
 
-def example_findings(path: Path | None = None) -> str:
-    """What the example says, from an actual solve of the example workbook with its own settings."""
-    import pandas as pd
+EXAMPLE_ANSWER = README.parent / "inputs" / "example_answer.json"
+"""The example's certified answer: written by ``python -m planner.docs``, rendered into the README,
+re-derived by tests/regression/test_readme_example.py on the machine that runs the tests."""
 
+
+def example_options() -> Any:
+    """The settings every machine reproduces the README's answer with: proven optimum, one thread, seed 0."""
+    from planner.config import SolveOptions
+
+    return SolveOptions(mip_gap=0.0, threads=1, random_seed=0, time_limit=900.0)
+
+
+def _key(index: Any) -> str:
+    return "|".join(map(str, index)) if isinstance(index, tuple) else str(index)
+
+
+def example_answer(path: Path | None = None) -> dict[str, Any]:
+    """Solve the example to proven optimality and collect what the README states about it."""
     from planner.api import check, default_workbook, read, solve_data
+    from planner.model.stochastic import FIRST_STAGE_VARS
+    from planner.solve import solver_version
 
     data = read(path or default_workbook())
     check(data)
-    sol = solve_data(data, validate=False)
+    sol = solve_data(data, example_options(), validate=False)
+    if not sol.proven_optimal:
+        raise RuntimeError(f"the example was not solved to proven optimality ({sol.message})")
     net = sol.extra["network"]
-    sc = sol.scenarios.set_index("scenario")
+    model = sol.extra["model"]
+    per_year = 365.25 / float(net.settings["period_length_days"])
+    per_year = float(round(per_year)) if abs(per_year - round(per_year)) < 0.01 else per_year  # quarters: 4
     desc = {str(r.scenario): str(r.description) for r in data["Scenarios"].itertuples(index=False)}
-    order = {s: i for i, s in enumerate(sc.index)}
-    # the cheapest scenario; among equal costs (to $1M) the first in workbook order
-    base = min(sc.index, key=lambda s: (round(float(sc.at[s, "total_cost"]), -6), order[s]))
-    lines = [
-        f"Solved with the workbook's own settings (gap {float(net.settings['mip_gap']):.1%}): expected total cost "
-        f"**{_money(sol.expected_cost)}** over {len(net.periods)} quarters ({net.periods[0]} to {net.periods[-1]}), "
-        f"proven within {sol.gap:.2%} of the optimum.",
-        "",
-        "**Decided now, for every scenario:**",
-        "",
-    ]
+
+    builds, other = [], []
     dec = sol.decisions
-    taken = dec[(dec["value"] > 0.5) & dec["decision"].isin(["build capacity", "open site", "qualify lane"])]
-    options = net.options
-    for r in taken.itertuples(index=False):
-        units = f" ({r.value:g} units)" if r.value > 1.5 else ""
-        cost = f", one-off {_money(r.cost)}" if r.cost > 0 else ""
-        if r.decision == "build capacity" and r.id in options.index:
-            per = float(options.at[r.id, "cost_fixed"]) * float(r.value)
-            cost += f", {_money(per)} a quarter once available" if per > 0 else ""
-            name = str(net.processes.at[str(options.at[r.id, "process"]), "name"]) or str(
-                options.at[r.id, "process"]
+    for r in dec[
+        (dec["value"] > 0.5) & dec["decision"].isin(["build capacity", "open site", "qualify lane"])
+    ].itertuples(index=False):
+        if r.decision == "build capacity" and r.id in net.options.index:
+            o = net.options.loc[r.id]
+            process = str(o["process"])
+            out = net.recipe_out.get(process, [])
+            product, qty = (out[0][0], float(out[0][1])) if out else ("", 1.0)
+            units = round(float(r.value))
+            builds.append(
+                {
+                    "id": str(r.id),
+                    "name": str(net.processes.at[process, "name"]) or process,
+                    "site": str(o["site"]),
+                    "units": units,
+                    "max_units": int(o["max_units"]) if bool(o["integer"]) else 1,
+                    "product": str(product),
+                    "added_per_year": float(o["capacity_added"]) * units * qty * per_year,
+                    "available": str(r.effective_period),
+                    "cost_build": float(o["cost_build"]) * units,
+                    "cost_fixed_per_period": float(o["cost_fixed"]) * units,
+                }
             )
-            lines.append(
-                f"- build `{r.id}`{units} ({name} at {options.at[r.id, 'site']}), from {r.effective_period}{cost}"
+        else:
+            other.append(
+                {
+                    "decision": str(r.decision),
+                    "id": str(r.id),
+                    "effective": str(r.effective_period),
+                    "cost": float(r.cost),
+                }
             )
-            continue
-        lines.append(f"- {r.decision} `{r.id}`{units}, effective {r.effective_period}{cost}")
+
     inv = sol.inventory
-    # stage-1 rows repeat in every scenario: read one scenario's copy
     first = inv[
         (inv["period"] == net.periods[0]) & (inv["stage"] == 1) & (inv["scenario"] == net.scenarios[0])
     ]
     held = first.groupby(["site", "product"])["stock"].sum()
     start = net.inventory["initial_stock"]
-    raised = [
-        (k, float(start.get(k, 0.0)), float(q))
-        for k, q in held.items()
-        if float(q) - float(start.get(k, 0.0)) > 1.0
+    stocks: list[dict[str, Any]] = [
+        {
+            "site": str(site),
+            "product": str(product),
+            "from": float(start.get((site, product), 0.0)),
+            "to": float(q),
+        }
+        for (site, product), q in held.items()
+        if float(q) - float(start.get((site, product), 0.0)) > 1.0
     ]
-    for (site, product), s0, q in sorted(raised, key=lambda x: -(x[2] - x[1])):
-        lines.append(
-            f"- raise stock of {product} at {site} from {s0:,.0f} t to {q:,.0f} t in {net.periods[0]}"
-        )
+    stocks.sort(key=lambda x: -(x["to"] - x["from"]))
+
     magnets = {str(p) for p in net.products.index if net.products.at[p, "stage"] == "magnet"}
     short = sol.shortages[sol.shortages["product"].isin(magnets)]
     by = short.groupby(["scenario", "site"])["shortage"].sum()
+    scenarios = []
+    for r in sol.scenarios.itertuples(index=False):
+        s = str(r.scenario)
+        where = by.loc[s] if s in by.index.get_level_values(0) else {}
+        places = {str(k): float(v) for k, v in dict(where).items() if float(v) > 0.5}
+        scenarios.append(
+            {
+                "scenario": s,
+                "description": desc.get(s, ""),
+                "probability": float(r.probability),
+                "total_cost": float(r.total_cost),
+                "magnets_short": float(sum(places.values())),
+                "short_by_site": dict(sorted(places.items(), key=lambda kv: -kv[1])),
+            }
+        )
+    first_stage = {
+        name: {_key(i): float(v.value or 0.0) for i, v in getattr(model, name).items()}
+        for name in FIRST_STAGE_VARS
+    }
+    return {
+        "workbook": "inputs/example.xlsx",
+        "options": {"mip_gap": 0.0, "threads": 1, "random_seed": 0},
+        "solver": solver_version(),
+        "objective": float(sol.objective),
+        "bound": float(sol.bound),
+        "gap": float(sol.gap),
+        "periods": [net.periods[0], net.periods[-1], len(net.periods)],
+        "discount_rate": float(net.settings["discount_rate"]),
+        "builds": builds,
+        "other_decisions": other,
+        "stocks": stocks,
+        "scenarios": scenarios,
+        "first_stage": first_stage,
+    }
+
+
+def _tonnes(x: float) -> str:
+    return f"{x:,.0f} t"
+
+
+def example_findings(answer: dict[str, Any] | None = None) -> str:
+    """What the example says, rendered from its certified answer (``inputs/example_answer.json``)."""
+    a = answer if answer is not None else json.loads(EXAMPLE_ANSWER.read_text())
+    first, last, n = a["periods"]
+    lines = [
+        f"Solved to proven optimality (gap {a['gap']:.4%}; {a['solver']}, one thread, seed 0): expected total "
+        f"cost **{_money(a['objective'])}** over {n} quarters ({first} to {last}), in today's money (costs "
+        f"discounted at {a['discount_rate']:.0%} a year). Any machine reproduces this cost, and the "
+        "decisions below are certified optimal: fixed to them, the model returns the same cost "
+        "(tests/regression/test_readme_example.py).",
+        "",
+        "**Decided now, for every scenario:**",
+        "",
+    ]
+    for b in a["builds"]:
+        modules = f"{b['units']} of {b['max_units']} modules of" if b["max_units"] > 1 else "all of"
+        cost = []
+        if b["cost_build"] > 0:
+            cost.append(f"{_money(b['cost_build'])} to build")
+        if b["cost_fixed_per_period"] > 0:
+            cost.append(f"{_money(b['cost_fixed_per_period'])} a quarter once available")
+        lines.append(
+            f"- build {modules} `{b['id']}` ({b['name']} at {b['site']}): +{_tonnes(b['added_per_year'])}/yr of "
+            f"{b['product']} from {b['available']}" + (f"; {', '.join(cost)}" if cost else "")
+        )
+    for d in a["other_decisions"]:
+        once = f", one-off {_money(d['cost'])}" if d["cost"] > 0 else ""
+        lines.append(f"- {d['decision']} `{d['id']}`, effective {d['effective']}{once}")
+    for st in a["stocks"]:
+        lines.append(
+            f"- raise stock of {st['product']} at {st['site']} from {_tonnes(st['from'])} to {_tonnes(st['to'])} in {first}"
+        )
+    costs = {s["scenario"]: s["total_cost"] for s in a["scenarios"]}
+    base = min(costs, key=lambda s: (round(costs[s], -6), list(costs).index(s)))
     lines += [
         "",
         "**What happens to magnet supply in each scenario:**",
@@ -97,17 +206,21 @@ def example_findings(path: Path | None = None) -> str:
         "| scenario | probability | total cost | vs cheapest | magnets short | where |",
         "|---|---|---|---|---|---|",
     ]
-    for s in sc.index:
-        where = by.loc[s] if s in by.index.get_level_values(0) else pd.Series(dtype=float)
-        where = where[where > 0.5].sort_values(ascending=False)
-        places = ", ".join(f"{site} {q / 1000:,.1f} kt" for site, q in where.items()) or "none"
-        total = float(where.sum())
+    for s in a["scenarios"]:
+        places = ", ".join(f"{site} {q / 1000:,.1f} kt" for site, q in s["short_by_site"].items()) or "none"
+        diff = "-" if s["scenario"] == base else _difference(s["total_cost"] - costs[base])
         lines.append(
-            f"| {s}: {desc.get(s, '')} | {sc.at[s, 'probability']:.0%} | {_money(sc.at[s, 'total_cost'])} | "
-            f"{_difference(float(sc.at[s, 'total_cost']) - float(sc.at[base, 'total_cost'])) if s != base else '-'} | "
-            f"{total / 1000:,.1f} kt | {places} |"
+            f"| {s['scenario']}: {s['description']} | {s['probability']:.0%} | {_money(s['total_cost'])} | {diff} | "
+            f"{s['magnets_short'] / 1000:,.1f} kt | {places} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def write_example_answer(path: Path = EXAMPLE_ANSWER) -> dict[str, Any]:
+    """Solve the example and store its answer (the README block is rendered from it)."""
+    answer = example_answer()
+    path.write_text(json.dumps(answer, indent=1, sort_keys=False) + "\n")
+    return answer
 
 
 BLOCKS: dict[str, Callable[[], str]] = {"schema": markdown_reference, "example": example_findings}
@@ -144,5 +257,7 @@ def update(path: Path = README, blocks: dict[str, Callable[[], str]] | None = No
 
 
 if __name__ == "__main__":  # pragma: no cover
+    if "--no-solve" not in sys.argv:
+        write_example_answer()
     names = update()
     sys.stdout.write(f"updated: {', '.join(names) or 'nothing'}\n")

