@@ -72,8 +72,11 @@ def explain_member(component: str, index: Any, side: str, net: Network) -> str |
         n, p, t, w = idx
         return f"{_row_of(net, 'Inventory', (n, p))}: stock limits (min_stock, max_stock, end_stock_min) of {p} at {n} in {_period(net, t)}{_scen(w)}"
     if component == "c_licence_ship":
-        rule, p, o, t, w = idx
-        return f"ExportControls rule {rule}: shipments of {p} from {o} in {_period(net, t)}{_scen(w)} need licensed volume (approval_share, review_delay)"
+        rule, p, t, w = idx
+        return (
+            f"ExportControls rule {rule}: shipments of {p} in {_period(net, t)}{_scen(w)} need licensed volume "
+            "(approval_share x reference_volume, after review_delay)"
+        )
     if component == "v_shortage":
         return None  # shortage bounds (0 <= U <= D) are never the business cause
     if component in ("v_flow", "v_activity", "v_disposal", "v_unused") and side == "lower":

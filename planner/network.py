@@ -44,6 +44,8 @@ BASE_SCENARIO = "base"
 """Scenario id used when the workbook has no Scenarios rows."""
 
 UNLIMITED_COLUMNS = {("Processes", "capacity"), ("Lanes", "capacity"), ("Contracts", "max_per_period")}
+DERIVED_WHEN_BLANK = {("ExportControls", "reference_volume"), ("ExportControls", "advance_periods")}
+"""Per-period columns whose blank (NaN) the model replaces by a derived value."""
 
 
 def _blank(v: Any) -> bool:
@@ -155,10 +157,27 @@ def _expand(frame: pd.DataFrame, keys: list[Any], column: str, n_periods: int, t
     vals = frame[column].to_numpy(dtype=float, na_value=np.nan) if len(frame) else np.zeros(0)
     if (table, column) in UNLIMITED_COLUMNS:
         vals = np.where(np.isnan(vals), np.inf, vals)
+    elif (table, column) in DERIVED_WHEN_BLANK:
+        pass  # NaN: derived by the model
     else:
         vals = np.where(np.isnan(vals), 0.0, vals)
     base = np.repeat(vals.reshape(-1, 1), n_periods, axis=1) if len(vals) else np.zeros((0, n_periods))
     return PeriodParams(keys=keys, base=base)
+
+
+def _changed_value_problem(spec: Any, block: np.ndarray) -> str:
+    """Why values produced by a ScenarioChanges row break the column's own rules ('' when they do not)."""
+    finite = block[np.isfinite(block)]
+    if np.isnan(block).any():
+        return "undefined (a blank value cannot be added to or multiplied: use set)"
+    if spec.dtype == "int" and not np.all(np.isclose(finite, np.rint(finite), rtol=0.0, atol=1e-9)):
+        bad = finite[~np.isclose(finite, np.rint(finite), rtol=0.0, atol=1e-9)][0]
+        return f"{bad:g}, but it takes whole numbers only"
+    if spec.min_value is not None and (block < spec.min_value).any():
+        return f"{float(block.min()):g}, below its minimum {spec.min_value:g}"
+    if spec.max_value is not None and (block > spec.max_value).any():
+        return f"{float(block.max()):g}, above its maximum {spec.max_value:g}"
+    return ""
 
 
 def _apply_changes(
@@ -222,8 +241,21 @@ def _apply_changes(
                 block[...] = np.where(np.isinf(block) & (value == 0.0), 0.0, block * value)
         else:
             block[...] = block + value
+        problem = _changed_value_problem(TABLES_BY_NAME[table].column(column), block)
+        if problem:
+            issues.append(
+                Issue(
+                    "error",
+                    "ScenarioChanges",
+                    excel_row,
+                    "value",
+                    row.value,
+                    f"{row.action} {row.value:g} makes {table}.{column} {problem}; change the value or the action",
+                )
+            )
+            continue
         if TABLES_BY_NAME[table].column(column).dtype == "int":
-            block[...] = np.rint(block)
+            block = np.rint(block)
         arr[mask, start : end + 1] = block
     if issues:
         raise InputError("scenario changes cannot be applied", issues)
@@ -382,7 +414,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
 def expected_value_network(net: Network, label: str = "EV") -> Network:
     """The expected-value problem: one scenario whose parameters are probability-weighted means.
 
-    Integer parameters (transit times, review delays) are rounded to the nearest period.
+    Whole-period parameters (transit times) are rounded to the nearest period; review times keep their fraction.
     """
     import copy
 

@@ -772,9 +772,7 @@ def _licences_sheet(sol: Solution, m: Metrics) -> SheetSpec:
         columns={
             "rule": "Rule",
             "product": "Product",
-            "origin": "Origin",
-            "period": "Applied in",
-            "review_end_period": "Decided in",
+            "period": "Period",
             "scenario": "Scenario",
             "stage": "Stage",
             "approval_share": "Approval share",
@@ -796,8 +794,8 @@ def _licences_sheet(sol: Solution, m: Metrics) -> SheetSpec:
     return SheetSpec(
         LICENCES,
         "Export licences",
-        "Volumes the plan applies for under each export-control rule, the share approved, and what ships "
-        "under licence, per scenario.",
+        "Per export-control rule: the volume the buyers file for (their requirement, decided in the period "
+        "shown), the share approved, and what ships under licence, per scenario.",
         [
             Block(
                 "licence_volumes",

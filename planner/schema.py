@@ -723,17 +723,40 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "approval_share",
                 "float",
-                "Share of the volume applied for that is licensed.",
+                "Share of the volume applied for that is licensed, under the regime in force when the "
+                "review ends (refused volume is lost, not re-filed).",
                 default=1.0,
                 per_period=True,
                 **SHARE,
             ),
             _c(
                 "review_delay",
-                "int",
-                "Periods from application to licensed shipment.",
+                "float",
+                "Review time from filing to decision; fractions allowed (45 working days in quarters = 0.7: "
+                "30% of a quarter's applications are decided in the same quarter, 70% in the next).",
                 unit="periods",
-                default=0,
+                default=0.0,
+                per_period=True,
+                **NONNEG,
+            ),
+            _c(
+                "reference_volume",
+                "float",
+                "Volume the buyers file for per period under this rule and product (e.g. their 2025 imports). "
+                "Blank = their own requirement: covered demand for the product plus what covered plants "
+                "consume at installed capacity.",
+                unit="t/period",
+                default=None,
+                per_period=True,
+                **NONNEG,
+            ),
+            _c(
+                "advance_periods",
+                "int",
+                "Periods of future requirement a buyer may file for ahead, e.g. to build stock before a "
+                "regime changes (blank = one year, the validity of a single export licence).",
+                unit="periods",
+                default=None,
                 per_period=True,
                 **NONNEG,
             ),

@@ -234,54 +234,42 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
     disp_cols = ["site", "product", "origin_tag", "period", "scenario", "stage", "quantity"]
 
     licences = []
-    shipped_by: dict[tuple[str, str, str, int, str], float] = {}
-    for (rule, prod, origin), ch in ix.channels.items():
-        for lane in ch.lanes:
-            for g in ix.tags:
-                if ix.tagged and g != ch.tag:
-                    continue
-                for t, w in ix.nodes:
-                    key5 = (lane, prod, g, t, w)
-                    if key5 in ix.flow_set:
-                        k = (rule, prod, origin, t, w)
-                        shipped_by[k] = shipped_by.get(k, 0.0) + _val(m.v_flow[key5])
-    for key in ix.apply:
-        rule, prod, origin, t, w = key
-        a = _val(m.v_apply[key])
-        share = net.p("ExportControls", "approval_share", (rule, prod), t, w)
+    for (rule, prod, t, w), (share, (const, lin)) in getattr(m, "licence_terms", {}).items():
+        applied = const + sum(c * _val(v) for v, c in lin)
         licences.append(
             {
                 "rule": rule,
                 "product": prod,
-                "origin": origin,
                 "period": per[t],
-                "review_end_period": per[ix.review_end[key]],
                 "approval_share": share,
-                "applied": a,
-                "approved": share * a,
+                "applied": applied,
+                "approved": share * applied,
                 "_node": w,
             }
         )
-    lic_cols = [
-        "rule",
-        "product",
-        "origin",
-        "period",
-        "review_end_period",
-        "scenario",
-        "stage",
-        "approval_share",
-        "applied",
-        "approved",
-    ]
+    lic_cols = ["rule", "product", "period", "scenario", "stage", "approval_share", "applied", "approved"]
     licence_df = _frame(licences, lic_cols, scen)
-    licence_df = (
-        licence_df[licence_df["applied"] > ZERO].reset_index(drop=True) if len(licence_df) else licence_df
-    )
+    if len(licence_df):
+        licence_df = licence_df[licence_df["applied"] > ZERO].reset_index(drop=True)
+    declared: dict[tuple[str, str, str, int, str], float] = {}
+    for key in getattr(m, "v_licence_declared", {}):
+        rule, lane, p, g, t, w = key
+        origin = str(net.lanes.at[lane, "origin"])
+        k = (rule, p, origin, t, w)
+        declared[k] = declared.get(k, 0.0) + _val(m.v_licence_declared[key])
+    shipped_by: dict[tuple[str, str, str, int, str], float] = {}
+    for (rule, prod, origin), ch in ix.channels.items():
+        for lane in ch.lanes:
+            for g in ch.tags:
+                for t, w in ix.nodes:
+                    key5 = (lane, prod, g, t, w)
+                    if key5 in ix.flow_set and ch.start <= t <= ch.end:
+                        k = (rule, prod, origin, t, w)
+                        shipped_by[k] = shipped_by.get(k, 0.0) + _val(m.v_flow[key5])
     shipped_rows = []
     for (rule, prod, origin, t, w), q in shipped_by.items():
-        ch = ix.channels[(rule, prod, origin)]
-        if ch.start <= t <= ch.end and q > ZERO:
+        q -= declared.get((rule, prod, origin, t, w), 0.0)  # declared for customers the rule does not cover
+        if q > ZERO:
             shipped_rows.append(
                 {"rule": rule, "product": prod, "origin": origin, "period": per[t], "shipped": q, "_node": w}
             )
@@ -454,9 +442,6 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
         add(r.site, r.product, r.period, r.scenario, -r.served)
     for r in sol.disposal.itertuples(index=False):
         add(r.site, r.product, r.period, r.scenario, -r.quantity)
-    for r in sol.licences.itertuples(index=False):
-        add(r.origin, r.product, r.period, r.scenario, -r.applied)
-        add(r.origin, r.product, r.review_end_period, r.scenario, r.applied)
     stock: dict[tuple[str, str, str, str], float] = {}
     for r in sol.inventory.itertuples(index=False):
         k = (r.site, r.product, r.period, r.scenario)

@@ -644,6 +644,68 @@ def check_export_controls(data: InputData) -> list[Issue]:
         problem = _order_problem(data, "ExportControls", record)
         if problem:
             out.append(problem)
+    out += _derived_requirement_warnings(data)
+    return out
+
+
+def _derived_requirement_warnings(data: InputData) -> list[Issue]:
+    """A share below 1 on a blank reference_volume whose requirement counts plants at capacity (warning).
+
+    The derived requirement counts covered plants at installed capacity, an upper bound of what
+    they buy from the controlling country, so the share may bite less than the scenario means.
+    """
+    shared = {  # filters of changes that can leave a share strictly between 0 and 1
+        str(r["filter"]).replace(" ", "")
+        for r in _rows(data, "ScenarioChanges")
+        if normalize_name(r["column"]) == "approval_share"
+        and str(r["table"]).lower() == "exportcontrols"
+        and (r["action"] in ("multiply", "add") or (r["action"] == "set" and 0.0 < float(r["value"]) < 1.0))
+    }
+    country_of = {r["site"]: r["country"] for r in _rows(data, "Sites")}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(data, "Groups"):
+        groups[r["group"]].add(r["member"])
+    sites_of = _process_sites(data)
+    users: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(data, "ProcessFlows"):
+        if r["direction"] == "in":
+            users[r["product"]] |= sites_of.get(r["process"], set())
+    out: list[Issue] = []
+    for record in _rows(data, "ExportControls"):
+        if not is_blank(record.get("reference_volume")):
+            continue
+        share = record.get("approval_share")
+        below = (share is not None and not is_blank(share) and 0.0 < float(share) < 1.0) or any(
+            f in shared
+            for f in (f"rule={record['rule']}", f"rule={record['rule']},product={record['product']}")
+        )
+        if not below:
+            continue
+        covered = (
+            groups.get(record["destination_group"], set())
+            if not is_blank(record["destination_group"])
+            else None
+        )
+        plants = sorted(
+            s
+            for s in users.get(record["product"], set())
+            if country_of.get(s) != record["country"] and (covered is None or country_of.get(s) in covered)
+        )
+        if plants:
+            out.append(
+                _warn(
+                    "ExportControls",
+                    _row(record),
+                    "reference_volume",
+                    None,
+                    f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
+                    f"volume: the requirement is derived from the installed capacity of {len(plants)} covered "
+                    f"plant(s) ({', '.join(plants[:3])}{', ...' if len(plants) > 3 else ''}), an upper bound of what "
+                    "they buy, so the share may deny less than intended; enter the volume buyers file for per "
+                    "period (e.g. their 2025 imports)",
+                    "derived_requirement",
+                )
+            )
     return out
 
 

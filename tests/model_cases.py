@@ -78,6 +78,16 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
         "Demand": [
             {"site": "US1", "product": "MAG", "period": p["period"], "quantity": 2, "shortage_penalty": 1000}
             for p in periods
+        ]
+        + [
+            {
+                "site": "US1",
+                "product": "MAG",
+                "period": "P3",
+                "quantity": 1,
+                "shortage_penalty": 5000,
+                "customer_class": "defence",
+            }
         ],
         "Inventory": [
             {"site": "US1", "product": "MAG", "initial_stock": 1, "cost_holding": 1, "cover_days": 30},
@@ -95,6 +105,7 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
                 "content_threshold": 0.001,
             },
             {"rule": "R18", "country": "CN", "product": "OX", "approval_share": 0.5, "review_delay": 1},
+            {"rule": "RD", "country": "VN", "product": "MAG", "end_use": "defence", "approval_share": 0.0},
         ],
         "Scenarios": [{"scenario": "A", "probability": 0.6}, {"scenario": "B", "probability": 0.4}],
         "ScenarioChanges": [

@@ -6,9 +6,11 @@ families, the objective and solution extraction share one definition.
 Origin tags
 -----------
 When an export control has a ``content_threshold``, material is tracked by
-origin tag: ``"C"`` (carries controlling-country content at or above the
-threshold) or ``"F"`` (free of it). Otherwise there is one tag, ``""``, and the
-tag index disappears from every sum.
+origin tag: ``"C"`` (controlled: content at or above the threshold, or made in the
+controlling country), ``"P"`` (partial: made abroad with some controlled content, below
+the threshold; counted *at* the threshold when used again, so content accumulates
+across stages without tracking mixtures) or ``"F"`` (free: no controlled content at
+all). Otherwise there is one tag, ``""``, and the tag index disappears from every sum.
 """
 
 from __future__ import annotations
@@ -22,20 +24,39 @@ from planner.network import ROOT, Network, _blank
 Node = tuple[int, str]
 UNTAGGED = ""
 CONTROLLED = "C"
+PARTIAL = "P"
 FREE = "F"
 
 
 @dataclass
 class LicenceChannel:
-    """Covered shipments of one export rule, product and origin site."""
+    """Covered shipments of one export rule, product and origin site.
+
+    ``tags`` are the origin tags of the covered flows: every tag for a direct export from the
+    controlling country (whatever the material's history), only ``C`` for a third-country
+    re-export under a content rule.
+    """
 
     rule: str
     product: str
     origin: str
-    tag: str
+    tags: tuple[str, ...]
     lanes: list[str]
     start: int
     end: int
+
+
+@dataclass
+class LicenceRule:
+    """One export rule on one product: its covered channels and the destinations they serve."""
+
+    rule: str
+    product: str
+    end_use: str
+    start: int
+    end: int
+    destinations: set[str]
+    channels: list[LicenceChannel]
 
 
 @dataclass
@@ -59,8 +80,8 @@ class ModelIndex:
     serve: list[tuple[int, str, str]] = field(default_factory=list)  # (demand row, tag, w) tagged mode
     disposal: list[tuple[str, str, str, int, str]] = field(default_factory=list)
     balance: list[tuple[str, str, str, int, str]] = field(default_factory=list)
-    apply: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (rule, product, origin, t, w)
     channels: dict[tuple[str, str, str], LicenceChannel] = field(default_factory=dict)
+    licences: dict[tuple[str, str], LicenceRule] = field(default_factory=dict)  # (rule, product)
     # adjacency: (site, product, tag, t, w) -> keys
     arrivals: dict[tuple[str, str, str, int, str], list[tuple[str, str, str, int, str]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -68,11 +89,6 @@ class ModelIndex:
     departures: dict[tuple[str, str, str, int, str], list[tuple[str, str, str, int, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    # licence: (rule, product, origin, t', w') -> application keys whose review ends in t'
-    reviewed: dict[tuple[str, str, str, int, str], list[tuple[str, str, str, int, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    review_end: dict[tuple[str, str, str, int, str], int] = field(default_factory=dict)
     produce: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
     consume: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
     purchases_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -86,6 +102,7 @@ class ModelIndex:
     flow_set: set[tuple[str, str, str, int, str]] = field(default_factory=set)
     purchase_set: set[tuple[str, int, str]] = field(default_factory=set)
     initial_tag: dict[tuple[str, str], str] = field(default_factory=dict)
+    _inputs: set[str] | None = None
 
     @property
     def tagged(self) -> bool:
@@ -108,7 +125,16 @@ class ModelIndex:
             return (UNTAGGED,)
         if net.site_country(site) == self.controlling_country or not net.recipe_in[process]:
             return (self.site_tag(net, site),)
-        return (CONTROLLED, FREE)
+        if not any(p in self.inputs(net) for p, _q in net.recipe_out[process]):
+            # outputs no process uses again: P and F are covered alike, P alone serves both
+            return (CONTROLLED, PARTIAL)
+        return (CONTROLLED, PARTIAL, FREE)
+
+    def inputs(self, net: Network) -> set[str]:
+        """Products some process uses as input (computed once)."""
+        if self._inputs is None:
+            self._inputs = {p for proc in net.recipe_in for p, _q in net.recipe_in[proc]}
+        return self._inputs
 
 
 def _content_country(net: Network) -> str | None:
@@ -134,19 +160,36 @@ def _content_country(net: Network) -> str | None:
     return next(iter(countries)) if countries else None
 
 
-def site_end_uses(net: Network) -> dict[str, set[str]]:
-    """Customer classes of each site's demand; sites without demand count as civil users."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for r in net.demand.itertuples(index=False):
-        out[str(r.site)].add(str(r.customer_class))
-    return {str(s): (out[str(s)] or {"civil"}) for s in net.sites.index}
+def end_use_sites(net: Network, end_use: str) -> tuple[set[str], set[str]]:
+    """Sites that are end users of class ``end_use`` for an export rule.
+
+    Returns ``(demand_sites, upstream_sites)``: sites with demand of that class, and sites
+    without such demand from which it can be reached by lanes (plants and warehouses that
+    supply those customers: an exporter cannot tell which of their inputs ends up there,
+    so all their receipts count as bound for that end use).
+    """
+    demand_sites = {
+        str(r.site) for r in net.demand.itertuples(index=False) if str(r.customer_class) == end_use
+    }
+    upstream: dict[str, set[str]] = defaultdict(set)
+    for ln in net.lanes.itertuples(index=False):
+        upstream[str(ln.destination)].add(str(ln.origin))
+    reach: set[str] = set()
+    todo = list(demand_sites)
+    while todo:
+        site = todo.pop()
+        for o in upstream.get(site, ()):
+            if o not in reach and o not in demand_sites:
+                reach.add(o)
+                todo.append(o)
+    return demand_sites, reach
 
 
 def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
     """Derive every sparse index list for ``scenarios``."""
     nodes = net.nodes(scenarios)
     country = _content_country(net)
-    tags: tuple[str, ...] = (CONTROLLED, FREE) if country else (UNTAGGED,)
+    tags: tuple[str, ...] = (CONTROLLED, PARTIAL, FREE) if country else (UNTAGGED,)
     ix = ModelIndex(scenarios=list(scenarios), nodes=nodes, tags=tags, controlling_country=country)
     T = len(net.periods)
 
@@ -194,6 +237,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
                 if ix.tagged:
                     for p, _q in net.recipe_in[proc]:
                         for h in tags:
+                            if g == FREE and h != FREE:
+                                continue  # free output is made from free inputs only
                             if (site, p, h) in have:
                                 ix.use.append((site, proc, g, p, h, t, w))
 
@@ -266,9 +311,15 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
 
 
 def _licence_index(net: Network, ix: ModelIndex, have: set[tuple[str, str, str]]) -> None:
-    """Licence channels (rule, product, origin), application keys and review-end maps."""
+    """Licence rules and their channels (rule, product, origin): one definition of coverage.
+
+    A shipment of the rule's product is covered when it goes to a covered destination (a site in
+    the destination group, or in any other country when the group is blank) and either leaves
+    a site in the controlling country (any origin tag: material imported into that country and
+    re-exported is an export from it), or, under a content rule, leaves a third-country site as
+    C-tagged material for a site in another country. The same with and without content tracking.
+    """
     T = len(net.periods)
-    end_uses = site_end_uses(net)
     for r in net.data["ExportControls"].itertuples(index=False):
         rule, prod, country = str(r.rule), str(r.product), str(r.country)
         start = net.periods.index(r.start_period) if not _blank(r.start_period) else 0
@@ -279,34 +330,24 @@ def _licence_index(net: Network, ix: ModelIndex, have: set[tuple[str, str, str]]
         else:
             members = net.groups.get(str(r.destination_group), set())
             covered_dest = {str(s) for s in net.sites.index if net.site_country(str(s)) in members}
-        if r.end_use != "all":
-            covered_dest = {s for s in covered_dest if r.end_use in end_uses[s]}
-        by_origin: dict[tuple[str, str], list[str]] = defaultdict(list)
+        if str(r.end_use) != "all":
+            users, upstream = end_use_sites(net, str(r.end_use))
+            covered_dest &= users | upstream
+        by_origin: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
         for ln in net.lanes.itertuples(index=False):
             lane, o, d = str(ln.lane), str(ln.origin), str(ln.destination)
             if prod not in net.lane_products[lane] or d not in covered_dest:
                 continue
             if net.site_country(o) == country:
-                tag = ix.site_tag(net, o) if ix.tagged else UNTAGGED
-                by_origin[(o, tag)].append(lane)
+                by_origin[(o, ix.tags)].append(lane)
             elif content and ix.tagged and net.site_country(d) != net.site_country(o):
-                # third-country re-export of material carrying controlled content
-                by_origin[(o, CONTROLLED)].append(lane)
-        for (o, tag), lanes in by_origin.items():
-            if (o, prod, tag) not in have and ix.tagged:
+                by_origin[(o, (CONTROLLED,))].append(lane)
+        lic = LicenceRule(rule, prod, str(r.end_use), start, end, covered_dest, [])
+        for (o, tags), lanes in by_origin.items():
+            tags = tuple(g for g in tags if (o, prod, g) in have) if ix.tagged else tags
+            if not tags:
                 continue
-            ch = LicenceChannel(rule, prod, o, tag, sorted(lanes), start, end)
+            ch = LicenceChannel(rule, prod, o, tags, sorted(lanes), start, end)
             ix.channels[(rule, prod, o)] = ch
-            for t, w in ix.nodes:
-                if t > end:
-                    continue
-                t2 = t + int(round(net.p("ExportControls", "review_delay", (rule, prod), t, w)))
-                if t2 >= T:
-                    continue  # the review would end after the horizon
-                key = (rule, prod, o, t, w)
-                ix.apply.append(key)
-                ix.review_end[key] = t2
-                for s in net.node_scenarios(w, ix.scenarios):
-                    rk = (rule, prod, o, t2, net.node(t2, s))
-                    if key not in ix.reviewed[rk]:
-                        ix.reviewed[rk].append(key)
+            lic.channels.append(ch)
+        ix.licences[(rule, prod)] = lic

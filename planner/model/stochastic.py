@@ -25,6 +25,7 @@ OPERATIONAL_VARS = (
     "v_serve",
     "v_disposal",
     "v_cover_short",
+    "v_licence_declared",
     "v_apply",
 )
 

@@ -87,4 +87,3 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_use = pyo.Var(ix.use, domain=nonneg, doc="input of a tag used by a process variant")
     m.v_disposal = pyo.Var(ix.disposal, domain=nonneg, doc="units discarded")
     m.v_cover_short = pyo.Var(m.idx_cover_soft, domain=nonneg, doc="stock below a soft cover target")
-    m.v_apply = pyo.Var(ix.apply, domain=nonneg, doc="licence application (volume reserved for review)")

@@ -107,31 +107,8 @@ def test_review_delay_shifts_deliveries(delay: int, short_periods: list[str]) ->
     assert sol.objective == pytest.approx(100 * delay + (4 - delay))
     short = sol.shortages[sol.shortages["shortage"] > 0.5]["period"].tolist()
     assert short == short_periods
-    lic = sol.licences
-    assert (
-        lic["review_end_period"].map(lambda p: int(p[1:])) - lic["period"].map(lambda p: int(p[1:])) == delay
-    ).all()
-
-
-@pytest.mark.covers("c_licence_ship")
-def test_partial_approval_ties_up_twice_the_volume() -> None:
-    """Approval 50%, delay 1, demand 1 in P2 only: the plan mines 2 t in P1 (cost 2) and applies for
-    both; the reserved 2 t come back in P2, 1 t ships and 1 t is discarded (0.5). cost = 2.5."""
-    rec = ban_case(0.0)
-    rec["Periods"] = periods(2)
-    rec["Scenarios"] = []
-    rec["ScenarioChanges"] = []
-    rec["Contracts"] = []
-    rec["Inventory"] = []
-    rec["Lanes"] = rec["Lanes"][:1]
-    rec["Products"][0]["cost_disposal"] = 0.5
-    rec["Processes"][0]["capacity"] = 2
-    rec["Demand"] = [{"site": "D", "product": "X", "period": "P2", "quantity": 1, "shortage_penalty": 100}]
-    rec["ExportControls"][0].update({"review_delay": 1, "approval_share": 0.5})
-    sol = solve(rec)
-    assert sol.objective == pytest.approx(2.5)
-    assert sol.licences["applied"].sum() == pytest.approx(2.0)
-    assert sol.licences["approved"].sum() == pytest.approx(1.0)
+    decided = sorted(sol.licences["period"])  # periods in which filed volume is decided
+    assert decided == [f"P{i}" for i in range(1 + delay, 5)]
 
 
 def content_case(threshold: float | None) -> dict[str, list[dict[str, Any]]]:
@@ -222,14 +199,16 @@ def test_cvar_weight_buys_the_stockpile_earlier() -> None:
 
 
 def test_vss_and_evpi_are_non_negative_and_match_hand_values() -> None:
-    """q = 0.25: RP = 3 (stock). EV problem: approval share 0.75 in P2 -> covered shipments are
-    allowed, so the EV plan holds no stock; evaluated: 0.75 x 1 + 0.25 x 11 = 3.5 -> VSS = 0.5.
-    WS: NORMAL 1, BAN 3 (stock is the cheapest way to serve) -> 0.75 + 0.75 = 1.5 -> EVPI = 1.5."""
+    """q = 0.25: RP = 3 (stock). EV problem: approval share 0.75 in P2 licenses 0.75 t of the 1 t
+    requirement; stocking x in P1 (1 + 2 a tonne, filed ahead) leaves 1 - x to file for P2:
+    cost 3x + 0.75 (1 - x) + 11 x 0.25 (1 - x) = 3.5 - 0.5 x, so the EV plan stocks 1 t too:
+    EEV = 3 and VSS = 0 (a share that denies volume is linear in the share: the mean scenario
+    already sees the expected denial). WS: NORMAL 1, BAN 3 -> 0.75 + 0.75 = 1.5 -> EVPI = 1.5."""
     vals = stochastic_values(from_records(ban_case(0.25), {"reveal_period": "P2"}), TIGHT)
     assert vals["RP"] == pytest.approx(3.0)
-    assert vals["EEV"] == pytest.approx(3.5)
+    assert vals["EEV"] == pytest.approx(3.0)
     assert vals["WS"] == pytest.approx(1.5)
-    assert vals["VSS"] == pytest.approx(0.5)
+    assert vals["VSS"] == pytest.approx(0.0, abs=1e-9)
     assert vals["EVPI"] == pytest.approx(1.5)
     assert vals["VSS"] >= 0
     assert vals["EVPI"] >= 0

@@ -1,6 +1,6 @@
 """Recorded values checked by the regression tests. Change one only on purpose, with a dated note.
 
-HiGHS 1.15.1, Pyomo standard-form hand-off, planner at commit 2cfe7b2 plus the uncommitted
+HiGHS 1.15.1 until 2026-11-29, HiGHS 1.16.0 since; Pyomo standard-form hand-off, planner at commit 2cfe7b2 plus the uncommitted
 reader/validator of Nov 2026.
 """
 
@@ -8,21 +8,28 @@ reader/validator of Nov 2026.
 # five-scenario example (expected cost in US$), solved at mip_gap 1e-5 (gap 0, 28 s). The default
 # solve (mip_gap 0.005) stops at 30,048,227,054 (0.31% above, ~5 s): an extra Vulcan phase and
 # the Mt Weld expansion, same shortages.
-EXAMPLE_OBJECTIVE = 29_955_128_633.20
+# (was EXAMPLE_OBJECTIVE = 29_955_128_633.20)
+# 2026-11-29: new licence mechanism; proven optimum (one thread, seed 0), inputs/example_answer.json.
+EXAMPLE_OBJECTIVE = 29_939_694_756.89
 # 2026-11-22 (later): Chinese capacity growth is now a base ScenarioChanges profile instead of 12
 # free options (same capacities, fewer binaries): optimum 29,955,128,633 (was 29,955,210,807).
 
 # 2026-11-22: size of the example's extensive form as handed to HiGHS (before presolve).
 # Later the same day: 12 growth options replaced by a base capacity profile.
-EXAMPLE_COLUMNS = 42_702
-EXAMPLE_ROWS = 31_242  # +228 rows of c_lanes_open (strong open link), 2026-11-22
+# (was 42,702 columns and 31,242 rows, +228 rows of c_lanes_open (strong open link), 2026-11-22)
+# 2026-11-29: licences move no material (no application variables per origin; filings per rule and
+# product), end-use declarations, and the partial tag P (content accumulates) on processes whose
+# output is used again: 58,310 columns, 37,854 rows.
+EXAMPLE_COLUMNS = 58_310
+EXAMPLE_ROWS = 37_854
 EXAMPLE_INTEGERS = 19  # 16 binary (site open, builds, lane qualifications) + 3 phased options
 
 # 2026-11-22: expected unmet magnet demand (t over the horizon) in the licence-ban scenario SC4;
 # every other scenario is fully served.
-EXAMPLE_SC4_SHORTAGE = 8_668.0
-# 2026-11-29: the stories test now reads the proven optimum (one thread, seed 0, HiGHS 1.16.0):
-# SC4 short 8,668 t (D_EU 6.0 kt), as above.
+# (was 8,668 t at the proven optimum, 2026-11-29 morning; the stories test reads the proven optimum,
+# one thread, seed 0, HiGHS 1.16.0, since then)
+# 2026-11-29: new licence mechanism (issue: licences that bite): proven optimum SC4 short 8,210 t.
+EXAMPLE_SC4_SHORTAGE = 8_210.0
 
 # inputs/tiny.xlsx: the hand-derived expected cost of the docstring of inputs/build_tiny.py.
 TINY_OBJECTIVE = 1_290_000.0

@@ -44,7 +44,9 @@ def test_solve_writes_a_run_folder_with_report_tables_log_and_manifest(
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["result"]["objective"] == pytest.approx(3.0)
     assert manifest["result"]["proven_optimal"] is True
-    assert manifest["stochastic"]["VSS"] == pytest.approx(0.5)
+    # hand values in tests/behaviour/test_licence_risk.py (VSS 0: the EV plan stocks too)
+    assert manifest["stochastic"]["VSS"] == pytest.approx(0.0, abs=1e-9)
+    assert manifest["stochastic"]["EVPI"] == pytest.approx(1.5)
     assert len(manifest["input"]["sha256"]) == 64
     assert {"read", "validate", "build", "handoff", "solve", "report"} <= set(manifest["seconds"])
     assert "Summary" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames

@@ -16,9 +16,8 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     .. math::
         I_{n,p,g,t-1} + \sum_{l \in L^{in}} F_{l,p,g,t-\tau_l} + \mathrm{Prod}_{n,p,g,t} + \sum_{c} B_{c,t}
-        + \sum_{a:\,t^{rev}_a = t} A_a
         = I_{n,p,g,t} + \sum_{l \in L^{out}} F_{l,p,g,t} + \mathrm{Use}_{n,p,g,t} + \mathrm{Served}_{n,p,g,t}
-        + W_{n,p,g,t} + \sum_{a:\,t_a = t} A_a
+        + W_{n,p,g,t}
 
     with :math:`I_{n,p,g,-1}` the initial stock (``c_balance_node``). Untagged:
     :math:`\mathrm{Prod} = \sum_k a^{out}_{k,p} X_{n,k,t}`, :math:`\mathrm{Use} = \sum_k a^{in}_{k,p} X_{n,k,t}`,
@@ -30,13 +29,6 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     for ukey in ix.use:
         use_by[(ukey[0], ukey[3], ukey[4], ukey[5], ukey[6])].append(ukey)
     serve_by: dict[tuple[int, str, str], Any] = {(d, g, w): (d, g, w) for d, g, w in ix.serve}
-    apply_out: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
-    for akey in ix.apply:
-        e, ap, o, at, aw = akey
-        apply_out[(o, ap, ix.channels[(e, ap, o)].tag, at, aw)].append(akey)
-    apply_back: dict[tuple[str, str, str, int, str], list[Any]] = defaultdict(list)
-    for (e, ap, o, t2, w2), keys in ix.reviewed.items():
-        apply_back[(o, ap, ix.channels[(e, ap, o)].tag, t2, w2)].extend(keys)
 
     def rule(_m: Any, n: str, p: str, g: str, t: int, w: str) -> Any:
         out = 0.0  # variable outflow - variable inflow
@@ -74,10 +66,6 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
                 out -= m.v_shortage[d, w]
         if (n, p, g, t, w) in ix.disposal_set:
             out += m.v_disposal[n, p, g, t, w]
-        for key in apply_out.get((n, p, g, t, w), ()):
-            out += m.v_apply[key]
-        for key in apply_back.get((n, p, g, t, w), ()):
-            out -= m.v_apply[key]
         if isinstance(out, float):
             return pyo.Constraint.Feasible
         return out == const

@@ -13,6 +13,28 @@ from planner.model.index import ModelIndex
 from planner.network import Network
 
 
+def options_by_process(net: Network) -> dict[tuple[str, str], list[str]]:
+    """Capacity options of each (site, process)."""
+    opts: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for o in net.options.itertuples(index=False):
+        opts[(str(o.site), str(o.process))].append(str(o.option))
+    return opts
+
+
+def installed_capacity(
+    m: Any, net: Network, opts: dict[tuple[str, str], list[str]], n: str, k: str, t: int, w: str
+) -> Any:
+    r"""Capacity of process k at site n in (t, w): :math:`\bar X_{k,t} O_n + \sum_o \Delta_o Y_o` (inf if unlimited)."""
+    cap = net.p("Processes", "capacity", k, t, w)
+    if math.isinf(cap):
+        return math.inf
+    rhs = cap * m.v_open[n] if n in net.gated_sites else cap
+    for o in opts.get((n, k), ()):
+        if t >= net.option_available[o]:
+            rhs = rhs + float(net.options.at[o, "capacity_added"]) * m.v_build[o]
+    return rhs
+
+
 def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""Activity within capacity; candidate and closable sites run only when open.
 
@@ -25,9 +47,7 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         Y_o \le \bar Y_o\, O_n \quad (n \in N^{gate}) \qquad (\texttt{c\_capacity\_option\_open})
     """
     gated = set(net.gated_sites)
-    opts: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for o in net.options.itertuples(index=False):
-        opts[(str(o.site), str(o.process))].append(str(o.option))
+    opts = options_by_process(net)
 
     variants: dict[tuple[str, str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
     for akey in ix.activity:
@@ -46,11 +66,7 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         index.append(key)
 
     def rule(_m: Any, n: str, k: str, t: int, w: str) -> Any:
-        cap = net.p("Processes", "capacity", k, t, w)
-        rhs = cap * m.v_open[n] if n in gated else cap
-        for o in opts.get((n, k), ()):
-            if t >= net.option_available[o]:
-                rhs = rhs + float(net.options.at[o, "capacity_added"]) * m.v_build[o]
+        rhs = installed_capacity(m, net, opts, n, k, t, w)
         return sum(m.v_activity[v] for v in variants[(n, k, t, w)]) <= rhs
 
     m.c_capacity_process = pyo.Constraint(index, rule=rule, doc="process capacity")

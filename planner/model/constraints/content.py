@@ -7,7 +7,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from planner.model.index import CONTROLLED, FREE, ModelIndex
+from planner.model.index import CONTROLLED, PARTIAL, ModelIndex
 from planner.network import Network, _blank
 
 
@@ -21,18 +21,20 @@ def content_threshold(net: Network) -> float:
 
 
 def add_content_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
-    r"""Inputs of each process variant, by tag, and the content limit of 'free' output.
+    r"""Inputs of each process variant, by tag, and the content limit of partial output.
 
     .. math::
         \sum_h E_{n,k,g,p,h,t} = a^{in}_{k,p}\, X_{n,k,g,t} \qquad (\texttt{c\_content\_use})
 
     .. math::
-        \sum_p v_p\, E_{n,k,F,p,C,t} \le \theta \sum_p v_p\, a^{in}_{k,p}\, X_{n,k,F,t}
+        \sum_p v_p\, (E_{n,k,P,p,C,t} + \theta\, E_{n,k,P,p,P,t}) \le \theta \sum_p v_p\, a^{in}_{k,p}\, X_{n,k,P,t}
         \qquad (\texttt{c\_content\_share})
 
-    Output of a variant inherits its tag :math:`g`: the free variant F may carry
-    controlled content only below the threshold :math:`\theta` (by value :math:`v_p`,
-    Products.value; by mass where every input value is 0).
+    Output of a variant inherits its tag :math:`g`. The partial variant P may carry controlled
+    content below the threshold :math:`\theta` (by value :math:`v_p`, Products.value; by mass
+    where every input value is 0): C inputs count in full and P inputs at :math:`\theta`, so
+    content accumulates across stages. The free variant F uses F inputs only (the index has no
+    other), the controlled variant C anything.
     """
     if not ix.tagged:
         return
@@ -51,16 +53,17 @@ def add_content_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     m.c_content_use = pyo.Constraint(use_index, rule=use_rule, doc="inputs of a variant by tag")
 
     theta = content_threshold(net)
-    share_index = [key for key in ix.activity if key[2] == FREE and net.recipe_in[key[1]]]
+    share_index = [key for key in ix.activity if key[2] == PARTIAL and net.recipe_in[key[1]]]
 
     def share_rule(_m: Any, n: str, k: str, g: str, t: int, w: str) -> Any:
         values = {p: net.p("Products", "value", p, t, w) for p, _q in net.recipe_in[k]}
         weight = values if any(values.values()) else {p: 1.0 for p in values}
+        counted = {CONTROLLED: 1.0, PARTIAL: theta}
         controlled = sum(
-            weight[p] * m.v_use[u]
+            weight[p] * counted[u[4]] * m.v_use[u]
             for p, _q in net.recipe_in[k]
             for u in uses.get((n, k, g, p, t, w), [])
-            if u[4] == CONTROLLED
+            if u[4] in counted
         )
         total = sum(weight[p] * q for p, q in net.recipe_in[k])
         if isinstance(controlled, float):

@@ -54,12 +54,9 @@ def own_production_only(
 ) -> bool:
     """Can ``site`` hold ``product`` only by making it there in the same period?
 
-    Not when it can receive it by lane (``into``), buy it, store it, or get it back from a
-    licence review.
+    Not when it can receive it by lane (``into``), buy it or store it.
     """
     if (site, product) in net.inventory.index or ix.purchases_at.get((site, product)):
-        return False
-    if any(ch.origin == site and ch.product == product for ch in ix.channels.values()):
         return False
     return (site, product) not in into
 
@@ -69,8 +66,6 @@ def pure_sink(net: Network, ix: ModelIndex, site: str, product: str, out_of: set
     if (site, product) in net.inventory.index or ix.consume.get((site, product)):
         return False
     if not math.isnan(float(net.products.at[product, "cost_disposal"])):
-        return False
-    if any(ch.origin == site and ch.product == product for ch in ix.channels.values()):
         return False
     return (site, product) not in out_of
 
@@ -84,7 +79,7 @@ def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     for lanes leaving a gated site :math:`o(l)` that holds :math:`p` only from its own processes,
     where :math:`M_{l,p,t}` is the smallest of the lane capacity, the site's most output of
     :math:`p` in :math:`t` (process capacity plus every option unit), and, when the destination is a
-    pure sink for :math:`p` (no storage, use, disposal, onward lane or licence application), its
+    pure sink for :math:`p` (no storage, use, disposal or onward lane), its
     demand in the arrival period. Redundant for integer solutions, it tightens the relaxation as
     the strong formulation of facility location does (:math:`x_{ij} \le d_j y_i`).
     """
