@@ -15,21 +15,12 @@ from typing import Any
 import pytest
 
 from planner.api import solve_data
-from planner.config import SolveOptions
 from planner.errors import InputError
-from planner.solution import Solution, balance_residuals
 from planner.tables import from_records
 from tests.behaviour.test_hand_solved import periods
+from tests.behaviour.test_licence_risk import TIGHT, solve
 
-TIGHT = SolveOptions(mip_gap=1e-9, time_limit=60)
 Records = dict[str, list[dict[str, Any]]]
-
-
-def solve(records: Records, **settings: Any) -> Solution:
-    sol = solve_data(from_records(records, settings), TIGHT)
-    assert sol.proven_optimal
-    assert balance_residuals(sol, sol.extra["network"]).empty
-    return sol
 
 
 def base(n_periods: int, demand: float, rule: dict[str, Any] | None = None) -> Records:
