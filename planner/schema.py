@@ -192,11 +192,20 @@ SETTINGS: tuple[SettingSpec, ...] = (
         min_value=0.0,
     ),
     SettingSpec(
+        "closing_stock_share",
+        "float",
+        1.0,
+        "Closing-stock target as a share of each opening stock: stock below it at the end of the horizon is "
+        "charged at Products.value (its replacement cost), so a plan cannot end by selling off stocks it "
+        "would have to rebuild. 0 = no target.",
+        min_value=0.0,
+    ),
+    SettingSpec(
         "end_value_share",
         "float",
         0.0,
-        "Share of Products.value credited for stock left at the end of the horizon "
-        "(stops the plan from dumping stock in the last periods).",
+        "Share of Products.value credited for all stock left at the end of the horizon (a credit that can make "
+        "buying for it profitable above 0; the closing-stock target is the safer terminal condition).",
         min_value=0.0,
         max_value=1.0,
     ),
@@ -619,9 +628,19 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "min_stock",
                 "float",
-                "Least stock at the end of every period.",
+                "Least stock at the end of every period: a hard floor that is never drawn, unless floor_penalty "
+                "is set (then a safety stock, drawn in an emergency at that penalty).",
                 unit="t",
                 default=0.0,
+                **NONNEG,
+            ),
+            _c(
+                "floor_penalty",
+                "float",
+                "Penalty per unit per period of stock below min_stock (blank = min_stock is a hard floor). Set it "
+                "below the shortage penalty of the demand the stock protects, so the stock is drawn first.",
+                unit="currency/t/period",
+                default=None,
                 **NONNEG,
             ),
             _c("max_stock", "float", "Most stock (blank = unlimited).", unit="t", default=None, **NONNEG),
@@ -651,7 +670,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "end_stock_min",
                 "float",
-                "Least stock at the end of the horizon.",
+                "Least stock at the end of the horizon (hard; see also Settings.closing_stock_share).",
                 unit="t",
                 default=0.0,
                 **NONNEG,
@@ -682,7 +701,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "max_share",
                 "float",
-                "Most share of receipts from the group in any period.",
+                "Most share of receipts from the group in any period (receipts counted in the period they arrive).",
                 default=1.0,
                 **SHARE,
             ),

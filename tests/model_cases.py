@@ -51,8 +51,8 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
             }
         ],
         "Lanes": [
-            {"lane": "L1", "origin": "CN1", "destination": "VN1", "cost_flow": 1},
-            {"lane": "L2", "origin": "AU1", "destination": "VN1", "cost_flow": 2},
+            {"lane": "L1", "origin": "CN1", "destination": "VN1", "cost_flow": 1, "capacity": 100},
+            {"lane": "L2", "origin": "AU1", "destination": "VN1", "cost_flow": 2, "capacity": 100},
             {"lane": "L3", "origin": "VN1", "destination": "US1", "capacity": 10, "transit_periods": 1},
             {
                 "lane": "L4",
@@ -90,7 +90,15 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
             }
         ],
         "Inventory": [
-            {"site": "US1", "product": "MAG", "initial_stock": 1, "cost_holding": 1, "cover_days": 30},
+            {
+                "site": "US1",
+                "product": "MAG",
+                "initial_stock": 1,
+                "cost_holding": 1,
+                "cover_days": 30,
+                "min_stock": 0.5,
+                "floor_penalty": 10,
+            },
         ],
         "SourcingRules": [
             {"rule": "S1", "product": "OX", "group": "", "max_share": 0.8},

@@ -92,6 +92,16 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         pen = float(net.demand.at[d, "shortage_penalty"])
         pen = default_penalty if math.isnan(pen) else pen
         add(CostTerm("shortage", t, w, disc[t] * pen, m.v_shortage[d, w]))
+    for key in m.v_floor_short:
+        n, p, t, w = key
+        pen = float(net.inventory.at[(n, p), "floor_penalty"])
+        if pen:
+            add(CostTerm("cover", t, w, disc[t] * pen, m.v_floor_short[key]))
+    for key in m.v_closing_short:
+        n, p, w = key
+        value = net.p("Products", "value", p, last, w)
+        if value:
+            add(CostTerm("end_value", last, w, disc[last] * value, m.v_closing_short[key]))
     cover_pen = float(net.settings["cover_penalty"])
     if cover_pen:
         for key in m.idx_cover_soft:
@@ -109,14 +119,22 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         if site in gated:
             if s.status == "candidate":
                 if float(s.cost_opening):
-                    add(CostTerm("capacity", 0, ROOT, float(s.cost_opening), m.v_open[site]))
+                    # paid when the site opens (its first period), discounted to today
+                    t_open = min(first, last)
+                    add(
+                        CostTerm(
+                            "capacity", t_open, ROOT, disc[t_open] * float(s.cost_opening), m.v_open[site]
+                        )
+                    )
             elif float(s.cost_closing):
                 add(CostTerm("capacity", 0, ROOT, float(s.cost_closing), None))
                 add(CostTerm("capacity", 0, ROOT, -float(s.cost_closing), m.v_open[site]))
     for o in net.options.itertuples(index=False):
         opt = str(o.option)
         if float(o.cost_build):
-            add(CostTerm("capacity", 0, ROOT, float(o.cost_build), m.v_build[opt]))
+            # paid when the capacity becomes available (commissioning), discounted to today
+            t_build = min(net.option_available[opt], last)
+            add(CostTerm("capacity", t_build, ROOT, disc[t_build] * float(o.cost_build), m.v_build[opt]))
         if float(o.cost_fixed):
             for t in net.T:
                 if t >= net.option_available[opt]:
@@ -124,7 +142,9 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
     for lane in m.v_qualify:
         cost = float(net.lanes.at[lane, "cost_qualification"])
         if cost:
-            add(CostTerm("qualification", 0, ROOT, cost, m.v_qualify[lane]))
+            # paid when the qualification completes (its lead time), discounted to today
+            t_q = min(int(net.lanes.at[lane, "lead_time_qualification"]), last)
+            add(CostTerm("qualification", t_q, ROOT, disc[t_q] * cost, m.v_qualify[lane]))
     return terms
 
 

@@ -22,10 +22,32 @@ def _ub(x: float) -> float | None:
     return None if math.isinf(x) or math.isnan(x) else x
 
 
+def floor_index(net: Network, ix: ModelIndex) -> list[tuple[str, str, int, str]]:
+    """Total-stock keys of (site, product) pairs whose min_stock is breachable (floor_penalty set)."""
+    inv = net.inventory
+    soft = {
+        k
+        for k in inv.index
+        if not math.isnan(float(inv.at[k, "floor_penalty"])) and float(inv.at[k, "min_stock"]) > 0
+    }
+    return [k for k in ix.inventory_total if (k[0], k[1]) in soft]
+
+
+def closing_index(net: Network, ix: ModelIndex) -> list[tuple[str, str, str]]:
+    """(site, product, node) of the last period for pairs with a closing-stock target."""
+    share = float(net.settings.get("closing_stock_share", 1.0))
+    last = len(net.periods) - 1
+    return [
+        (n, p, w)
+        for n, p, t, w in ix.inventory_total
+        if t == last and share > 0 and float(net.inventory.at[(n, p), "initial_stock"]) > 0
+    ]
+
+
 def inventory_bounds(net: Network, n: str, p: str, t: int) -> tuple[float, float | None]:
     """Least and most total stock of ``p`` at ``n`` at the end of period ``t``."""
     inv = net.inventory
-    lo = float(inv.at[(n, p), "min_stock"])
+    lo = float(inv.at[(n, p), "min_stock"]) if math.isnan(float(inv.at[(n, p), "floor_penalty"])) else 0.0
     if t == len(net.periods) - 1:
         lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
     return lo, _ub(float(inv.at[(n, p), "max_stock"]))
@@ -87,3 +109,5 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_use = pyo.Var(ix.use, domain=nonneg, doc="input of a tag used by a process variant")
     m.v_disposal = pyo.Var(ix.disposal, domain=nonneg, doc="units discarded")
     m.v_cover_short = pyo.Var(m.idx_cover_soft, domain=nonneg, doc="stock below a soft cover target")
+    m.v_floor_short = pyo.Var(floor_index(net, ix), domain=nonneg, doc="stock below a breachable floor")
+    m.v_closing_short = pyo.Var(closing_index(net, ix), domain=nonneg, doc="closing stock below its target")

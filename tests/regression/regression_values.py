@@ -10,7 +10,11 @@ reader/validator of Nov 2026.
 # the Mt Weld expansion, same shortages.
 # (was EXAMPLE_OBJECTIVE = 29_955_128_633.20)
 # 2026-11-29: new licence mechanism; proven optimum (one thread, seed 0), inputs/example_answer.json.
-EXAMPLE_OBJECTIVE = 29_939_694_756.89
+# (was 29,939,694,756.89 until the terminal condition)
+# 2026-11-29 (later): closing-stock target (opening level, charged at Products.value) and one-off
+# costs booked at commissioning: 30,441,659,671.23 (+$502M: the plan still ends with no magnet
+# stock and pays its value; see CHANGELOG).
+EXAMPLE_OBJECTIVE = 30_441_659_671.23
 # 2026-11-22 (later): Chinese capacity growth is now a base ScenarioChanges profile instead of 12
 # free options (same capacities, fewer binaries): optimum 29,955,128,633 (was 29,955,210,807).
 
@@ -20,8 +24,9 @@ EXAMPLE_OBJECTIVE = 29_939_694_756.89
 # 2026-11-29: licences move no material (no application variables per origin; filings per rule and
 # product), end-use declarations, and the partial tag P (content accumulates) on processes whose
 # output is used again: 58,310 columns, 37,854 rows.
-EXAMPLE_COLUMNS = 58_310
-EXAMPLE_ROWS = 37_854
+# 2026-11-29 (later): + closing-stock variables and rows: 58,375 columns, 37,919 rows.
+EXAMPLE_COLUMNS = 58_375
+EXAMPLE_ROWS = 37_919
 EXAMPLE_INTEGERS = 19  # 16 binary (site open, builds, lane qualifications) + 3 phased options
 
 # 2026-11-22: expected unmet magnet demand (t over the horizon) in the licence-ban scenario SC4;

@@ -77,3 +77,38 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         return lhs >= use_expr
 
     m.c_inventory_cover = pyo.Constraint(keys, rule=rule, doc="days-of-cover target")
+    add_stock_targets(m, net, ix, by_total)
+
+
+def add_stock_targets(m: Any, net: Network, ix: ModelIndex, by_total: dict[Any, list[Any]]) -> None:
+    r"""Breachable floors and the closing-stock target.
+
+    .. math::
+        \sum_g I_{n,p,g,t} + S^{floor}_{n,p,t} \ge \underline I_{n,p} \qquad (\texttt{c\_inventory\_floor},
+        \text{pairs with a floor penalty})
+
+    .. math::
+        \sum_g I_{n,p,g,T} + S^{close}_{n,p} \ge \kappa\, I^0_{n,p} \qquad (\texttt{c\_inventory\_closing})
+
+    :math:`S^{floor}` costs Inventory.floor_penalty per unit and period, :math:`S^{close}` the
+    product's value (its replacement cost) at the end of the horizon; :math:`\kappa` is
+    Settings.closing_stock_share.
+    """
+    last = len(net.periods) - 1
+    share = float(net.settings.get("closing_stock_share", 1.0))
+
+    def floor_rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
+        target = float(net.inventory.at[(n, p), "min_stock"])
+        return _total(m, ix, by_total, (n, p, t, w)) + m.v_floor_short[n, p, t, w] >= target
+
+    m.c_inventory_floor = pyo.Constraint(
+        list(m.v_floor_short.index_set()), rule=floor_rule, doc="breachable floor"
+    )
+
+    def closing_rule(_m: Any, n: str, p: str, w: str) -> Any:
+        target = share * float(net.inventory.at[(n, p), "initial_stock"])
+        return _total(m, ix, by_total, (n, p, last, w)) + m.v_closing_short[n, p, w] >= target
+
+    m.c_inventory_closing = pyo.Constraint(
+        list(m.v_closing_short.index_set()), rule=closing_rule, doc="closing-stock target"
+    )

@@ -9,6 +9,8 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from planner.errors import ModelBuildError
+from planner.model.bounds import FlowBounds
 from planner.model.index import ModelIndex
 from planner.network import Network, _blank
 
@@ -20,7 +22,6 @@ class SourcingSets:
     lanes: dict[str, list[str]] = field(default_factory=dict)  # rule -> inbound lanes
     groups: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (rule, label) -> origin sites
     assign: list[tuple[str, str]] = field(default_factory=list)  # (rule, origin site)
-    big_m: dict[str, float] = field(default_factory=dict)
 
 
 def sourcing_sets(net: Network, ix: ModelIndex) -> SourcingSets:
@@ -53,36 +54,26 @@ def sourcing_sets(net: Network, ix: ModelIndex) -> SourcingSets:
                 out.groups[(rule, g)] = chosen
         if bool(r.single_source) and dest is not None:
             out.assign += [(rule, o) for o in sorted(origins)]
-            # big-M: horizon demand at the destination plus what it can store
-            demand = sum(
-                max(
-                    net.p("Demand", "quantity", d, ix.demand_period[d], w)
-                    for w in net.node_scenarios(w0, ix.scenarios)
-                )
-                for (n, p, _t), ds in ix.demand_at.items()
-                if n == dest and p == prod
-                for d in ds
-                for w0 in {net.node(ix.demand_period[d], s) for s in ix.scenarios}
-            )
-            stock = (
-                float(net.inventory.at[(dest, prod), "max_stock"])
-                if (dest, prod) in net.inventory.index
-                else 0.0
-            )
-            out.big_m[rule] = demand + (demand if math.isnan(stock) else stock)
     return out
 
 
 def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""At most a share of a product's receipts from one group; single sourcing by assignment.
 
-    .. math::
-        \sum_{l \in L_r: o(l) \in G,\, g} F_{l,p,g,t} \le \sigma_r \sum_{l \in L_r,\, g} F_{l,p,g,t}
-        \qquad (\texttt{c\_sourcing\_share})
+    Receipts are counted in the period they *arrive* (:math:`t_f + 	au_f = a`), so sources with
+    different transit times are compared on the same deliveries:
 
     .. math::
-        \sum_g F_{l,p,g,t} \le M_r\, A_{r,o(l)} \quad (\texttt{c\_sourcing\_single\_link}), \qquad
-        \sum_o A_{r,o} \le 1 \quad (\texttt{c\_sourcing\_single\_one})
+        \sum_{f \in F_{r,a}: o(f) \in G} F_f \le \sigma_r \sum_{f \in F_{r,a}} F_f
+        \qquad (	exttt{c\_sourcing\_share})
+
+    .. math::
+        \sum_g F_{l,p,g,t} \le M_{l,p,t}\, A_{r,o(l)} \quad (	exttt{c\_sourcing\_single\_link}), \qquad
+        \sum_o A_{r,o} \le 1 \quad (	exttt{c\_sourcing\_single\_one})
+
+    with :math:`M` the smallest bound the data give (:class:`planner.model.bounds.FlowBounds`):
+    the demand in the arrival period at a pure sink (the textbook :math:`x_{ij} \le d_j y_{ij}`),
+    else the lane capacity, what the origin can have had, or what the destination can absorb.
     """
     ss: SourcingSets = m.sourcing_sets
     flows_by: dict[tuple[str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
@@ -91,40 +82,61 @@ def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     product_of = {str(r.rule): str(r.product) for r in net.sourcing.itertuples(index=False)}
     share_of = {str(r.rule): float(r.max_share) for r in net.sourcing.itertuples(index=False)}
 
-    share_index = [(rule, label, t, w) for (rule, label) in ss.groups for t, w in ix.nodes]
-
-    def share_rule(_m: Any, rule: str, label: str, t: int, w: str) -> Any:
+    # receipts of each rule by arrival period and arrival node
+    by_lane: dict[str, list[Any]] = defaultdict(list)
+    for key in ix.flow:
+        by_lane[key[0]].append(key)
+    arriving: dict[tuple[str, int, str], list[Any]] = defaultdict(list)
+    for rule in sorted({r for r, _label in ss.groups}):
         p = product_of[rule]
-        members = ss.groups[(rule, label)]
-        total = 0.0
-        part = 0.0
         for lane in ss.lanes[rule]:
-            for key in flows_by.get((lane, t, w), ()):
+            for key in by_lane[lane]:
                 if key[1] != p:
                     continue
-                total = total + m.v_flow[key]
-                if str(net.lanes.at[lane, "origin"]) in members:
-                    part = part + m.v_flow[key]
-        if isinstance(total, float):
+                a = ix.arrival_period[key]
+                for node in {net.node(a, s) for s in net.node_scenarios(key[4], ix.scenarios)}:
+                    arriving[(rule, a, node)].append(key)
+    share_index = [
+        (rule, label, a, node)
+        for (rule, label) in ss.groups
+        for (r2, a, node) in sorted(arriving)
+        if r2 == rule
+    ]
+
+    def share_rule(_m: Any, rule: str, label: str, a: int, node: str) -> Any:
+        members = ss.groups[(rule, label)]
+        keys = arriving[(rule, a, node)]
+        part = [m.v_flow[k] for k in keys if str(net.lanes.at[k[0], "origin"]) in members]
+        if not part:
             return pyo.Constraint.Skip
-        return part <= share_of[rule] * total
+        return sum(part) <= share_of[rule] * sum(m.v_flow[k] for k in keys)
 
     m.c_sourcing_share = pyo.Constraint(share_index, rule=share_rule, doc="share cap")
 
-    link_index = [
-        (rule, lane, t, w)
-        for rule in sorted({r for r, _ in ss.assign})
-        for lane in ss.lanes[rule]
-        for t, w in ix.nodes
-        if any(k[1] == product_of[rule] for k in flows_by.get((lane, t, w), ()))
-    ]
+    bounds = FlowBounds(net, ix)
+    big_m: dict[tuple[str, str, int, str], float] = {}
+    for rule in sorted({r for r, _ in ss.assign}):
+        p = product_of[rule]
+        for lane in ss.lanes[rule]:
+            for t, w in ix.nodes:
+                keys = [k for k in flows_by.get((lane, t, w), ()) if k[1] == p]
+                if not keys:
+                    continue
+                bound = bounds.flow(lane, p, t, w, ix.arrival_period[keys[0]])
+                if math.isinf(bound):
+                    raise ModelBuildError(
+                        f"SourcingRules rule {rule}: single sourcing of {p} needs a finite bound on lane {lane} in "
+                        f"{net.periods[t]}, but the lane, its origin and its destination are all unlimited; give "
+                        "the lane a capacity (Lanes.capacity)"
+                    )
+                big_m[(rule, lane, t, w)] = bound
 
     def link_rule(_m: Any, rule: str, lane: str, t: int, w: str) -> Any:
         origin = str(net.lanes.at[lane, "origin"])
         flow = sum(m.v_flow[k] for k in flows_by[(lane, t, w)] if k[1] == product_of[rule])
-        return flow <= ss.big_m[rule] * m.v_assign[rule, origin]
+        return flow <= big_m[(rule, lane, t, w)] * m.v_assign[rule, origin]
 
-    m.c_sourcing_single_link = pyo.Constraint(link_index, rule=link_rule, doc="single-source link")
+    m.c_sourcing_single_link = pyo.Constraint(list(big_m), rule=link_rule, doc="single-source link")
     rules = sorted({r for r, _ in ss.assign})
 
     def one_rule(_m: Any, rule: str) -> Any:
