@@ -33,7 +33,8 @@ if TYPE_CHECKING:  # planner.solution imports the Pyomo model; metrics must not
     from planner.solution import Solution
 
 DEFAULT_CONTROLLING_COUNTRY = "CN"
-ASSUMED_CONFIDENCE = ("A", "U")
+ASSUMED_CONFIDENCE = ("A", "U", "")
+"""Confidence tags a KPI is flagged for: assumption, unconfirmed, and blank (unrated, not sourced)."""
 HHI_HIGH = 2500.0
 
 STAGE_LABELS = {
@@ -613,7 +614,7 @@ def _scenario_descriptions(net: Network) -> dict[str, str]:
 
 
 def _assumptions(net: Network) -> pd.DataFrame:
-    """For every KPI and feeding table: how many rows (in use) carry confidence A or U."""
+    """For every KPI and feeding table: how many rows (in use) carry confidence A, U or none (unrated)."""
     tables = net.data.tables
     chosen = set(net.scenarios)
     assumed: dict[str, tuple[int, list[int]]] = {}

@@ -755,6 +755,14 @@ def _shortages_sheet(sol: Solution, m: Metrics) -> SheetSpec:
     )
 
 
+def _confidence_label(value: object) -> str:
+    """A row's confidence tag as the register shows it; blank is 'unrated', not sourced."""
+    text = (
+        "" if value is None or (isinstance(value, float) and value != value) else str(value).strip().upper()
+    )
+    return text or "unrated"
+
+
 def _licences_sheet(sol: Solution, m: Metrics) -> SheetSpec:
     lv = m.licence_volumes
     vol = pd.DataFrame(
@@ -834,7 +842,7 @@ def _inputs_sheet(net: Network, m: Metrics) -> SheetSpec:
                 "Table": spec.name,
                 "Rows": len(frame),
                 **{tag: int(counts.get(tag, 0)) for tag in ("S", "S2", "D", "A", "U")},
-                "No tag": int(counts.get("", 0)),
+                "Unrated": int(counts.get("", 0)),
                 "Sources cited": int(sources[sources != ""].nunique()),
             }
         )
@@ -846,7 +854,7 @@ def _inputs_sheet(net: Network, m: Metrics) -> SheetSpec:
                     "Table": spec.name,
                     "Excel row": int(r["_row"]) if "_row" in r else None,
                     "Key": " / ".join("" if r[k] is None else str(r[k]) for k in key_cols),
-                    "Confidence": str(r["confidence"]).strip().upper(),
+                    "Confidence": _confidence_label(r["confidence"]),
                     "Source": "" if r["source"] is None else str(r["source"]),
                 }
             )
@@ -874,7 +882,7 @@ def _inputs_sheet(net: Network, m: Metrics) -> SheetSpec:
             )
         )
     digest = pd.DataFrame(
-        digest_rows, columns=["Table", "Rows", "S", "S2", "D", "A", "U", "No tag", "Sources cited"]
+        digest_rows, columns=["Table", "Rows", "S", "S2", "D", "A", "U", "Unrated", "Sources cited"]
     )
     a = m.assumptions
     flagged = a[a["flagged"]] if len(a) else a
@@ -897,7 +905,7 @@ def _inputs_sheet(net: Network, m: Metrics) -> SheetSpec:
             "digest",
             "Input tables and the confidence of their rows",
             digest,
-            {t: "int" for t in ("Rows", "S", "S2", "D", "A", "U", "No tag", "Sources cited")},
+            {t: "int" for t in ("Rows", "S", "S2", "D", "A", "U", "Unrated", "Sources cited")},
             wrap=False,
         ),
         Block(
@@ -1215,9 +1223,9 @@ def build_report(
         )
     flagged = m.flagged_kpis
     assumption_note = (
-        "* rests on input rows marked A (assumption) or U (unconfirmed); see the Inputs sheet."
+        "* rests on input rows marked A (assumption) or U (unconfirmed), or not rated at all; see the Inputs sheet."
         if flagged
-        else "No KPI rests on input rows marked as assumptions (A) or unconfirmed (U)."
+        else "No KPI rests on input rows marked as assumptions (A), unconfirmed (U) or unrated."
     )
     periods = f"{m.periods[0]} to {m.periods[-1]}" if m.periods else ""
     solver = getattr(sol.extra.get("solve_result"), "solver", "") or (

@@ -569,7 +569,13 @@ TABLES: tuple[TableSpec, ...] = (
                 **NONNEG,
             ),
             _c(
-                "price", "float", "Price per unit.", unit="currency/t", default=0.0, per_period=True, **NONNEG
+                "price",
+                "float",
+                "Price per unit (blank is read as 0, free, and the validator warns).",
+                unit="currency/t",
+                default=None,
+                per_period=True,
+                **NONNEG,
             ),
             _c(
                 "take_or_pay",

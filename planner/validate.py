@@ -10,11 +10,10 @@ a user has to fix, and each message says what to do.
 
 from __future__ import annotations
 
-import difflib
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,16 @@ from planner.schema import (
     normalize_name,
 )
 from planner.tables import ROW, InputData
+from planner.validate_common import did_you_mean as _did_you_mean
+from planner.validate_common import err as _err
+from planner.validate_common import ids as _ids
+from planner.validate_common import is_blank
+from planner.validate_common import period_index as _period_index
+from planner.validate_common import periods as _periods
+from planner.validate_common import row as _row
+from planner.validate_common import rows as _rows
+from planner.validate_common import warn as _warn
+from planner.validate_plausible import check_plausible, period_from_date
 
 logger = logging.getLogger(__name__)
 
@@ -40,62 +49,6 @@ PROBABILITY_TOLERANCE = 1e-6
 
 # ---------------------------------------------------------------------------------------------
 # helpers
-
-
-def is_blank(value: Any) -> bool:
-    """True for None, NaN and empty text (how a blank cell looks in a table)."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return isinstance(value, str) and value.strip() == ""
-
-
-def _rows(data: InputData, sheet: str) -> Iterator[dict[Any, Any]]:
-    """Records of one table as dicts (including ``_row``)."""
-    frame = data.tables.get(sheet)
-    if frame is None or frame.empty:
-        return iter(())
-    return iter(frame.to_dict("records"))
-
-
-def _row(record: dict[Any, Any]) -> int | None:
-    value = record.get(ROW)
-    return int(value) if value is not None and not is_blank(value) else None
-
-
-def _ids(data: InputData, sheet: str, column: str) -> set[str]:
-    frame = data.tables.get(sheet)
-    if frame is None or frame.empty:
-        return set()
-    return {str(v) for v in frame[column].tolist() if not is_blank(v)}
-
-
-def _periods(data: InputData) -> list[str]:
-    return [str(v) for v in data.tables["Periods"]["period"].tolist() if not is_blank(v)]
-
-
-def _period_index(data: InputData) -> dict[str, int]:
-    """Period -> position in time (first occurrence wins when a period is duplicated)."""
-    index: dict[str, int] = {}
-    for i, p in enumerate(_periods(data)):
-        index.setdefault(p, i)
-    return index
-
-
-def _did_you_mean(value: Any, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(value), sorted(options), n=2)
-    if not close:
-        return ""
-    return " Did you mean " + " or ".join(repr(c) for c in close) + "?"
-
-
-def _err(sheet: str, row: int | None, column: str | None, value: Any, message: str, code: str) -> Issue:
-    return Issue("error", sheet, row, column, value, message, code)
-
-
-def _warn(sheet: str, row: int | None, column: str | None, value: Any, message: str, code: str) -> Issue:
-    return Issue("warning", sheet, row, column, value, message, code)
 
 
 def _order_problem(
@@ -194,7 +147,10 @@ def _value_problem(c: ColumnSpec, value: Any) -> str | None:
         if c.min_value is not None and number < c.min_value:
             return f"expected a number >= {c.min_value:g}" if c.min_value <= 0 else "expected a number > 0"
         if c.max_value is not None and number > c.max_value:
-            return f"expected a number <= {c.max_value:g}"
+            hint = ""
+            if c.max_value == 1.0 and 1.0 < number <= 100.0:
+                hint = f" - a share, not a percentage: did you mean {number / 100:g}?"
+            return f"expected a number <= {c.max_value:g}{hint}"
         return None
     if c.allowed and c.dtype in ("str", "period") and str(value) not in c.allowed:
         return (
@@ -279,13 +235,19 @@ def check_period_references(data: InputData) -> list[Issue]:
             for excel_row, value in zip(frame[ROW].tolist(), frame[c.name].tolist(), strict=True):
                 if is_blank(value) or str(value) in periods:
                     continue
+                mapped = period_from_date(value, data)
+                hint = (
+                    f" It looks like a date: the period that holds it is {mapped!r} (Periods.start_date); enter {mapped!r}."
+                    if mapped
+                    else _did_you_mean(value, periods)
+                )
                 out.append(
                     _err(
                         spec.name,
                         int(excel_row),
                         c.name,
                         value,
-                        f"unknown period {value!r}; use a period listed in Periods.{_did_you_mean(value, periods)}",
+                        f"unknown period {value!r}; use a period listed in Periods.{hint}",
                         "unknown_period",
                     )
                 )
@@ -644,68 +606,6 @@ def check_export_controls(data: InputData) -> list[Issue]:
         problem = _order_problem(data, "ExportControls", record)
         if problem:
             out.append(problem)
-    out += _derived_requirement_warnings(data)
-    return out
-
-
-def _derived_requirement_warnings(data: InputData) -> list[Issue]:
-    """A share below 1 on a blank reference_volume whose requirement counts plants at capacity (warning).
-
-    The derived requirement counts covered plants at installed capacity, an upper bound of what
-    they buy from the controlling country, so the share may bite less than the scenario means.
-    """
-    shared = {  # filters of changes that can leave a share strictly between 0 and 1
-        str(r["filter"]).replace(" ", "")
-        for r in _rows(data, "ScenarioChanges")
-        if normalize_name(r["column"]) == "approval_share"
-        and str(r["table"]).lower() == "exportcontrols"
-        and (r["action"] in ("multiply", "add") or (r["action"] == "set" and 0.0 < float(r["value"]) < 1.0))
-    }
-    country_of = {r["site"]: r["country"] for r in _rows(data, "Sites")}
-    groups: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(data, "Groups"):
-        groups[r["group"]].add(r["member"])
-    sites_of = _process_sites(data)
-    users: dict[str, set[str]] = defaultdict(set)
-    for r in _rows(data, "ProcessFlows"):
-        if r["direction"] == "in":
-            users[r["product"]] |= sites_of.get(r["process"], set())
-    out: list[Issue] = []
-    for record in _rows(data, "ExportControls"):
-        if not is_blank(record.get("reference_volume")):
-            continue
-        share = record.get("approval_share")
-        below = (share is not None and not is_blank(share) and 0.0 < float(share) < 1.0) or any(
-            f in shared
-            for f in (f"rule={record['rule']}", f"rule={record['rule']},product={record['product']}")
-        )
-        if not below:
-            continue
-        covered = (
-            groups.get(record["destination_group"], set())
-            if not is_blank(record["destination_group"])
-            else None
-        )
-        plants = sorted(
-            s
-            for s in users.get(record["product"], set())
-            if country_of.get(s) != record["country"] and (covered is None or country_of.get(s) in covered)
-        )
-        if plants:
-            out.append(
-                _warn(
-                    "ExportControls",
-                    _row(record),
-                    "reference_volume",
-                    None,
-                    f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
-                    f"volume: the requirement is derived from the installed capacity of {len(plants)} covered "
-                    f"plant(s) ({', '.join(plants[:3])}{', ...' if len(plants) > 3 else ''}), an upper bound of what "
-                    "they buy, so the share may deny less than intended; enter the volume buyers file for per "
-                    "period (e.g. their 2025 imports)",
-                    "derived_requirement",
-                )
-            )
     return out
 
 
@@ -1029,6 +929,7 @@ CHECKS: tuple[Check, ...] = (
     check_scenario_changes,
     check_settings,
     check_reachable_demand,
+    check_plausible,
 )
 
 

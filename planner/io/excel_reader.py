@@ -320,7 +320,10 @@ def _to_number(value: Any, column: ColumnSpec | SettingSpec) -> float:
     if column.min_value is not None and number < column.min_value:
         raise _CellError(_expected(column))
     if column.max_value is not None and number > column.max_value:
-        raise _CellError(_expected(column))
+        hint = ""
+        if column.max_value == 1.0 and 1.0 < number <= 100.0:
+            hint = f" - a share, not a percentage: did you mean {number / 100:g}?"
+        raise _CellError(_expected(column) + hint)
     return number
 
 

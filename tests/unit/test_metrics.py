@@ -82,7 +82,12 @@ def tiny_records(
 
 
 def tiny_network(**kw: str) -> Network:
-    return build_network(from_records(tiny_records(**kw), {"risk_weight": 0.0, "cvar_alpha": 0.8}))
+    """The tiny network with every row rated S (sourced) unless a keyword says otherwise."""
+    records = tiny_records(**kw)
+    for table in records.values():
+        for r in table:
+            r.setdefault("confidence", "S")
+    return build_network(from_records(records, {"risk_weight": 0.0, "cvar_alpha": 0.8}))
 
 
 def _frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
@@ -324,6 +329,8 @@ def test_kpis_resting_on_assumed_rows_are_flagged() -> None:
     assert m.assumed_tables(KPI_SERVICE) == ["Demand"]
     row = m.assumptions[(m.assumptions["kpi"] == KPI_SERVICE) & (m.assumptions["table"] == "Demand")].iloc[0]
     assert row["excel_rows"] == "2, 3"  # both demand rows, as Excel rows
+    unrated = compute_metrics(tiny_solution(), tiny_network(demand_confidence=""))
+    assert KPI_SERVICE in unrated.flagged_kpis  # a blank confidence is unrated, not sourced
     only_licence = compute_metrics(tiny_solution(), tiny_network(licence_confidence="U"))
     assert KPI_LICENCES in only_licence.flagged_kpis
     assert KPI_COVER not in only_licence.flagged_kpis  # ExportControls does not feed days of cover

@@ -356,7 +356,9 @@ def test_value_outside_allowed_suggests_the_closest(tmp_path: Path) -> None:
 def test_above_max_value(tmp_path: Path) -> None:
     data = read(tmp_path, Scenarios=[["scenario", "probability"], ["S1", 1.5]])
     issue = issue_at(data, "Scenarios", 2, "probability")
-    assert issue.message == "expected a number between 0 and 1"
+    assert (
+        issue.message == "expected a number between 0 and 1 - a share, not a percentage: did you mean 0.015?"
+    )
     assert issue.value == 1.5
 
 

@@ -479,7 +479,7 @@ def test_stock_and_contracts_are_sources() -> None:
             {"site": "S", "type": "supplier", "country": "US"},
             {"site": "W", "type": "warehouse", "country": "US"},
         ],
-        "Contracts": [{"contract": "C", "supplier": "S", "product": "A"}],
+        "Contracts": [{"contract": "C", "supplier": "S", "product": "A", "price": 1.0}],
         "Inventory": [{"site": "W", "product": "B", "initial_stock": 2.0}],
         "Lanes": [{"lane": "L", "origin": "S", "destination": "W"}],
         "Demand": [

@@ -1,0 +1,93 @@
+"""Valid entries that would silently change the plan get a located warning with what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.errors import Issue
+from tests.conftest import valid_records
+from tests.unit.test_validate import issues_after
+
+
+def only(issues: list[Issue], code: str) -> Issue:
+    (issue,) = [i for i in issues if i.code == code]
+    assert issue.severity == "warning"
+    return issue
+
+
+def test_valid_network_has_none_of_these_warnings() -> None:
+    assert issues_after(lambda r: None) == []
+
+
+def test_a_contract_without_a_price() -> None:
+    issue = only(issues_after(lambda r: r["Contracts"][0].pop("price")), "blank_price")
+    assert (issue.sheet, issue.row, issue.column) == ("Contracts", 2, "price")
+    assert "costs nothing" in issue.message
+    assert "enter the price" in issue.message
+
+
+def test_a_coproduct_that_can_be_neither_discarded_nor_stored() -> None:
+    def joint(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["Products"].append({"product": "LA", "name": "Lanthanum"})
+        r["ProcessFlows"].append({"process": "MINING", "product": "LA", "direction": "out", "quantity": 0.5})
+
+    stuck = {i.value: i for i in issues_after(joint) if i.code == "stuck_coproduct"}
+    assert set(stuck) == {"LA", "CONC"}  # both outputs of the mine can be neither discarded nor stored
+    issue = stuck["LA"]
+    assert (issue.sheet, issue.column) == ("ProcessFlows", "product")
+    assert issue.row == len(valid_records()["ProcessFlows"]) + 2
+    assert "set Products.cost_disposal or add an Inventory row" in issue.message
+
+
+def test_scenarios_without_a_reveal_period() -> None:
+    issue = only(issues_after(lambda r: None, settings={"mip_gap": 0.01}), "no_reveal")
+    assert (issue.sheet, issue.column) == ("Settings", "reveal_period")
+    assert "perfect-foresight" in issue.message
+
+
+def test_an_end_use_that_no_demand_carries_and_a_class_no_rule_names() -> None:
+    def rules(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["ExportControls"][0]["end_use"] = "defence"
+        for d in r["Demand"]:
+            d["customer_class"] = "automotive"
+        r["Demand"][1].pop("shortage_penalty")
+
+    issues = issues_after(rules)
+    rule = only(issues, "end_use_unmatched")
+    assert (rule.sheet, rule.row, rule.column, rule.value) == ("ExportControls", 2, "end_use", "defence")
+    assert "Demand.customer_class" in rule.message
+    cls = only(issues, "class_unmatched")
+    assert (cls.sheet, cls.row, cls.column, cls.value) == ("Demand", 2, "customer_class", "automotive")
+
+
+def test_a_country_code_that_is_not_iso() -> None:
+    def uk(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["Sites"][2]["country"] = "UK"
+        r["Groups"][1]["member"] = "UK"
+
+    issues = [i for i in issues_after(uk) if i.code == "country_code"]
+    assert [(i.sheet, i.row, i.column) for i in issues] == [("Sites", 4, "country"), ("Groups", 3, "member")]
+    assert "did you mean GB?" in issues[0].message
+    assert not [
+        i for i in issues_after(lambda r: r["Sites"][2].update(country="XR")) if i.code == "country_code"
+    ]
+
+
+def test_a_tariff_typed_as_a_percentage() -> None:
+    issue = only(issues_after(lambda r: r["Lanes"][0].update(tariff_rate=25)), "tariff_percent")
+    assert (issue.sheet, issue.row, issue.column) == ("Lanes", 2, "tariff_rate")
+    assert "did you mean 0.25?" in issue.message
+
+
+def test_a_share_typed_as_a_percentage_is_an_error_with_the_likely_value() -> None:
+    issues = issues_after(lambda r: r["SourcingRules"][0].update(max_share=60))
+    (issue,) = [i for i in issues if i.column == "max_share"]
+    assert issue.severity == "error"
+    assert "did you mean 0.6?" in issue.message
+
+
+def test_a_date_in_a_period_cell_names_the_period_that_holds_it() -> None:
+    issues = issues_after(lambda r: r["Demand"][0].update(period="2026-04-01"))
+    (issue,) = [i for i in issues if i.code == "unknown_period"]
+    assert (issue.sheet, issue.row, issue.column) == ("Demand", 2, "period")
+    assert "the period that holds it is 'P2'" in issue.message
