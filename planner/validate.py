@@ -35,6 +35,7 @@ from planner.validate_common import ids as _ids
 from planner.validate_common import is_blank
 from planner.validate_common import period_index as _period_index
 from planner.validate_common import periods as _periods
+from planner.validate_common import process_sites as _process_sites
 from planner.validate_common import row as _row
 from planner.validate_common import rows as _rows
 from planner.validate_common import warn as _warn
@@ -322,25 +323,6 @@ def _group_kinds(data: InputData) -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # processes and capacity
-
-
-def _process_sites(data: InputData) -> dict[str, set[str]]:
-    """Process id -> sites that run it (its site, or every site of its site_type)."""
-    by_type: dict[str, set[str]] = defaultdict(set)
-    for record in _rows(data, "Sites"):
-        if not is_blank(record["site"]) and not is_blank(record["type"]):
-            by_type[record["type"]].add(record["site"])
-    out: dict[str, set[str]] = {}
-    for record in _rows(data, "Processes"):
-        if is_blank(record["process"]):
-            continue
-        if not is_blank(record["site"]):
-            out[record["process"]] = {record["site"]}
-        elif not is_blank(record["site_type"]):
-            out[record["process"]] = set(by_type.get(record["site_type"], set()))
-        else:
-            out[record["process"]] = set()
-    return out
 
 
 def check_process_location(data: InputData) -> list[Issue]:

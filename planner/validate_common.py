@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -65,3 +66,22 @@ def err(sheet: str, row: int | None, column: str | None, value: Any, message: st
 
 def warn(sheet: str, row: int | None, column: str | None, value: Any, message: str, code: str) -> Issue:
     return Issue("warning", sheet, row, column, value, message, code)
+
+
+def process_sites(data: InputData) -> dict[str, set[str]]:
+    """Process id -> sites that run it (its site, or every site of its site_type)."""
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for record in rows(data, "Sites"):
+        if not is_blank(record["site"]) and not is_blank(record["type"]):
+            by_type[record["type"]].add(record["site"])
+    out: dict[str, set[str]] = {}
+    for record in rows(data, "Processes"):
+        if is_blank(record["process"]):
+            continue
+        if not is_blank(record["site"]):
+            out[record["process"]] = {record["site"]}
+        elif not is_blank(record["site_type"]):
+            out[record["process"]] = set(by_type.get(record["site_type"], set()))
+        else:
+            out[record["process"]] = set()
+    return out

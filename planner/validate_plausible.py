@@ -14,7 +14,7 @@ from typing import Any
 from planner.errors import Issue
 from planner.schema import normalize_name
 from planner.tables import InputData
-from planner.validate_common import is_blank, periods, row, rows, warn
+from planner.validate_common import is_blank, periods, process_sites, row, rows, warn
 
 _ISO_TEXT = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -79,15 +79,7 @@ def undisposable_coproducts(data: InputData) -> list[Issue]:
     for r in rows(data, "ProcessFlows"):
         if r["direction"] == "out":
             outputs[r["process"]].append(r)
-    by_type: dict[str, set[str]] = defaultdict(set)
-    for r in rows(data, "Sites"):
-        by_type[r["type"]].add(r["site"])
-    sites_of = {
-        r["process"]: (
-            {r["site"]} if not is_blank(r.get("site")) else by_type.get(str(r.get("site_type")), set())
-        )
-        for r in rows(data, "Processes")
-    }
+    sites_of = process_sites(data)
     out: list[Issue] = []
     for process, flows in outputs.items():
         if len(flows) < 2:
@@ -235,15 +227,7 @@ def derived_requirement(data: InputData) -> list[Issue]:
     groups: dict[str, set[str]] = defaultdict(set)
     for r in rows(data, "Groups"):
         groups[r["group"]].add(r["member"])
-    by_type: dict[str, set[str]] = defaultdict(set)
-    for r in rows(data, "Sites"):
-        by_type[r["type"]].add(r["site"])
-    sites_of = {
-        r["process"]: (
-            {r["site"]} if not is_blank(r.get("site")) else by_type.get(str(r.get("site_type")), set())
-        )
-        for r in rows(data, "Processes")
-    }
+    sites_of = process_sites(data)
     users: dict[str, set[str]] = defaultdict(set)
     for r in rows(data, "ProcessFlows"):
         if r["direction"] == "in":
