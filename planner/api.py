@@ -384,6 +384,8 @@ def run(
     t = time.perf_counter()
     warnings = check(data)
     t_validate = time.perf_counter() - t
+    if warnings and progress:
+        progress({"event": "warnings", "count": len(warnings), "first": [str(w) for w in warnings[:3]]})
     folder = _run_folder(Path(out), path.stem, started)
     opts = replace(opts.resolved(data.settings), log_file=opts.log_file or folder / "solver.log")
     sol = solve_data(data, opts, progress=progress, validate=False)

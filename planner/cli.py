@@ -138,6 +138,14 @@ class _Progress:
         kind = event.get("event")
         if kind == "stage":
             self.console.print(f"[dim]{elapsed:7.1f}s[/dim]  {event['stage']}")
+        elif kind == "warnings":
+            count = int(event["count"])  # type: ignore[call-overload]
+            self.console.print(
+                f"[yellow]{count} warning{'s' if count != 1 else ''} in the workbook; "
+                "`planner validate WORKBOOK` lists them all. First:[/yellow]"
+            )
+            for line in event["first"]:  # type: ignore[attr-defined]
+                self.console.print(f"  {line}", soft_wrap=True)
         elif kind in ("incumbent", "progress"):
             gap = event.get("gap")
             gap_text = f"{float(gap):.2%}" if isinstance(gap, float) and gap < 1e6 else "-"

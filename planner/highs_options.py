@@ -20,6 +20,8 @@ Three facts about HiGHS that planner relies on:
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from typing import Any
 
@@ -44,9 +46,32 @@ class HighsMessages:
         return self.lines[mark:]
 
 
+_banner_shown = False
+
+
+def _quiet_highs() -> Any:
+    """``highspy.Highs()``; the first one in a process prints HiGHS's banner to the C stdout: hide it."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    _banner_shown = True
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no file descriptor 1 (embedded interpreters): let HiGHS print
+        return highspy.Highs()
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def new_highs(echo: bool = False) -> tuple[Any, HighsMessages]:
     """A ``Highs`` instance whose errors and warnings are collected; console output only if ``echo``."""
-    h = highspy.Highs()
+    h = _quiet_highs()
     h.setOptionValue("log_to_console", bool(echo))
     h.setOptionValue("output_flag", True)
     messages = HighsMessages()
