@@ -643,8 +643,9 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "floor_penalty",
                 "float",
-                "Penalty per unit per period of stock below min_stock (blank = min_stock is a hard floor). Set it "
-                "below the shortage penalty of the demand the stock protects, so the stock is drawn first.",
+                "Penalty per unit per period of stock below min_stock (blank = min_stock is a hard floor). A floor "
+                "breached for k periods costs k x the penalty: keep that below the shortage penalty of the demand "
+                "the stock protects (e.g. shortage penalty / number of periods), so the stock is drawn first.",
                 unit="currency/t/period",
                 default=None,
                 **NONNEG,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 
 from planner.config import SolveOptions
@@ -125,6 +126,17 @@ def cover_policy_rows(net: Network) -> list[tuple[str, str]]:
     return rows or list(net.inventory.index)
 
 
+def policy_penalty(net: Network, rows: list[tuple[str, str]]) -> float:
+    """Smallest shortage penalty of the demand at ``rows`` (default penalty where blank), per period of horizon."""
+    default = float(net.settings["shortage_penalty"])
+    pens = [
+        default if pd.isna(r.shortage_penalty) else float(r.shortage_penalty)
+        for r in net.demand.itertuples(index=False)
+        if (str(r.site), str(r.product)) in set(rows)
+    ]
+    return (min(pens) if pens else default) / len(net.periods)
+
+
 def cover_curve(
     net: Network,
     days: list[float],
@@ -134,9 +146,12 @@ def cover_curve(
 ) -> list[Point]:
     """Expected cost and shortage when the importing regions must hold ``days`` of cover, per level.
 
-    The policy is a soft cover target priced at ``penalty`` per t per period (default: the
-    largest shortage penalty, so it binds whenever stock can be had); the reported expected
-    cost leaves that penalty out and ``cover_shortfall`` says how much the policy missed.
+    The policy is a soft cover target priced at ``penalty`` per t per period below it. A stock
+    works in both directions only if drawing it beats going short even when it stays drawn
+    until the horizon ends, so the default is the smallest shortage penalty of the policy rows'
+    demand divided by the number of periods: held in normal times whenever holding costs less,
+    drawn in a disruption before any customer goes short. The reported expected cost leaves the
+    penalty out and ``cover_shortfall`` says how much the policy missed.
     """
     rows = cover_policy_rows(net)
     length = float(net.settings["period_length_days"])
@@ -147,8 +162,7 @@ def cover_curve(
         inv.at[k, "cover_hard"] = False
     pol.inventory = inv
     if penalty is None:
-        pens = net.demand["shortage_penalty"].dropna()
-        penalty = float(max(pens.max() if len(pens) else 0.0, float(net.settings["shortage_penalty"])))
+        penalty = policy_penalty(net, rows)
     pol.settings = {**net.settings, "cover_penalty": penalty}
     m = build_model(pol)
     hm = HighsModel(m, opts)
