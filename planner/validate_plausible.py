@@ -49,6 +49,7 @@ def check_plausible(data: InputData) -> list[Issue]:
         country_codes,
         tariffs_above_one,
         derived_requirement,
+        floor_penalty_too_high,
     ):
         out += check(data)
     return out
@@ -208,6 +209,36 @@ def tariffs_above_one(data: InputData) -> list[Issue]:
         for r in rows(data, "Lanes")
         if not is_blank(r.get("tariff_rate")) and float(r["tariff_rate"]) > 1.0
     ]
+
+
+def floor_penalty_too_high(data: InputData) -> list[Issue]:
+    """A safety stock whose penalty, over the horizon, costs more than the shortage it protects against."""
+    n_periods = max(len(periods(data)), 1)
+    default = float(data.settings.get("shortage_penalty", 0.0) or 0.0)
+    penalties: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for r in rows(data, "Demand"):
+        pen: Any = r.get("shortage_penalty")
+        penalties[(r["site"], r["product"])].append(default if is_blank(pen) else float(pen))
+    out: list[Issue] = []
+    for r in rows(data, "Inventory"):
+        floor: Any = r.get("floor_penalty")
+        protected = penalties.get((r["site"], r["product"]))
+        if is_blank(floor) or not protected or float(floor) * n_periods < min(protected):
+            continue
+        limit = min(protected) / n_periods
+        out.append(
+            warn(
+                "Inventory",
+                row(r),
+                "floor_penalty",
+                floor,
+                f"breaching this safety stock for the {n_periods} periods of the horizon would cost "
+                f"{float(floor) * n_periods:,.0f} a unit, more than the shortage it protects ({min(protected):,.0f}), "
+                f"so the plan may short customers rather than draw it; use at most {limit:,.4g}",
+                "floor_penalty_high",
+            )
+        )
+    return out
 
 
 def derived_requirement(data: InputData) -> list[Issue]:

@@ -91,3 +91,17 @@ def test_a_date_in_a_period_cell_names_the_period_that_holds_it() -> None:
     (issue,) = [i for i in issues if i.code == "unknown_period"]
     assert (issue.sheet, issue.row, issue.column) == ("Demand", 2, "period")
     assert "the period that holds it is 'P2'" in issue.message
+
+
+def test_a_safety_stock_penalty_that_outweighs_the_shortage_it_protects() -> None:
+    """Two periods, shortage penalty 1,000 at DR/MAG: a floor penalty of 600 a period would cost 1,200
+    if the stock stays drawn to the end, more than the shortage: warn, and say 500 is the most."""
+
+    def floor(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["Inventory"].append(
+            {"site": "DR", "product": "MAG", "initial_stock": 5, "min_stock": 5, "floor_penalty": 600}
+        )
+
+    issue = only(issues_after(floor), "floor_penalty_high")
+    assert (issue.sheet, issue.row, issue.column) == ("Inventory", 3, "floor_penalty")
+    assert "use at most 500" in issue.message
