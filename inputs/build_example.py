@@ -1829,6 +1829,64 @@ SETTINGS: dict[str, Any] = {
 # 8% [A]; shortage penalty $500/kg (facts §11.8 [A]); reveal 2027Q1 (No. 70 suspension to 10 Nov 2026 [S]).
 
 
+def _disruptions() -> list[dict[str, Any]]:
+    """Nodes for `planner stress`, with their times to recover (TTR) in quarters."""
+    weeks = 8 / (PERIOD_DAYS / 7)  # eight weeks in quarters
+    return [
+        {
+            "disruption": "CN_LICENCE_STOP",
+            "kind": "licence",
+            "target": "R18_ALL",
+            "ttr_periods": round(weeks, 2),
+            **prov(
+                (
+                    "Apr-May 2025: magnet exports collapsed ~7-8 weeks before licences flowed (facts §6.2)",
+                    "D",
+                ),
+                ("8 weeks = 0.61 quarter", "D"),
+            ),
+        },
+        {
+            "disruption": "CN_HEAVY_RE_BAN",
+            "kind": "licence",
+            "target": "R18_WEST",
+            "ttr_periods": 4,
+            **prov(("SC3 heavy-RE ban to the West lasts 12 months (facts §11.9)", "A")),
+        },
+        {
+            "disruption": "CN_MAGNET_BAN",
+            "kind": "licence",
+            "target": "RX_WEST",
+            "ttr_periods": 4,
+            **prov(("SC4 full ban on magnets and RE metal lasts 12 months (facts §11.9)", "A")),
+        },
+        {
+            "disruption": "MYANMAR_FEED_LOSS",
+            "kind": "site",
+            "target": "M_MM",
+            "ttr_periods": 1,
+            **prov(
+                ("Myanmar disruption what-if: M_MM -50% for 6 months (facts §11.9, note)", "A"),
+                ("taken as a full loss for one quarter (same tonnes)", "A"),
+            ),
+        },
+        {
+            "disruption": "LYNAS_MY_OUTAGE",
+            "kind": "site",
+            "target": "S_MY_LYN",
+            "ttr_periods": 1,
+            **assumed("Lynas Malaysia separation down one quarter; no public recovery time found"),
+        },
+        {
+            "disruption": "EU_MAGNET_PLANT_OUTAGE",
+            "kind": "site",
+            "target": "G_EU",
+            "ttr_periods": 1,
+            **assumed("European magnet plants (VAC Hanau, Neo Narva) down one quarter; no public figure"),
+        },
+    ]
+
+
 def build_records(status_quo: bool = False, myanmar: bool = False) -> tuple[Records, dict[str, Any]]:
     """Records (sheet -> rows) and settings of the example, or of one of its variants.
 
@@ -1864,6 +1922,7 @@ def build_records(status_quo: bool = False, myanmar: bool = False) -> tuple[Reco
         settings["reveal_period"] = None
     else:
         records["ExportControls"] = _export_controls()
+        records["Disruptions"] = _disruptions()
         records["Scenarios"], changes = _scenarios()
         records["ScenarioChanges"] = _china_growth_changes() + changes
     if myanmar:

@@ -198,19 +198,25 @@ def stress(
     """Resilience analysis: TTS, TTR, PI and REI per node; cheapest stockpile; days-of-cover curve.
 
     ``plan`` (a solved Solution) adds the capacity it builds, the sites it opens and the lanes it
-    qualifies to the network that is stressed; without it the network is taken as it stands.
+    qualifies to the network that is stressed, and the window opens at the reveal period with
+    the stock the plan holds then (:func:`planner.resilience.plan_window`); without it the
+    network is taken as it stands, from the first period and the opening stock.
     Returns DataFrames ``nodes``, ``stockpile`` and ``cover_curve`` and the stockpile's cost.
     """
     import pandas as pd
 
     from planner.model.resilience import performance_impact, size_stockpile, time_to_survive
     from planner.model.sweeps import cover_curve
-    from planner.resilience import disruption_nodes, network_rates, plan_decisions
+    from planner.resilience import disruption_nodes, network_rates, plan_decisions, plan_window
 
     opts = (options or SolveOptions()).resolved(data.settings)
     lp_opts = replace(opts, log_file=None)
     net = build_network(data)
-    rates = network_rates(net, plan_decisions(plan.decisions) if plan is not None else None)
+    if plan is not None:
+        start, held = plan_window(net, plan.inventory)
+        rates = network_rates(net, plan_decisions(plan.decisions), period=start, stock=held)
+    else:
+        rates = network_rates(net)
     rows = []
     all_nodes = disruption_nodes(net)
     for node in all_nodes:
@@ -249,6 +255,8 @@ def stress(
             "extra_stock": q,
             "days_of_cover": q / rates.demand[k] * period_days if rates.demand.get(k) else math.nan,
             "cost": q * rates.storage[k][0],
+            # holding over the horizon, per year of it
+            "cost_per_year": q * rates.storage[k][0] / len(net.periods) * 365.25 / period_days,
         }
         for k, q in stock.items()
         if q > 1e-9
@@ -259,7 +267,7 @@ def stress(
     return {
         "nodes": nodes,
         "stockpile": pd.DataFrame(
-            stock_rows, columns=["site", "product", "extra_stock", "days_of_cover", "cost"]
+            stock_rows, columns=["site", "product", "extra_stock", "days_of_cover", "cost", "cost_per_year"]
         ),
         "stockpile_cost": stock_cost,
         "stockpile_unprevented_shortage": left,

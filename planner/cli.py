@@ -343,18 +343,48 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
 
     nodes = result["nodes"]
     assert isinstance(nodes, pd.DataFrame)
-    table = Table(title="Time to survive (periods)")
-    for col in ("node", "kind", "TTR", "TTS", "covered", "REI"):
+    table = Table(title="Disruptions ranked by Risk Exposure Index (times in periods)")
+    for col in ("node", "kind", "TTR", "TTS", "survives TTR", "PI cost", "PI short (t)", "REI"):
         table.add_column(col, justify="left" if col in ("node", "kind") else "right")
     for r in nodes.itertuples(index=False):
         tts = "no limit" if math.isinf(r.tts_periods) else f"{r.tts_periods:.2f}"
-        ttr = "-" if pd.isna(r.ttr_periods) else f"{r.ttr_periods:g}"
-        rei = "-" if pd.isna(r.rei) else f"{r.rei:.2f}"
-        table.add_row(str(r.node), str(r.kind), ttr, tts, "yes" if r.covered else "NO", rei)
+        no_ttr = pd.isna(r.ttr_periods)
+        ttr = "n/a" if no_ttr else f"{r.ttr_periods:g}"
+        covered = "n/a" if no_ttr else ("yes" if r.covered else "NO")
+        pi_cost = "n/a" if pd.isna(r.pi_cost) else money(float(r.pi_cost))
+        pi_short = "n/a" if pd.isna(r.pi_shortage) else f"{float(r.pi_shortage):,.0f}"
+        rei = "n/a" if pd.isna(r.rei) or no_ttr else f"{r.rei:.2f}"
+        table.add_row(str(r.node), str(r.kind), ttr, tts, covered, pi_cost, pi_short, rei)
     progress.console.print(table)
+    progress.console.print(
+        "TTR: time to recover (input); TTS: time the plan survives the loss from its stock and other "
+        "sources; PI: least penalty (and tonnes short) while the node is down for its TTR; "
+        "REI: PI / largest PI. n/a: no recovery time given (Disruptions sheet or Sites.ttr_periods)."
+    )
+    stock = result["stockpile"]
+    assert isinstance(stock, pd.DataFrame)
     cost = result["stockpile_cost"]
     assert isinstance(cost, float)
-    progress.console.print(f"cheapest stockpile that covers every node: {money(cost)}")
+    if not (nodes["ttr_periods"].notna()).any():
+        progress.console.print("no stockpile recommendation: no node has a recovery time (TTR)")
+    elif stock.empty:
+        progress.console.print(
+            "stockpile: none needed; every node with a TTR is survived with the stock in place"
+        )
+    else:
+        rec = Table(title="Cheapest extra stock that survives every node with a TTR")
+        for col in ("site", "product", "extra stock (t)", "days of cover", "holding cost / yr"):
+            rec.add_column(col, justify="left" if col in ("site", "product") else "right")
+        for r in stock.itertuples(index=False):
+            days = "-" if pd.isna(r.days_of_cover) else f"{r.days_of_cover:,.0f}"
+            rec.add_row(
+                str(r.site), str(r.product), f"{r.extra_stock:,.0f}", days, money(float(r.cost_per_year))
+            )
+        progress.console.print(rec)
+        progress.console.print(
+            f"total: {stock['extra_stock'].sum():,.0f} t, {money(float(stock['cost_per_year'].sum()))} a year "
+            f"({money(cost)} over the horizon)"
+        )
 
 
 def money(x: float) -> str:

@@ -9,8 +9,10 @@ programs are in :mod:`planner.model.resilience` (see models/formulation.md#resil
 
 The network is read as *rates per period* over a window of length t: capacities,
 contract maxima and demand scale with t, stock does not. Transit times are ignored
-(as in the published method). Capacities are those of period 1 in the base data;
-demand is the mean per period over the horizon.
+(as in the published method). The window opens at a stated period: the reveal period
+when a plan is stressed (the first period in which a disruption can strike the plan), with
+the plan's builds and the stock the plan holds at the end of the here-and-now periods;
+capacities, contract maxima and demand are those of that period in the base data.
 """
 
 from __future__ import annotations
@@ -64,21 +66,35 @@ class Rates:
         return out
 
 
-def network_rates(net: Network, plan: dict[str, float] | None = None) -> Rates:
-    """Rates of ``net``; ``plan`` maps decision ids (sites opened, options built, lanes qualified) to values.
+def network_rates(
+    net: Network,
+    plan: dict[str, float] | None = None,
+    period: int | None = None,
+    stock: dict[tuple[str, str], float] | None = None,
+) -> Rates:
+    """Rates of ``net`` in ``period``; ``plan`` maps decision ids (sites opened, options built, lanes
+    qualified) to values, ``stock`` the stock in place when the window opens (default: opening stock).
 
     Without a plan, candidate sites, options and lanes needing qualification are left out
-    (the network as it stands); closable sites count as open.
+    (the network as it stands); closable sites count as open. Options count once available
+    by ``period``. Without a period: first-period capacities and the mean demand per period
+    over the horizon (the network as it stands); with one: that period's capacities and demand.
     """
     plan = plan or {}
+    mean_demand = period is None
+    period = 0 if period is None else period
     gated_candidates = {str(s) for s in net.sites.index if net.sites.at[s, "status"] == "candidate"}
     processes: dict[tuple[str, str], float] = {}
     for site, proc in net.process_sites:
         if site in gated_candidates and plan.get(site, 0.0) < 0.5:
             continue
-        cap = net.p("Processes", "capacity", proc, 0, ROOT)
+        cap = net.p("Processes", "capacity", proc, period, ROOT)
         for o in net.options.itertuples(index=False):
-            if str(o.site) == site and str(o.process) == proc:
+            if (
+                str(o.site) == site
+                and str(o.process) == proc
+                and net.option_available[str(o.option)] <= period
+            ):
                 cap += float(o.capacity_added) * plan.get(str(o.option), 0.0)
         processes[(site, proc)] = cap
     lanes: dict[str, tuple[str, str, list[str], float]] = {}
@@ -90,13 +106,13 @@ def network_rates(net: Network, plan: dict[str, float] | None = None) -> Rates:
             str(ln.origin),
             str(ln.destination),
             list(net.lane_products[lane]),
-            net.p("Lanes", "capacity", lane, 0, ROOT),
+            net.p("Lanes", "capacity", lane, period, ROOT),
         )
     contracts = {
         str(c.contract): (
             str(c.supplier),
             str(c.product),
-            net.p("Contracts", "max_per_period", str(c.contract), 0, ROOT),
+            net.p("Contracts", "max_per_period", str(c.contract), period, ROOT),
         )
         for c in net.contracts.itertuples(index=False)
     }
@@ -105,24 +121,27 @@ def network_rates(net: Network, plan: dict[str, float] | None = None) -> Rates:
     pen_sum: dict[tuple[str, str], float] = defaultdict(float)
     default_pen = float(net.settings["shortage_penalty"])
     for d, row in enumerate(net.demand.itertuples(index=False)):
+        if not mean_demand and str(row.period) != net.periods[period]:
+            continue
         key = (str(row.site), str(row.product))
-        q = net.p("Demand", "quantity", d, 0, ROOT)  # per-row quantity (the row's own period)
+        t_row = net.periods.index(str(row.period))
+        q = net.p("Demand", "quantity", d, t_row, ROOT) / (n_periods if mean_demand else 1)
         pen = float(row.shortage_penalty) if not math.isnan(float(row.shortage_penalty)) else default_pen
-        demand[key] += q / n_periods
+        demand[key] += q
         pen_sum[key] += pen * q
-    penalty = {k: (pen_sum[k] / (demand[k] * n_periods) if demand[k] > 0 else default_pen) for k in demand}
-    stock = {
-        (str(i.site), str(i.product)): float(i.initial_stock) for i in net.inventory.itertuples(index=False)
-    }
+    penalty = {k: (pen_sum[k] / demand[k] if demand[k] > 0 else default_pen) for k in demand}
+    if stock is None:
+        stock = {
+            (str(i.site), str(i.product)): float(i.initial_stock)
+            for i in net.inventory.itertuples(index=False)
+        }
     storage: dict[tuple[str, str], tuple[float, float]] = {}
     for i in net.inventory.itertuples(index=False):
         key = (str(i.site), str(i.product))
-        hold = net.p("Inventory", "cost_holding", key, 0, ROOT) * n_periods
-        unit = hold if hold > 0 else 1e-3 * max(1.0, net.p("Products", "value", key[1], 0, ROOT))
+        hold = net.p("Inventory", "cost_holding", key, period, ROOT) * n_periods
+        unit = hold if hold > 0 else 1e-3 * max(1.0, net.p("Products", "value", key[1], period, ROOT))
         most = (
-            math.inf
-            if math.isnan(float(i.max_stock))
-            else max(0.0, float(i.max_stock) - float(i.initial_stock))
+            math.inf if math.isnan(float(i.max_stock)) else max(0.0, float(i.max_stock) - stock.get(key, 0.0))
         )
         storage[key] = (unit, most)
     licence_lanes: dict[str, set[str]] = defaultdict(set)
@@ -155,12 +174,14 @@ def network_rates(net: Network, plan: dict[str, float] | None = None) -> Rates:
 
 def disruption_nodes(net: Network) -> list[Node]:
     """Every node of the analysis: Disruptions rows, sites with ttr_periods, and (without TTR)
-    every other supply site, every supplying country and every export rule."""
+    every other supply site, every supplying country and every export rule. Demand regions are
+    customers, not supply nodes: a country node cuts its supply sites only."""
     nodes: list[Node] = []
     seen: set[tuple[str, str]] = set()
-    country_sites: dict[str, set[str]] = defaultdict(set)
+    country_sites: dict[str, set[str]] = defaultdict(set)  # supply sites only: customers are not cut
     for s in net.sites.itertuples(index=False):
-        country_sites[str(s.country)].add(str(s.site))
+        if s.type != "demand_region":
+            country_sites[str(s.country)].add(str(s.site))
     for r in net.data["Disruptions"].itertuples(index=False):
         kind, target = str(r.kind), str(r.target)
         sites = (
@@ -191,3 +212,23 @@ def disruption_nodes(net: Network) -> list[Node]:
 def plan_decisions(decisions: Any) -> dict[str, float]:
     """Decision values of a solution's decisions table, for :func:`network_rates`."""
     return {str(r.id): float(r.value) for r in decisions.itertuples(index=False)}
+
+
+def plan_window(net: Network, inventory: Any) -> tuple[int, dict[tuple[str, str], float]]:
+    """Where a stress of a plan starts: the reveal period, with the plan's here-and-now stock.
+
+    The stock is the plan's total stock per (site, product) at the end of the last period before
+    the reveal (the same in every scenario); with the reveal in the first period, the opening
+    stock. ``inventory`` is a solution's inventory table.
+    """
+    start = max(net.reveal, 0)
+    stock = {
+        (str(i.site), str(i.product)): float(i.initial_stock) for i in net.inventory.itertuples(index=False)
+    }
+    if start == 0 or inventory is None or len(inventory) == 0:
+        return start, stock
+    before = net.periods[start - 1]
+    rows = inventory[(inventory["period"] == before) & (inventory["scenario"] == net.scenarios[0])]
+    for (site, product), q in rows.groupby(["site", "product"])["stock"].sum().items():
+        stock[(str(site), str(product))] = float(q)
+    return start, stock

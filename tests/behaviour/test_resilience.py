@@ -122,3 +122,52 @@ def test_cover_curve_reuses_one_model_and_matches_cold_solves() -> None:
     cover_cost = cold.costs.loc[cold.costs["component"] == "cover", "cost"].sum()
     assert points[1]["expected_cost"] == pytest.approx(cold.objective - cover_cost)
     assert points[1]["expected_cost"] >= points[0]["expected_cost"]
+
+
+def test_tts_of_a_node_is_measured_on_the_plans_stock() -> None:
+    """Ban case without the Australian supplier: the plan stocks 1 t at D in P1 (3 < q x 100).
+    Stressing the plan opens the window at the reveal (P2) with that 1 t: losing licence R is survived
+    1 t / 1 t per period = 1 period; the network as it stands (no stock) survives 0. Consistent with
+    the BAN scenario (licences refused in P2, the last period): no shortage in it."""
+    rec = ban_case(0.25)
+    rec["Contracts"] = []
+    rec["Disruptions"] = [{"disruption": "NO_LICENCE", "kind": "licence", "target": "R", "ttr_periods": 1}]
+    data = from_records(rec, {"reveal_period": "P2"})
+    plan = solve_data(data, TIGHT)
+    assert plan.shortages["shortage"].sum() == pytest.approx(0.0)
+    on_plan = stress(data, TIGHT, plan=plan, cover_days=())["nodes"].set_index("node").loc["NO_LICENCE"]
+    assert on_plan["tts_periods"] == pytest.approx(1.0)
+    assert bool(on_plan["covered"])
+    as_is = stress(data, TIGHT, cover_days=())["nodes"].set_index("node").loc["NO_LICENCE"]
+    assert as_is["tts_periods"] == pytest.approx(0.0)
+
+
+@pytest.mark.covers("c_inventory_cover")
+@pytest.mark.parametrize(("penalty", "short"), [(4.0, 0.0), (150.0, 1.0)])
+def test_a_policy_stock_is_drawn_in_a_disruption_when_its_penalty_is_below_the_shortage(
+    penalty: float, short: float
+) -> None:
+    """D holds 1 t under a soft 91.25-day cover policy (one period of its 1 t demand) and nothing can
+    reach it. Drawing the stock misses the policy by 1 t: at 4 a t (below the shortage penalty, 100)
+    it is drawn and nobody goes short, cost 4; priced above the shortage penalty (150) the plan keeps
+    the stock and shorts the customer, cost 100: why the policy curve prices a miss below it."""
+    rec: dict[str, list[dict[str, Any]]] = {
+        "Periods": [{"period": "P1"}],
+        "Products": [{"product": "X"}],
+        "Sites": [{"site": "D", "type": "demand_region", "country": "US"}],
+        "Inventory": [{"site": "D", "product": "X", "initial_stock": 1, "cover_days": 91.25}],
+        "Demand": [{"site": "D", "product": "X", "period": "P1", "quantity": 1, "shortage_penalty": 100}],
+    }
+    sol = solve_data(from_records(rec, {"cover_penalty": penalty}), TIGHT)
+    assert sol.shortages["shortage"].sum() == pytest.approx(short)
+    assert sol.objective == pytest.approx(min(penalty, 100.0))
+
+
+def test_customers_are_not_stressed_as_supply_nodes() -> None:
+    """Demand regions are not nodes, and a country node cuts only that country's supply sites."""
+    rec = single_source()
+    rec["Sites"].append({"site": "M_US", "type": "mine", "country": "US"})
+    net = build_network(from_records(rec))
+    nodes = {n.name: n for n in disruption_nodes(net)}
+    assert "D" not in nodes
+    assert nodes["country US"].sites == frozenset({"M_US"})  # D (a US demand region) is not cut

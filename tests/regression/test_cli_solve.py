@@ -95,7 +95,7 @@ def test_infeasible_workbook_exits_3_naming_the_rows(tmp_path: Path) -> None:
 def test_stress_and_frontier_add_their_sheets(ban_workbook: Path, tmp_path: Path) -> None:
     stress = planner_cmd("stress", str(ban_workbook), "--out", str(tmp_path / "s"), "-q", cwd=tmp_path)
     assert stress.returncode == 0, stress.stderr
-    assert "Time to survive" in stress.stdout
+    assert "Disruptions ranked by Risk Exposure Index" in stress.stdout
     (folder,) = (tmp_path / "s").iterdir()
     assert "Resilience" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames
     frontier = planner_cmd(
