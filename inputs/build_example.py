@@ -1861,6 +1861,15 @@ def _disruptions() -> list[dict[str, Any]]:
             **prov(("SC4 full ban on magnets and RE metal lasts 12 months (facts §11.9)", "A")),
         },
         {
+            "disruption": "CN_FULL_BAN",
+            "kind": "licence",
+            "target": "R18_WEST+RX_WEST+R61",
+            "ttr_periods": 4,
+            **prov(
+                ("SC4: heavy-RE and magnet/metal bans with the content rule, 12 months (facts §11.9)", "A")
+            ),
+        },
+        {
             "disruption": "MYANMAR_FEED_LOSS",
             "kind": "site",
             "target": "M_MM",

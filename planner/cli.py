@@ -345,13 +345,13 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
     assert isinstance(nodes, pd.DataFrame)
     table = Table(title="Disruptions ranked by Risk Exposure Index (times in periods)")
     for col in ("node", "kind", "TTR", "TTS", "survives TTR", "PI cost", "PI short (t)", "REI"):
-        table.add_column(col, justify="left" if col in ("node", "kind") else "right")
+        table.add_column(col, justify="left" if col in ("node", "kind") else "right", no_wrap=col == "node")
     for r in nodes.itertuples(index=False):
         tts = "no limit" if math.isinf(r.tts_periods) else f"{r.tts_periods:.2f}"
         no_ttr = pd.isna(r.ttr_periods)
         ttr = "n/a" if no_ttr else f"{r.ttr_periods:g}"
         covered = "n/a" if no_ttr else ("yes" if r.covered else "NO")
-        pi_cost = "n/a" if pd.isna(r.pi_cost) else money(float(r.pi_cost))
+        pi_cost = "n/a" if pd.isna(r.pi_cost) else compact_money(float(r.pi_cost))
         pi_short = "n/a" if pd.isna(r.pi_shortage) else f"{float(r.pi_shortage):,.0f}"
         rei = "n/a" if pd.isna(r.rei) or no_ttr else f"{r.rei:.2f}"
         table.add_row(str(r.node), str(r.kind), ttr, tts, covered, pi_cost, pi_short, rei)
@@ -378,13 +378,25 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
         for r in stock.itertuples(index=False):
             days = "-" if pd.isna(r.days_of_cover) else f"{r.days_of_cover:,.0f}"
             rec.add_row(
-                str(r.site), str(r.product), f"{r.extra_stock:,.0f}", days, money(float(r.cost_per_year))
+                str(r.site),
+                str(r.product),
+                f"{r.extra_stock:,.0f}",
+                days,
+                compact_money(float(r.cost_per_year)),
             )
         progress.console.print(rec)
         progress.console.print(
-            f"total: {stock['extra_stock'].sum():,.0f} t, {money(float(stock['cost_per_year'].sum()))} a year "
-            f"({money(cost)} over the horizon)"
+            f"total: {stock['extra_stock'].sum():,.0f} t, {compact_money(float(stock['cost_per_year'].sum()))} a "
+            f"year in holding cost ({compact_money(cost)} over the horizon)"
         )
+
+
+def compact_money(x: float) -> str:
+    """A large amount in few characters: 5.59 bn, 46.2 M, 12,300."""
+    for size, unit in ((1e9, " bn"), (1e6, " M")):
+        if abs(x) >= size:
+            return f"{x / size:,.3g}{unit}"
+    return money(x)
 
 
 def money(x: float) -> str:

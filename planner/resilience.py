@@ -184,10 +184,13 @@ def disruption_nodes(net: Network) -> list[Node]:
             country_sites[str(s.country)].add(str(s.site))
     for r in net.data["Disruptions"].itertuples(index=False):
         kind, target = str(r.kind), str(r.target)
-        sites = (
-            {target} if kind == "site" else country_sites.get(target, set()) if kind == "country" else set()
-        )
-        rules = {target} if kind == "licence" else set()
+        parts = [p.strip() for p in target.split("+")]  # several targets cut at once
+        sites: set[str] = set()
+        if kind == "site":
+            sites = set(parts)
+        elif kind == "country":
+            sites = set().union(*(country_sites.get(p, set()) for p in parts))
+        rules = set(parts) if kind == "licence" else set()
         nodes.append(
             Node(str(r.disruption), kind, target, float(r.ttr_periods), frozenset(sites), frozenset(rules))
         )

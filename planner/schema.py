@@ -799,7 +799,8 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "target",
                 "str",
-                "Site id, country code, or ExportControls rule id.",
+                "Site id, country code, or ExportControls rule id; several joined with + are cut together "
+                "(e.g. R18_WEST+RX_WEST for a scenario that stops both).",
                 required=True,
                 example="CN",
             ),

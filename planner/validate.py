@@ -428,7 +428,7 @@ def check_capacity_options(data: InputData) -> list[Issue]:
 
 
 def check_disruptions(data: InputData) -> list[Issue]:
-    """A disruption's target is a site, a country some site is in, or an export rule, as its kind says."""
+    """A disruption's targets ('+'-joined) are sites, countries some site is in, or export rules, as its kind says."""
     targets = {
         "site": _ids(data, "Sites", "site"),
         "country": _ids(data, "Sites", "country"),
@@ -442,18 +442,22 @@ def check_disruptions(data: InputData) -> list[Issue]:
     out: list[Issue] = []
     for record in _rows(data, "Disruptions"):
         kind, target = record["kind"], record["target"]
-        if is_blank(target) or kind not in targets or str(target) in targets[kind]:
+        if is_blank(target) or kind not in targets:
             continue
-        out.append(
-            _err(
-                "Disruptions",
-                _row(record),
-                "target",
-                target,
-                f"a {kind} disruption needs {what[kind]}{_did_you_mean(target, targets[kind])}",
-                "disruption_target",
+        for part in (p.strip() for p in str(target).split("+")):
+            if part in targets[kind]:
+                continue
+            out.append(
+                _err(
+                    "Disruptions",
+                    _row(record),
+                    "target",
+                    target,
+                    f"{part!r}: a {kind} disruption needs {what[kind]}{_did_you_mean(part, targets[kind])} "
+                    "(join several with +)",
+                    "disruption_target",
+                )
             )
-        )
     return out
 
 

@@ -212,3 +212,30 @@ def test_workbook_on_disk_is_what_the_script_generates(name: str, tmp_path: Path
     script.write(fresh)
     _assert_same_workbook(read_workbook(INPUTS / f"{name}.xlsx"), read_workbook(fresh))
     assert (INPUTS / f"{name}.xlsx").stat().st_size < 300_000
+
+
+def test_stress_on_the_example_agrees_with_the_scenarios(
+    example_optimum: Solution, example: InputData
+) -> None:
+    """Stressing the proven-optimal plan: the disruption that is SC4 (heavy-RE and magnet bans with the
+    content rule, 12 months) is not survived and costs a shortage, as SC4 does in the plan; the one
+    that is SC3 (heavy-RE ban alone) is survived, as SC3 has no shortage. Every node with a TTR has
+    a PI and an REI, and the stockpile recommendation has tonnes and a cost a year."""
+    from planner.api import stress
+
+    result = stress(example, SolveOptions(threads=1), plan=example_optimum, cover_days=())
+    nodes = result["nodes"].set_index("node")
+    short = example_optimum.scenarios.set_index("scenario")["shortage"]
+    assert not nodes.at["CN_FULL_BAN", "covered"]
+    assert nodes.at["CN_FULL_BAN", "pi_shortage"] > 0
+    assert short["SC4"] > 0
+    assert nodes.at["CN_HEAVY_RE_BAN", "covered"]
+    assert short["SC3"] == pytest.approx(0.0, abs=1.0)
+    with_ttr = nodes[nodes["ttr_periods"].notna()]
+    assert len(with_ttr) >= 6
+    assert with_ttr["pi_cost"].notna().all()
+    assert with_ttr["rei"].notna().all()
+    assert nodes.index[0] == "CN_FULL_BAN"  # ranked first by REI
+    stock = result["stockpile"]
+    assert (stock["extra_stock"] > 0).all()
+    assert stock["cost_per_year"].sum() > 0
