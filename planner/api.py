@@ -263,7 +263,16 @@ def stress(
     ]
     if progress:
         progress({"event": "stage", "stage": "days-of-cover curve"})
-    curve = cover_curve(net, list(cover_days), replace(opts, log_file=None)) if len(net.inventory) else []
+    designs = None
+    if plan is not None and "model" in plan.extra:
+        from planner.model.stochastic import design_values
+
+        designs = design_values(plan.extra["model"])  # the policy curve on the plan's committed design
+    curve = (
+        cover_curve(net, list(cover_days), replace(opts, log_file=None), designs=designs)
+        if len(net.inventory)
+        else []
+    )
     return {
         "nodes": nodes,
         "stockpile": pd.DataFrame(

@@ -48,14 +48,10 @@ def example_options() -> Any:
     return SolveOptions(mip_gap=0.0, threads=1, random_seed=0, time_limit=900.0)
 
 
-def _key(index: Any) -> str:
-    return "|".join(map(str, index)) if isinstance(index, tuple) else str(index)
-
-
 def example_answer(path: Path | None = None) -> dict[str, Any]:
     """Solve the example to proven optimality and collect what the README states about it."""
     from planner.api import check, default_workbook, read, solve_data
-    from planner.model.stochastic import FIRST_STAGE_VARS
+    from planner.model.stochastic import design_values
     from planner.solve import solver_version
 
     data = read(path or default_workbook())
@@ -140,10 +136,7 @@ def example_answer(path: Path | None = None) -> dict[str, Any]:
                 "short_by_site": dict(sorted(places.items(), key=lambda kv: -kv[1])),
             }
         )
-    first_stage = {
-        name: {_key(i): float(v.value or 0.0) for i, v in getattr(model, name).items()}
-        for name in FIRST_STAGE_VARS
-    }
+    first_stage = design_values(model)
     return {
         "workbook": "inputs/example.xlsx",
         "options": {"mip_gap": 0.0, "threads": 1, "random_seed": 0},

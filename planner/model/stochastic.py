@@ -49,6 +49,31 @@ def first_stage_values(m: Any) -> dict[tuple[str, Any], float]:
     }
 
 
+def design_key(index: Any) -> str:
+    """A variable index as text: ``"a|b"`` for tuples (how designs are stored, e.g. in JSON)."""
+    return "|".join(map(str, index)) if isinstance(index, tuple) else str(index)
+
+
+def design_values(m: Any) -> dict[str, dict[str, float]]:
+    """The first-stage design decisions (opening, builds, qualifications, assignments) of a solved model."""
+    return {
+        name: {design_key(i): float(v.value or 0.0) for i, v in getattr(m, name).items()}
+        for name in FIRST_STAGE_VARS
+    }
+
+
+def fix_design(m: Any, designs: dict[str, dict[str, float]]) -> int:
+    """Fix the first-stage design variables of ``m`` to ``designs`` (rounded); returns how many were fixed."""
+    fixed = 0
+    for name, values in designs.items():
+        for index, var in getattr(m, name).items():
+            key = design_key(index)
+            if key in values:
+                var.fix(round(values[key]))
+                fixed += 1
+    return fixed
+
+
 def fix_first_stage(m: Any, values: dict[tuple[str, Any], float]) -> int:
     """Fix the first-stage variables of ``m`` to ``values``; returns how many were fixed.
 

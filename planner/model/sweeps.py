@@ -143,8 +143,13 @@ def cover_curve(
     opts: SolveOptions,
     penalty: float | None = None,
     progress: Callable[[Point], None] | None = None,
+    designs: dict[str, dict[str, float]] | None = None,
 ) -> list[Point]:
     """Expected cost and shortage when the importing regions must hold ``days`` of cover, per level.
+
+    ``designs`` ({variable name: {index key: value}} of the first-stage integer variables, e.g. a
+    solved plan's builds) fixes them, so every level is a linear program solved to optimality on
+    the committed design: the curve then measures the stock policy alone, exactly.
 
     The policy is a soft cover target priced at ``penalty`` per t per period below it. A stock
     works in both directions only if drawing it beats going short even when it stays drawn
@@ -165,6 +170,10 @@ def cover_curve(
         penalty = policy_penalty(net, rows)
     pol.settings = {**net.settings, "cover_penalty": penalty}
     m = build_model(pol)
+    if designs:
+        from planner.model.stochastic import fix_design
+
+        fix_design(m, designs)
     hm = HighsModel(m, opts)
     points = []
     cover_terms = [t for t in m.cost_term_list if t.component == "cover"]

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from planner.api import build_model, default_workbook, extract_solution, read, solve
-from planner.docs import EXAMPLE_ANSWER, README, _key, block, example_findings, example_options
-from planner.model.stochastic import FIRST_STAGE_VARS
+from planner.docs import EXAMPLE_ANSWER, README, block, example_findings, example_options
+from planner.model.stochastic import fix_design
 from planner.network import build_network
 
 ANSWER: dict[str, Any] = json.loads(EXAMPLE_ANSWER.read_text())
@@ -62,12 +62,7 @@ def test_the_listed_decisions_are_optimal(data: Any) -> None:
     opts = example_options().resolved(data.settings)
     net = build_network(data)
     m = build_model(net)
-    fixed = 0
-    for name in FIRST_STAGE_VARS:
-        stored = ANSWER["first_stage"][name]
-        for index, var in getattr(m, name).items():
-            var.fix(round(stored[_key(index)]))
-            fixed += 1
+    fixed = fix_design(m, ANSWER["first_stage"])
     assert fixed == sum(len(v) for v in ANSWER["first_stage"].values())
     result = solve(m, opts)
     assert result.proven_optimal
