@@ -184,8 +184,8 @@ def stochastic_values(
     }
 
 
-COVER_LEVELS = (0.0, 30.0, 60.0, 90.0, 180.0)
-"""Days-of-cover policy levels of the stockpile curve (Japan's JOGMEC 60/180, Korea 100)."""
+COVER_LEVELS = (0.0, 30.0, 60.0, 100.0, 180.0)
+"""Days of cover the policy curve tries: none, a month, JOGMEC's 60 days, Korea's 100 days, half a year."""
 
 
 def stress(
