@@ -199,9 +199,7 @@ class Metrics:
     manifest: dict[str, Any] | None = None
     site_names: dict[str, str] = field(default_factory=dict)
     product_names: dict[str, str] = field(default_factory=dict)
-    holding_rates: dict[tuple[str, str], float] = field(default_factory=dict)
     product_values: dict[str, float] = field(default_factory=dict)
-    stock_limits: dict[tuple[str, str], float] = field(default_factory=dict)
     scenario_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -708,14 +706,6 @@ def compute_metrics(
         ps = source.get("per_scenario")
         per_scenario = ps.copy() if isinstance(ps, pd.DataFrame) else None
 
-    holding: dict[tuple[str, str], float] = {}
-    limits: dict[tuple[str, str], float] = {}
-    if len(net.inventory):
-        for (site, product), v in net.inventory["cost_holding"].items():
-            holding[(str(site), str(product))] = float(v)
-        for (site, product), v in net.inventory["max_stock"].items():
-            if v is not None and not math.isnan(float(v)):
-                limits[(str(site), str(product))] = float(v)
     names = net.sites["name"] if "name" in net.sites.columns else pd.Series(dtype=object)
     pnames = net.products["name"] if "name" in net.products.columns else pd.Series(dtype=object)
 
@@ -766,9 +756,7 @@ def compute_metrics(
         manifest=manifest,
         site_names={str(k): str(v) for k, v in names.items() if v not in (None, "")},
         product_names={str(k): str(v) for k, v in pnames.items() if v not in (None, "")},
-        holding_rates=holding,
         product_values={str(k): float(v) for k, v in net.products["value"].items()},
-        stock_limits=limits,
         scenario_descriptions=_scenario_descriptions(net),
     )
 
@@ -879,20 +867,8 @@ def _finding_shortage(m: Metrics) -> Finding | None:
         "period_share": float(worst["share"]),
         "shortage_cost": cost,
     }
-    site = str(worst["site"])
-    rate = m.holding_rates.get((site, product))
-    if rate:
-        per_year = 365.25 / m.period_length_days
-        yearly = float(row["shortage"]) * rate * per_year
-        text += (
-            f". Holding {fmt_tonnes(float(row['shortage']), m.mass_unit)} more in stock at {site} "
-            f"would cost about {fmt_money(yearly, m.currency)} a year at the workbook's holding cost"
-        )
-        values["holding_per_year"] = yearly
-        cap = m.stock_limits.get((site, product))
-        if cap is not None:
-            text += f" (storage there is capped at {fmt_tonnes(cap, m.mass_unit)})"
-            values["max_stock"] = cap
+    # No remedy is proposed here: "hold X t more at the site" was never re-solved (a stock that
+    # cannot be bought before the disruption prevents nothing). `planner stress` sizes stock by solving.
     text += f"; shortage penalties in that scenario total {fmt_money(cost, m.currency)}."
     return Finding("shortage", text, cost, "Shortages", values)
 
