@@ -127,14 +127,14 @@ def cover_policy_rows(net: Network) -> list[tuple[str, str]]:
 
 
 def policy_penalty(net: Network, rows: list[tuple[str, str]]) -> float:
-    """Smallest shortage penalty of the demand at ``rows`` (default penalty where blank), per period of horizon."""
+    """Half the smallest shortage penalty of the demand at ``rows`` (default where blank) per period of horizon."""
     default = float(net.settings["shortage_penalty"])
     pens = [
         default if pd.isna(r.shortage_penalty) else float(r.shortage_penalty)
         for r in net.demand.itertuples(index=False)
         if (str(r.site), str(r.product)) in set(rows)
     ]
-    return (min(pens) if pens else default) / len(net.periods)
+    return (min(pens) if pens else default) / (2 * len(net.periods))  # strictly below: no ties
 
 
 def cover_curve(
@@ -153,9 +153,9 @@ def cover_curve(
 
     The policy is a soft cover target priced at ``penalty`` per t per period below it. A stock
     works in both directions only if drawing it beats going short even when it stays drawn
-    until the horizon ends, so the default is the smallest shortage penalty of the policy rows'
-    demand divided by the number of periods: held in normal times whenever holding costs less,
-    drawn in a disruption before any customer goes short. The reported expected cost leaves the
+    until the horizon ends, so the default is half the smallest shortage penalty of the policy
+    rows' demand divided by the number of periods (strictly below, so there are no ties): held in
+    normal times whenever holding costs less, drawn in a disruption before any customer goes short. The reported expected cost leaves the
     penalty out and ``cover_shortfall`` says how much the policy missed.
     """
     rows = cover_policy_rows(net)

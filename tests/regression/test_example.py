@@ -239,3 +239,25 @@ def test_stress_on_the_example_agrees_with_the_scenarios(
     stock = result["stockpile"]
     assert (stock["extra_stock"] > 0).all()
     assert stock["cost_per_year"].sum() > 0
+
+
+def test_more_days_of_cover_never_raise_the_worst_shortage(
+    example_optimum: Solution, example: InputData
+) -> None:
+    """The policy curve on the proven plan's design (one LP per level, solved to optimality): the
+    worst-scenario shortage does not rise with days of cover (0, 30, 60, 100, 180 days). On this
+    example it stays at SC4's ban shortage: stock the policy asks for cannot be had before the ban."""
+    from planner.model.stochastic import design_values
+    from planner.model.sweeps import cover_curve
+    from planner.network import build_network
+
+    opts = SolveOptions(mip_gap=0.0, threads=1).resolved(example.settings)
+    points = cover_curve(
+        build_network(example),
+        [0, 30, 60, 100, 180],
+        opts,
+        designs=design_values(example_optimum.extra["model"]),
+    )
+    worst = [p["worst_shortage"] for p in points]
+    assert all(b <= a + 1.0 for a, b in zip(worst, worst[1:], strict=False)), worst
+    assert worst[0] == pytest.approx(rv.EXAMPLE_SC4_SHORTAGE, abs=300)
