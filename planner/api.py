@@ -212,6 +212,7 @@ def stress(
     opts = (options or SolveOptions()).resolved(data.settings)
     lp_opts = replace(opts, log_file=None)
     net = build_network(data)
+    held: dict[tuple[str, str], float] = {}
     if plan is not None:
         start, held = plan_window(net, plan.inventory)
         rates = network_rates(net, plan_decisions(plan.decisions), period=start, stock=held)
@@ -264,10 +265,29 @@ def stress(
     if progress:
         progress({"event": "stage", "stage": "days-of-cover curve"})
     designs = None
+    values = pd.DataFrame(columns=["site", "product", "stock", "opening", "value", "protects", "worst_rise"])
     if plan is not None and "model" in plan.extra:
         from planner.model.stochastic import design_values
+        from planner.model.sweeps import stockpile_values
 
         designs = design_values(plan.extra["model"])  # the policy curve on the plan's committed design
+        opening = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
+        raised = [k for k, q in held.items() if q > opening.get(k, 0.0) + 1e-3]
+        if raised:
+            if progress:
+                progress({"event": "stage", "stage": "value of each stockpile"})
+            rows_v = stockpile_values(net, designs, raised, replace(lp_opts, mip_gap=0.0))
+            values = pd.DataFrame(
+                [
+                    {
+                        **r,
+                        "stock": held[(r["site"], r["product"])],
+                        "opening": opening.get((r["site"], r["product"]), 0.0),
+                    }
+                    for r in rows_v
+                ],
+                columns=values.columns,
+            ).sort_values("value", ascending=False, ignore_index=True)
     curve = (
         cover_curve(net, list(cover_days), replace(opts, log_file=None), designs=designs)
         if len(net.inventory)
@@ -280,6 +300,7 @@ def stress(
         ),
         "stockpile_cost": stock_cost,
         "stockpile_unprevented_shortage": left,
+        "stockpile_values": values,
         "cover_curve": pd.DataFrame(curve),
     }
 

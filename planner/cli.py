@@ -361,6 +361,25 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
         "sources; PI: least penalty (and tonnes short) while the node is down for its TTR; "
         "REI: PI / largest PI. n/a: no recovery time given (Disruptions sheet or Sites.ttr_periods)."
     )
+    values = result.get("stockpile_values")
+    if isinstance(values, pd.DataFrame) and len(values):
+        val = Table(title="Stock the plan builds before the reveal, valued by solve (design fixed)")
+        for col in ("site", "product", "opening (t)", "held (t)", "value", "protects"):
+            val.add_column(col, justify="left" if col in ("site", "product", "protects") else "right")
+        for r in values.itertuples(index=False):
+            val.add_row(
+                str(r.site),
+                str(r.product),
+                f"{r.opening:,.0f}",
+                f"{r.stock:,.0f}",
+                compact_money(float(r.value)),
+                str(r.protects) or "-",
+            )
+        progress.console.print(val)
+        progress.console.print(
+            "value: expected cost without that stock (held at its opening level until the reveal) minus with it; "
+            "protects: scenarios whose cost rises without it."
+        )
     stock = result["stockpile"]
     assert isinstance(stock, pd.DataFrame)
     cost = result["stockpile_cost"]

@@ -197,3 +197,64 @@ def cover_curve(
         if progress:
             progress(point)
     return points
+
+
+def stockpile_values(
+    net: Network,
+    designs: dict[str, dict[str, float]],
+    stockpiles: list[tuple[str, str]],
+    opts: SolveOptions,
+) -> list[Point]:
+    """What each here-and-now stockpile of a plan is worth, by solve.
+
+    On the plan's design (fixed), solve once as is and once per stockpile with that stock held
+    to its opening level before the reveal period (every other decision free to adapt). The
+    value is the rise in expected cost without it; the scenarios it protects are those whose
+    cost rises. One model, one LP per stockpile: the cap is a row whose bound changes.
+    """
+    from planner.model.stochastic import fix_design
+    from planner.network import ROOT
+
+    m = build_model(net)
+    fix_design(m, designs)
+    by_total: dict[tuple[str, str], list[Any]] = {}
+    for key in m.idx.inventory:
+        n, p, _g, t, w = key
+        if w == ROOT and (n, p) in set(stockpiles):
+            by_total.setdefault((n, p), []).append(m.v_inventory[key])
+    m.p_stock_cap = pyo.Param(list(by_total), mutable=True, initialize=1e30, doc="cap on pre-reveal stock")
+    m.c_stock_cap = pyo.Constraint(
+        [(n, p, t) for (n, p) in by_total for t in range(max(net.reveal, 1))],
+        rule=lambda _m, n, p, t: (
+            sum(v for v in by_total[(n, p)] if v.index()[3] == t) <= m.p_stock_cap[n, p]
+            if any(v.index()[3] == t for v in by_total[(n, p)])
+            else pyo.Constraint.Skip
+        ),
+    )
+    hm = HighsModel(m, opts)
+    base = _scenario_costs_after(hm, m)
+    probs = net.probability
+    points: list[Point] = []
+    opening = net.inventory["initial_stock"]
+    for site, product in by_total:
+        m.p_stock_cap[site, product] = float(opening.get((site, product), 0.0))
+        hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
+        without = _scenario_costs_after(hm, m)
+        m.p_stock_cap[site, product] = 1e30
+        hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
+        rise = {s: without[s] - base[s] for s in base}
+        points.append(
+            {
+                "site": site,
+                "product": product,
+                "value": float(sum(probs[s] * rise[s] for s in rise)),
+                "protects": ", ".join(s for s in rise if rise[s] > 1e-6 * max(1.0, abs(base[s]))),
+                "worst_rise": float(max(rise.values())),
+            }
+        )
+    return points
+
+
+def _scenario_costs_after(hm: HighsModel, m: Any) -> dict[str, float]:
+    hm.run()
+    return _scenario_costs(m)

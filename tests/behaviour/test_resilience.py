@@ -171,3 +171,18 @@ def test_customers_are_not_stressed_as_supply_nodes() -> None:
     nodes = {n.name: n for n in disruption_nodes(net)}
     assert "D" not in nodes
     assert nodes["country US"].sites == frozenset({"M_US"})  # D (a US demand region) is not cut
+
+
+def test_each_stockpile_is_valued_by_solve() -> None:
+    """Ban case, q = 0.25: the plan holds 1 t at D from P1 (cost 3 in every scenario). Without it
+    (D held at its opening 0 t before the reveal): NORMAL 1, BAN 11, so NORMAL falls by 2 and BAN
+    rises by 8: value 0.75 x (-2) + 0.25 x 8 = 0.5, protecting BAN."""
+    data = from_records(ban_case(0.25), {"reveal_period": "P2"})
+    plan = solve_data(data, TIGHT)
+    values = stress(data, TIGHT, plan=plan, cover_days=())["stockpile_values"]
+    (row,) = values.itertuples(index=False)
+    assert (row.site, row.product) == ("D", "X")
+    assert row.stock == pytest.approx(1.0)
+    assert row.value == pytest.approx(0.5)
+    assert row.protects == "BAN"
+    assert row.worst_rise == pytest.approx(8.0)
