@@ -295,7 +295,7 @@ def stress(
     progress = _Progress(quiet)
     record = run(workbook, out=out, options=options, progress=progress, with_stress=True)
     _print_summary(record, progress)
-    _print_stress(record.extra["stress"], progress)
+    _print_stress(record.extra["stress"], progress, str(record.manifest["settings"].get("currency", "")))
 
 
 @app.command()
@@ -335,7 +335,7 @@ def frontier(
     progress.console.print(table)
 
 
-def _print_stress(result: dict[str, object], progress: _Progress) -> None:
+def _print_stress(result: dict[str, object], progress: _Progress, currency: str = "") -> None:
     import math
 
     import pandas as pd
@@ -344,7 +344,8 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
     nodes = result["nodes"]
     assert isinstance(nodes, pd.DataFrame)
     table = Table(title="Disruptions ranked by Risk Exposure Index (times in periods)")
-    for col in ("node", "kind", "TTR", "TTS", "survives TTR", "PI cost", "PI short (t)", "REI"):
+    cur = f" ({currency})" if currency else ""
+    for col in ("node", "kind", "TTR", "TTS", "survives TTR", f"PI cost{cur}", "PI short (t)", "REI"):
         table.add_column(col, justify="left" if col in ("node", "kind") else "right", no_wrap=col == "node")
     for r in nodes.itertuples(index=False):
         tts = "no limit" if math.isinf(r.tts_periods) else f"{r.tts_periods:.2f}"
@@ -364,7 +365,7 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
     values = result.get("stockpile_values")
     if isinstance(values, pd.DataFrame) and len(values):
         val = Table(title="Stock the plan builds before the reveal, valued by solve (design fixed)")
-        for col in ("site", "product", "opening (t)", "held (t)", "value", "protects"):
+        for col in ("site", "product", "opening (t)", "held (t)", f"value{cur}", "protects"):
             val.add_column(col, justify="left" if col in ("site", "product", "protects") else "right")
         for r in values.itertuples(index=False):
             val.add_row(
@@ -392,7 +393,7 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
         )
     else:
         rec = Table(title="Cheapest extra stock that survives every node with a TTR")
-        for col in ("site", "product", "extra stock (t)", "days of cover", "holding cost / yr"):
+        for col in ("site", "product", "extra stock (t)", "days of cover", f"holding cost / yr{cur}"):
             rec.add_column(col, justify="left" if col in ("site", "product") else "right")
         for r in stock.itertuples(index=False):
             days = "-" if pd.isna(r.days_of_cover) else f"{r.days_of_cover:,.0f}"
@@ -405,8 +406,8 @@ def _print_stress(result: dict[str, object], progress: _Progress) -> None:
             )
         progress.console.print(rec)
         progress.console.print(
-            f"total: {stock['extra_stock'].sum():,.0f} t, {compact_money(float(stock['cost_per_year'].sum()))} a "
-            f"year in holding cost ({compact_money(cost)} over the horizon)"
+            f"total: {stock['extra_stock'].sum():,.0f} t, {compact_money(float(stock['cost_per_year'].sum()))} "
+            f"{currency} a year in holding cost ({compact_money(cost)} {currency} over the horizon)"
         )
 
 

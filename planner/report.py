@@ -1293,12 +1293,14 @@ def add_resilience(
                 "Node": nodes["node"],
                 "Kind": nodes["kind"],
                 "TTR (periods)": nodes["ttr_periods"],
-                "TTS (periods)": [
-                    min(v, horizon) if math.isfinite(v) else horizon for v in nodes["tts_periods"]
-                ],
+                "TTS (periods)": [v if math.isfinite(v) else math.nan for v in nodes["tts_periods"]],
                 "Covered": [
-                    "covered (no limit)" if math.isinf(v) else ("yes" if c else "NO")
-                    for v, c in zip(nodes["tts_periods"], nodes["covered"], strict=True)
+                    "n/a (no TTR)"
+                    if pd.isna(r)
+                    else ("covered (no limit)" if math.isinf(v) else ("yes" if c else "NO"))
+                    for v, c, r in zip(
+                        nodes["tts_periods"], nodes["covered"], nodes["ttr_periods"], strict=True
+                    )
                 ],
                 "Impact (penalty)": nodes["pi_cost"],
                 "Short during TTR": nodes["pi_shortage"],
@@ -1307,13 +1309,17 @@ def add_resilience(
         )
         chart_rows = table.dropna(subset=["TTR (periods)"]).head(12)
         chart_frame = chart_rows[["Node", "TTS (periods)", "TTR (periods)"]].reset_index(drop=True)
+        chart_frame["TTS (periods)"] = [  # capped for the chart only (no limit -> the cap)
+            horizon if pd.isna(v) else min(float(v), horizon) for v in chart_frame["TTS (periods)"]
+        ]
         stock = stress["stockpile"].rename(
             columns={
                 "site": "Site",
                 "product": "Product",
                 "extra_stock": "Extra stock",
                 "days_of_cover": "Days of demand",
-                "cost": "Cost",
+                "cost": "Cost over the horizon",
+                "cost_per_year": "Cost a year",
             }
         )
         curve = stress["cover_curve"]
@@ -1341,9 +1347,50 @@ def add_resilience(
                 "stockpile",
                 f"Cheapest extra stock that keeps TTS >= TTR for every node (cost {stress['stockpile_cost']:,.0f})",
                 stock,
-                kinds={"Extra stock": "t", "Days of demand": "days", "Cost": "money"},
+                kinds={
+                    "Extra stock": "t",
+                    "Days of demand": "days",
+                    "Cost over the horizon": "money",
+                    "Cost a year": "money",
+                },
             ),
         ]
+        values = stress.get("stockpile_values")
+        if values is not None and len(values):
+            blocks.append(
+                Block(
+                    "stockpile_values",
+                    "Stock the plan builds before the reveal, valued by solve: expected cost without it (held at "
+                    "its opening level) minus with it, and the scenarios it protects",
+                    values.rename(
+                        columns={
+                            "site": "Site",
+                            "product": "Product",
+                            "opening": "Opening stock",
+                            "stock": "Held",
+                            "value": "Value",
+                            "protects": "Protects",
+                            "worst_rise": "Largest cost rise without it",
+                        }
+                    )[
+                        [
+                            "Site",
+                            "Product",
+                            "Opening stock",
+                            "Held",
+                            "Value",
+                            "Protects",
+                            "Largest cost rise without it",
+                        ]
+                    ],
+                    kinds={
+                        "Opening stock": "t",
+                        "Held": "t",
+                        "Value": "money",
+                        "Largest cost rise without it": "money",
+                    },
+                )
+            )
         if len(curve):
             cover = pd.DataFrame(
                 {
@@ -1372,8 +1419,8 @@ def add_resilience(
             SheetSpec(
                 RESILIENCE,
                 "Resilience",
-                "Where the network breaks and what it costs to make it hold. Rates of the first period; "
-                "transit times ignored (models/formulation.md#resilience).",
+                "Where the plan breaks and what it costs to make it hold. Rates of the reveal period with the "
+                "plan's stock; transit times ignored (models/formulation.md#resilience).",
                 blocks,
                 freeze=False,
             )
