@@ -363,6 +363,48 @@ def _run_folder(out: Path, stem: str, started: datetime) -> Path:
     return folder
 
 
+def check_outputs(
+    workbook: Path,
+    out: str | Path,
+    report: str | Path | None,
+    force: bool,
+    tables_dir: str | Path | None,
+    tables_format: str,
+    frontier_points: int | None,
+) -> None:
+    """Refuse, before anything is read or solved, outputs and options that would fail after the solve."""
+    problems: list[str] = []
+    out_path = Path(out)
+    if out_path.exists() and not out_path.is_dir():
+        problems.append(f"--out {out_path} is a file; give a folder for the run folders")
+    if report is not None:
+        target = Path(report)
+        if target.suffix.lower() != ".xlsx":
+            problems.append(f"--report must be an .xlsx file, got {target.name!r}")
+        elif target.exists() and target.resolve() == workbook.resolve():
+            problems.append(f"--report {target} is the input workbook; choose another file name")
+        elif target.exists() and not force:
+            problems.append(
+                f"--report {target} already exists; choose another name or add --force to replace it"
+            )
+    if tables_dir is not None and Path(tables_dir).exists() and not Path(tables_dir).is_dir():
+        problems.append(f"--tables {tables_dir} is a file; give a folder")
+    if tables_format not in ("csv", "parquet"):
+        problems.append(f"--tables-format must be csv or parquet, not {tables_format!r}")
+    elif tables_format == "parquet" and tables_dir is not None:
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None and importlib.util.find_spec("fastparquet") is None:
+            problems.append("--tables-format parquet needs pyarrow (pip install pyarrow); or use csv")
+    if frontier_points is not None and frontier_points < 2:
+        problems.append("--points must be at least 2 (the risk-neutral and the most risk-averse plan)")
+    if problems:
+        raise InputError(
+            "invalid output options; nothing was solved",
+            [Issue("error", "command line", None, None, None, p) for p in problems],
+        )
+
+
 def versions() -> dict[str, str]:
     """Versions of planner, Python, Pyomo, HiGHS, pandas and openpyxl."""
     import platform
@@ -409,6 +451,7 @@ def run(
     started = datetime.now(UTC)
     path = Path(workbook) if workbook is not None else default_workbook()
     opts = options or SolveOptions()
+    check_outputs(path, out, report, force, tables_dir, tables_format, frontier_points)
 
     def stage(name: str) -> None:
         if progress:

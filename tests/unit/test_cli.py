@@ -184,3 +184,41 @@ def test_console_script_entry_point(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stdout + result.stderr
     assert "CSV" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--report", "EXISTING"], "already exists; choose another name or add --force"),
+        (["--report", "out.pdf"], "must be an .xlsx file"),
+        (["--report", "INPUT"], "is the input workbook"),
+        (["--tables", "EXISTING", "--tables-format", "csv"], "is a file; give a folder"),
+    ],
+)
+def test_output_options_are_refused_before_anything_is_solved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], expected: str
+) -> None:
+    """A report that exists (without --force), is not .xlsx or is the input itself, and --tables that
+    is a file, all exit 2 before the solve, leaving no run folder."""
+    workbook = tmp_path / "in.xlsx"
+    workbook.write_bytes((Path(__file__).resolve().parents[2] / "inputs" / "tiny.xlsx").read_bytes())
+    existing = tmp_path / "existing.xlsx"
+    existing.write_bytes(b"x")
+    args = [{"EXISTING": str(existing), "INPUT": str(workbook)}.get(a, a) for a in extra]
+    runs = tmp_path / "runs"
+    code, out = run(["solve", str(workbook), "--out", str(runs), *args], capsys)
+    assert code == 2
+    assert expected in out
+    assert "Traceback" not in out
+    assert not runs.exists()
+
+
+def test_frontier_points_below_two_are_refused_before_the_solve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = tmp_path / "runs"
+    tiny = Path(__file__).resolve().parents[2] / "inputs" / "tiny.xlsx"
+    code, out = run(["frontier", str(tiny), "--points", "0", "--out", str(runs)], capsys)
+    assert code == 2
+    assert "--points must be at least 2" in out
+    assert not runs.exists()
