@@ -207,7 +207,7 @@ def stress(
 
     from planner.model.resilience import performance_impact, size_stockpile, time_to_survive
     from planner.model.sweeps import cover_curve
-    from planner.resilience import disruption_nodes, network_rates, plan_decisions, plan_window
+    from planner.resilience import disruption_nodes, network_rates, opening_stock, plan_decisions, plan_window
 
     opts = (options or SolveOptions()).resolved(data.settings)
     lp_opts = replace(opts, log_file=None)
@@ -271,7 +271,7 @@ def stress(
         from planner.model.sweeps import stockpile_values
 
         designs = design_values(plan.extra["model"])  # the policy curve on the plan's committed design
-        opening = {k: float(v) for k, v in net.inventory["initial_stock"].items()}
+        opening = opening_stock(net)
         raised = [k for k, q in held.items() if q > opening.get(k, 0.0) + 1e-3]
         if raised:
             if progress:

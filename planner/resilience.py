@@ -131,10 +131,7 @@ def network_rates(
         pen_sum[key] += pen * q
     penalty = {k: (pen_sum[k] / demand[k] if demand[k] > 0 else default_pen) for k in demand}
     if stock is None:
-        stock = {
-            (str(i.site), str(i.product)): float(i.initial_stock)
-            for i in net.inventory.itertuples(index=False)
-        }
+        stock = opening_stock(net)
     storage: dict[tuple[str, str], tuple[float, float]] = {}
     for i in net.inventory.itertuples(index=False):
         key = (str(i.site), str(i.product))
@@ -217,6 +214,13 @@ def plan_decisions(decisions: Any) -> dict[str, float]:
     return {str(r.id): float(r.value) for r in decisions.itertuples(index=False)}
 
 
+def opening_stock(net: Network) -> dict[tuple[str, str], float]:
+    """Initial stock per (site, product) of every Inventory row."""
+    return {
+        (str(i.site), str(i.product)): float(i.initial_stock) for i in net.inventory.itertuples(index=False)
+    }
+
+
 def plan_window(net: Network, inventory: Any) -> tuple[int, dict[tuple[str, str], float]]:
     """Where a stress of a plan starts: the reveal period, with the plan's here-and-now stock.
 
@@ -225,9 +229,7 @@ def plan_window(net: Network, inventory: Any) -> tuple[int, dict[tuple[str, str]
     stock. ``inventory`` is a solution's inventory table.
     """
     start = max(net.reveal, 0)
-    stock = {
-        (str(i.site), str(i.product)): float(i.initial_stock) for i in net.inventory.itertuples(index=False)
-    }
+    stock = opening_stock(net)
     if start == 0 or inventory is None or len(inventory) == 0:
         return start, stock
     before = net.periods[start - 1]

@@ -44,9 +44,6 @@ class FlowBounds:
             for p in net.lane_products[str(ln.lane)]:
                 self.lanes_into[(str(ln.destination), p)].append(str(ln.lane))
                 self.lanes_out[(str(ln.origin), p)].append(str(ln.lane))
-        self.demand_rows: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for (site, p, t), rows in ix.demand_at.items():
-            self.demand_rows[(site, p)] += [(t, d) for d in rows]
         self.supply = cache(self._supply)
         self.absorption = cache(self._absorption)
 
@@ -74,7 +71,7 @@ class FlowBounds:
         total = (
             float(net.inventory.at[(site, p), "initial_stock"]) if (site, p) in net.inventory.index else 0.0
         )
-        contracts = [c for c in self.ix.purchases_at.get((site, p), ())]
+        contracts = self.ix.purchases_at.get((site, p), [])
         for tau in range(t + 1):
             node = ROOT if w == ROOT else net.node(tau, w)  # the one path through (t, w)
             total += self.production(site, p, tau, node)

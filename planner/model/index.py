@@ -95,6 +95,7 @@ class ModelIndex:
     purchase_tag: dict[str, str] = field(default_factory=dict)
     demand_at: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     demand_period: dict[int, int] = field(default_factory=dict)
+    demand_class: dict[int, str] = field(default_factory=dict)  # demand row -> customer class
     arrival_period: dict[tuple[str, str, str, int, str], int] = field(default_factory=dict)
     activity_set: set[tuple[str, str, str, int, str]] = field(default_factory=set)
     inventory_set: set[tuple[str, str, str, int, str]] = field(default_factory=set)
@@ -285,6 +286,7 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
     for drow, row in enumerate(net.demand.itertuples(index=False)):
         td = net.periods.index(str(row.period))
         ix.demand_period[drow] = td
+        ix.demand_class[drow] = str(row.customer_class)
         ix.demand_at[(str(row.site), str(row.product), td)].append(drow)
         for wd in sorted({net.node(td, s) for s in scenarios}):
             ix.shortage.append((drow, wd))

@@ -129,10 +129,11 @@ def cover_policy_rows(net: Network) -> list[tuple[str, str]]:
 def policy_penalty(net: Network, rows: list[tuple[str, str]]) -> float:
     """Half the smallest shortage penalty of the demand at ``rows`` (default where blank) per period of horizon."""
     default = float(net.settings["shortage_penalty"])
+    policy = set(rows)
     pens = [
         default if pd.isna(r.shortage_penalty) else float(r.shortage_penalty)
         for r in net.demand.itertuples(index=False)
-        if (str(r.site), str(r.product)) in set(rows)
+        if (str(r.site), str(r.product)) in policy
     ]
     return (min(pens) if pens else default) / (2 * len(net.periods))  # strictly below: no ties
 
@@ -217,26 +218,23 @@ def stockpile_values(
 
     m = build_model(net)
     fix_design(m, designs)
-    by_total: dict[tuple[str, str], list[Any]] = {}
+    wanted = set(stockpiles)
+    by_period: dict[tuple[str, str, int], list[Any]] = {}  # total stock per pre-reveal period
     for key in m.idx.inventory:
         n, p, _g, t, w = key
-        if w == ROOT and (n, p) in set(stockpiles):
-            by_total.setdefault((n, p), []).append(m.v_inventory[key])
-    m.p_stock_cap = pyo.Param(list(by_total), mutable=True, initialize=1e30, doc="cap on pre-reveal stock")
+        if w == ROOT and (n, p) in wanted:
+            by_period.setdefault((n, p, t), []).append(m.v_inventory[key])
+    pairs = sorted({(n, p) for n, p, _t in by_period})
+    m.p_stock_cap = pyo.Param(pairs, mutable=True, initialize=1e30, doc="cap on pre-reveal stock")
     m.c_stock_cap = pyo.Constraint(
-        [(n, p, t) for (n, p) in by_total for t in range(max(net.reveal, 1))],
-        rule=lambda _m, n, p, t: (
-            sum(v for v in by_total[(n, p)] if v.index()[3] == t) <= m.p_stock_cap[n, p]
-            if any(v.index()[3] == t for v in by_total[(n, p)])
-            else pyo.Constraint.Skip
-        ),
+        list(by_period), rule=lambda _m, n, p, t: sum(by_period[(n, p, t)]) <= m.p_stock_cap[n, p]
     )
     hm = HighsModel(m, opts)
     base = _scenario_costs_after(hm, m)
     probs = net.probability
     points: list[Point] = []
     opening = net.inventory["initial_stock"]
-    for site, product in by_total:
+    for site, product in pairs:
         m.p_stock_cap[site, product] = float(opening.get((site, product), 0.0))
         hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
         without = _scenario_costs_after(hm, m)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from planner.model.bounds import FlowBounds
 from planner.model.index import ModelIndex
 from planner.network import Network
 
@@ -38,36 +39,14 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     m.c_lanes_capacity = pyo.Constraint(index, rule=rule, doc="lane capacity")
 
 
-def _carried(net: Network) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """(site, product) pairs that some lane carries into, and out of, a site."""
-    into: set[tuple[str, str]] = set()
-    out_of: set[tuple[str, str]] = set()
-    for ln in net.lanes.itertuples(index=False):
-        for p in net.lane_products[str(ln.lane)]:
-            into.add((str(ln.destination), p))
-            out_of.add((str(ln.origin), p))
-    return into, out_of
-
-
-def own_production_only(
-    net: Network, ix: ModelIndex, site: str, product: str, into: set[tuple[str, str]]
-) -> bool:
+def own_production_only(net: Network, ix: ModelIndex, bounds: FlowBounds, site: str, product: str) -> bool:
     """Can ``site`` hold ``product`` only by making it there in the same period?
 
-    Not when it can receive it by lane (``into``), buy it or store it.
+    Not when it can receive it by lane, buy it or store it.
     """
     if (site, product) in net.inventory.index or ix.purchases_at.get((site, product)):
         return False
-    return (site, product) not in into
-
-
-def pure_sink(net: Network, ix: ModelIndex, site: str, product: str, out_of: set[tuple[str, str]]) -> bool:
-    """Does every unit of ``product`` arriving at ``site`` have to serve its demand there?"""
-    if (site, product) in net.inventory.index or ix.consume.get((site, product)):
-        return False
-    if not math.isnan(float(net.products.at[product, "cost_disposal"])):
-        return False
-    return (site, product) not in out_of
+    return not bounds.lanes_into[(site, product)]
 
 
 def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
@@ -84,43 +63,23 @@ def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     the strong formulation of facility location does (:math:`x_{ij} \le d_j y_i`).
     """
     gated = set(net.gated_sites)
-    options_at: dict[tuple[str, str], float] = defaultdict(float)
-    for o in net.options.itertuples(index=False):
-        options_at[(str(o.site), str(o.process))] += float(o.capacity_added) * float(
-            o.max_units if bool(o.integer) else 1
-        )
+    flow_bounds = FlowBounds(net, ix)
     groups: dict[tuple[str, str, int, str], list[Any]] = defaultdict(list)
     for key in ix.flow:
         groups[(key[0], key[1], key[3], key[4])].append(key)
     bounds: dict[tuple[str, str, int, str], float] = {}
-    into, out_of = _carried(net)
     checked: dict[tuple[str, str], bool] = {}
-    sinks: dict[tuple[str, str], bool] = {}
     for (lane, p, t, w), keys in groups.items():
         origin, dest = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
         if origin not in gated:
             continue
         if (origin, p) not in checked:
-            checked[(origin, p)] = own_production_only(net, ix, origin, p, into)
+            checked[(origin, p)] = own_production_only(net, ix, flow_bounds, origin, p)
         if not checked[(origin, p)]:
             continue
-        candidates = [net.p("Lanes", "capacity", lane, t, w)]
-        make = 0.0
-        for proc, q in ix.produce.get((origin, p), ()):
-            make += q * (net.p("Processes", "capacity", proc, t, w) + options_at[(origin, proc)])
-        candidates.append(make)
-        if (dest, p) not in sinks:
-            sinks[(dest, p)] = pure_sink(net, ix, dest, p, out_of)
-        if sinks[(dest, p)]:
-            a = ix.arrival_period[keys[0]]
-            demand = 0.0
-            for s in net.node_scenarios(w, ix.scenarios):
-                node = net.node(a, s)
-                demand = max(
-                    demand,
-                    sum(net.p("Demand", "quantity", d, a, node) for d in ix.demand_at.get((dest, p, a), ())),
-                )
-            candidates.append(demand)
+        candidates = [net.p("Lanes", "capacity", lane, t, w), flow_bounds.production(origin, p, t, w)]
+        if flow_bounds.is_pure_sink(dest, p):
+            candidates.append(flow_bounds.demand(dest, p, ix.arrival_period[keys[0]], w))
         bound = min(candidates)
         if math.isfinite(bound):
             bounds[(lane, p, t, w)] = bound

@@ -54,7 +54,7 @@ def reference_volume(
     terms: list[tuple[Any, float]] = []
     for d in sorted(lic.destinations):
         for row in m.idx.demand_at.get((d, lic.product, t), ()):
-            if lic.end_use in ("all", str(net.demand.iloc[row]["customer_class"])):
+            if lic.end_use in ("all", m.idx.demand_class[row]):
                 const += net.p("Demand", "quantity", row, t, w)
         for proc, q in m.idx.consume.get((d, lic.product), ()):
             if t < net.site_first_period[d]:
@@ -121,7 +121,7 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
                     for t, w in ix.nodes:
                         if lic.start <= t <= lic.end and (lane, prod, g, t, w) in ix.flow_set:
                             covered[(rule, prod, t, w)].append((lane, prod, g, t, w))
-    index = sorted(covered, key=lambda k: (k[0], k[1], k[2], k[3]))
+    index = sorted(covered)
 
     refs: dict[tuple[str, str, int, str], LinearForm | None] = {}
 
@@ -210,8 +210,4 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
 def _other_demand_rows(net: Network, ix: ModelIndex, lic: LicenceRule, site: str, t: int) -> list[int]:
     """Demand rows at ``site`` in period t of classes other than the rule's end use."""
-    return [
-        i
-        for i in ix.demand_at.get((site, lic.product, t), ())
-        if str(net.demand.iloc[i]["customer_class"]) != lic.end_use
-    ]
+    return [i for i in ix.demand_at.get((site, lic.product, t), ()) if ix.demand_class[i] != lic.end_use]

@@ -96,12 +96,10 @@ def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
                 a = ix.arrival_period[key]
                 for node in {net.node(a, s) for s in net.node_scenarios(key[4], ix.scenarios)}:
                     arriving[(rule, a, node)].append(key)
-    share_index = [
-        (rule, label, a, node)
-        for (rule, label) in ss.groups
-        for (r2, a, node) in sorted(arriving)
-        if r2 == rule
-    ]
+    by_rule: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for rule, a, node in sorted(arriving):
+        by_rule[rule].append((a, node))
+    share_index = [(rule, label, a, node) for (rule, label) in ss.groups for a, node in by_rule[rule]]
 
     def share_rule(_m: Any, rule: str, label: str, a: int, node: str) -> Any:
         members = ss.groups[(rule, label)]
