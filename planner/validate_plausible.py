@@ -14,7 +14,7 @@ from typing import Any
 from planner.errors import Issue
 from planner.schema import normalize_name
 from planner.tables import InputData
-from planner.validate_common import is_blank, periods, process_sites, row, rows, warn
+from planner.validate_common import did_you_mean, is_blank, periods, process_sites, row, rows, warn
 
 _ISO_TEXT = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -148,10 +148,13 @@ def end_use_mismatch(data: InputData) -> list[Issue]:
                 )
             )
     if named:
+        # a class that no rule names is usually a segment (EV, wind, ...); only a near miss of a
+        # named class is likely a typo that leaves customers uncovered
         seen: set[str] = set()
         for r in demand:
             c = r["customer_class"]
-            if c in named or c in seen or c == "civil":
+            hint = did_you_mean(c, sorted(named))
+            if c in named or c in seen or not hint:
                 continue
             seen.add(c)
             out.append(
@@ -161,7 +164,7 @@ def end_use_mismatch(data: InputData) -> list[Issue]:
                     "customer_class",
                     c,
                     f"customer class {c!r} is named by no end-use rule (rules name {', '.join(sorted(named))}); "
-                    "if these customers are meant to be covered, use that class",
+                    f"if these customers are meant to be covered, use that class.{hint}",
                     "class_unmatched",
                 )
             )

@@ -45,11 +45,11 @@ def test_scenarios_without_a_reveal_period() -> None:
     assert "perfect-foresight" in issue.message
 
 
-def test_an_end_use_that_no_demand_carries_and_a_class_no_rule_names() -> None:
+def test_an_end_use_that_no_demand_carries_and_a_misspelt_class() -> None:
     def rules(r: dict[str, list[dict[str, Any]]]) -> None:
         r["ExportControls"][0]["end_use"] = "defence"
         for d in r["Demand"]:
-            d["customer_class"] = "automotive"
+            d["customer_class"] = "defense"
         r["Demand"][1].pop("shortage_penalty")
 
     issues = issues_after(rules)
@@ -57,7 +57,18 @@ def test_an_end_use_that_no_demand_carries_and_a_class_no_rule_names() -> None:
     assert (rule.sheet, rule.row, rule.column, rule.value) == ("ExportControls", 2, "end_use", "defence")
     assert "Demand.customer_class" in rule.message
     cls = only(issues, "class_unmatched")
-    assert (cls.sheet, cls.row, cls.column, cls.value) == ("Demand", 2, "customer_class", "automotive")
+    assert (cls.sheet, cls.row, cls.column, cls.value) == ("Demand", 2, "customer_class", "defense")
+    assert "did you mean" in cls.message.lower()
+
+
+def test_a_segment_class_that_no_rule_names_is_not_a_warning() -> None:
+    def rules(r: dict[str, list[dict[str, Any]]]) -> None:
+        r["ExportControls"][0]["end_use"] = "defence"
+        for d in r["Demand"]:
+            d["customer_class"] = "automotive"
+        r["Demand"][1].pop("shortage_penalty")
+
+    assert [i for i in issues_after(rules) if i.code == "class_unmatched"] == []
 
 
 def test_a_country_code_that_is_not_iso() -> None:
