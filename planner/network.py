@@ -147,6 +147,16 @@ class Network:
         """A per-period parameter value."""
         return self.params[(table, column)].get(key, t, node)
 
+    def option_share(self, option: str, t: int) -> float:
+        """Share of capacity_added option ``option`` adds in period ``t``: 0 before it is available, then
+        min(1, (k + 1) / (ramp_periods + 1)) in the k-th period from availability (1 without a ramp)."""
+        k = t - self.option_available[option]
+        if k < 0:
+            return 0.0
+        ramp = self.options.at[option, "ramp_periods"] if "ramp_periods" in self.options.columns else 0
+        ramp = 0 if _blank(ramp) else int(ramp)
+        return min(1.0, (k + 1) / (ramp + 1))
+
     def site_country(self, site: str) -> str:
         """Country code of a site."""
         return str(self.sites.at[site, "country"])

@@ -101,7 +101,9 @@ def network_rates(
                 and str(o.process) == proc
                 and net.option_available[str(o.option)] <= period
             ):
-                cap += float(o.capacity_added) * net.period_weight[period] * plan.get(str(o.option), 0.0)
+                share = net.option_share(str(o.option), period)  # ramp-up
+                added = float(o.capacity_added) * net.period_weight[period]
+                cap += (added if share == 1.0 else added * share) * plan.get(str(o.option), 0.0)
         processes[(site, proc)] = cap
     lanes: dict[str, tuple[str, str, list[str], float]] = {}
     for ln in net.lanes.itertuples(index=False):

@@ -476,6 +476,16 @@ TABLES: tuple[TableSpec, ...] = (
                 "earliest_period", "period", "First period it can be available (blank = first).", default=None
             ),
             _c(
+                "ramp_periods",
+                "int",
+                "Periods of ramp-up once available: in the k-th period from availability (k = 0, 1, ...) a unit "
+                "adds capacity_added x min(1, (k + 1) / (ramp_periods + 1)); the fixed cost is paid in full "
+                "from availability (0 = full capacity at once).",
+                unit="periods",
+                default=0,
+                **NONNEG,
+            ),
+            _c(
                 "integer",
                 "bool",
                 "Integer modules (up to max_units) rather than one yes/no build.",

@@ -195,3 +195,21 @@ def test_start_dates_that_disagree_with_lengths_warn_with_both_numbers() -> None
     assert "90 days apart" in issue.message
     assert "30 days" in issue.message
     assert issues_after(lambda r: r["Periods"][0].update(length_days=91)) == []  # 1 day off: fine
+
+
+@pytest.mark.covers("c_capacity_process")
+def test_option_ramps_up_over_its_ramp_periods() -> None:
+    """Four 30-day periods. M has no capacity of its own (0); option O adds 12/period, ramp_periods 2,
+    free to build: it adds 12 x min(1, (k + 1) / 3) = 4, 8, 12, 12 in P1..P4. D needs 12 each period
+    (penalty 100), making costs 1/t. Build O: make 4 + 8 + 12 + 12 = 36, short 8 + 4 = 12:
+    36 + 1,200 = 1,236 (without the ramp it would be 48)."""
+    rec = plant(0, [12, 12, 12, 12], (30, 30, 30, 30))
+    rec["CapacityOptions"] = [
+        {"option": "O", "site": "M", "process": "make", "capacity_added": 12, "ramp_periods": 2}
+    ]
+    sol = solve(rec, **REF)
+    assert sol.objective == pytest.approx(1236.0)
+    short = sol.shortages.set_index("period")["shortage"].to_dict()
+    assert short == pytest.approx({"P1": 8.0, "P2": 4.0, "P3": 0.0, "P4": 0.0})
+    net = sol.extra["network"]
+    assert [net.option_share("O", t) for t in net.T] == pytest.approx([1 / 3, 2 / 3, 1.0, 1.0])
