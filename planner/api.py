@@ -248,7 +248,7 @@ def stress(
         ["rei", "tts_periods"], ascending=[False, True], na_position="last"
     ).reset_index(drop=True)
     stock, stock_cost, left = size_stockpile(rates, all_nodes, lp_opts)
-    period_days = float(net.settings["period_length_days"])
+    period_days = rates.period_days  # the length of the period whose rates these are
     stock_rows = [
         {
             "site": k[0],
@@ -257,7 +257,7 @@ def stress(
             "days_of_cover": q / rates.demand[k] * period_days if rates.demand.get(k) else math.nan,
             "cost": q * rates.storage[k][0],
             # holding over the horizon, per year of it
-            "cost_per_year": q * rates.storage[k][0] / len(net.periods) * 365.25 / period_days,
+            "cost_per_year": q * rates.storage[k][0] / rates.horizon_periods * 365.25 / period_days,
         }
         for k, q in stock.items()
         if q > 1e-9

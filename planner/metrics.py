@@ -201,6 +201,7 @@ class Metrics:
     product_names: dict[str, str] = field(default_factory=dict)
     product_values: dict[str, float] = field(default_factory=dict)
     scenario_descriptions: dict[str, str] = field(default_factory=dict)
+    period_days: list[float] = field(default_factory=list)  # each period's length (Periods.length_days)
 
     @property
     def flagged_kpis(self) -> list[str]:
@@ -564,7 +565,7 @@ def _cover(sol: Solution, net: Network) -> tuple[pd.DataFrame, pd.DataFrame]:
         "target_days",
     ]
     inv = sol.inventory
-    length = float(net.settings["period_length_days"])
+    days_of = dict(zip(net.periods, net.period_days, strict=True))  # each period's own length
     if inv.empty:
         return pd.DataFrame(columns=cols), pd.DataFrame(columns=["period", "scenario", "stock"])
     keys = ["site", "product", "period", "scenario"]
@@ -581,9 +582,10 @@ def _cover(sol: Solution, net: Network) -> tuple[pd.DataFrame, pd.DataFrame]:
     else:
         cover = stock.assign(use=0.0)
     cover["use"] = cover["use"].fillna(0.0).astype(float)
+    length = cover["period"].map(days_of).astype(float)
     cover["use_per_day"] = cover["use"] / length
     cover["days_of_cover"] = [
-        days_of_cover(s, u, length) for s, u in zip(cover["stock"], cover["use"], strict=True)
+        days_of_cover(s, u, d) for s, u, d in zip(cover["stock"], cover["use"], length, strict=True)
     ]
     target = (
         {(str(k[0]), str(k[1])): float(v) for k, v in net.inventory["cover_days"].items()}
@@ -714,6 +716,7 @@ def compute_metrics(
         mass_unit=str(settings.get("mass_unit", "t")),
         period_length_days=float(settings.get("period_length_days", 91.25)),
         periods=list(net.periods),
+        period_days=list(net.period_days),
         scenario_ids=scen,
         probability=prob,
         controlling_country=country,

@@ -18,6 +18,15 @@ Every ``per_period`` column of the schema is expanded to an array of shape
 ``(rows, T)``. ScenarioChanges rows with a blank scenario change this base array
 (a profile over time, any period); each scenario then gets its own copy where a
 Scenario change touches it. Blank capacities become ``inf`` (unlimited).
+
+Period lengths
+--------------
+Period ``t`` lasts ``period_days[t]`` days (Periods.length_days; blank = the reference length
+Settings.period_length_days) and weighs ``period_weight[t] = period_days[t] / reference``.
+Columns the schema marks ``per_reference_period`` are stated per reference period: the per-period
+arrays of those columns are multiplied by the weight here, once (after scenario changes), and the
+model multiplies the others (fixed costs, option capacity, floor and cover penalties) by
+``period_weight``. Nothing else derives lengths from the tables.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ import pandas as pd
 from planner.errors import InputError, Issue
 from planner.scenarios import filter_mask, parse_filter
 from planner.schema import TABLES_BY_NAME, normalize_name
-from planner.tables import ROW, InputData
+from planner.tables import ROW, InputData, period_lengths
 from planner.validate import reachable_pairs
 
 ROOT = "ROOT"
@@ -84,7 +93,7 @@ class Network:
     scenarios: list[str]
     probability: dict[str, float]
     discount: list[float]
-    period_years: list[float]
+    period_years: list[float]  # years from the start of the horizon to the start of each period
     settings: dict[str, Any]
     # entities
     sites: pd.DataFrame  # indexed by site
@@ -108,6 +117,9 @@ class Network:
     params: dict[tuple[str, str], PeriodParams]
     option_available: dict[str, int]  # option -> first period index it adds capacity
     site_first_period: dict[str, int]
+    period_days: list[float] = field(default_factory=list)  # length of each period in days
+    period_weight: list[float] = field(default_factory=list)  # length / reference length (w_t)
+    year_ahead: list[int] = field(default_factory=list)  # following periods within a year (H default)
 
     # ---------------------------------------------------------------- nodes
     @property
@@ -134,6 +146,16 @@ class Network:
     def p(self, table: str, column: str, key: Any, t: int, node: str) -> float:
         """A per-period parameter value."""
         return self.params[(table, column)].get(key, t, node)
+
+    def option_share(self, option: str, t: int) -> float:
+        """Share of capacity_added option ``option`` adds in period ``t``: 0 before it is available, then
+        min(1, (k + 1) / (ramp_periods + 1)) in the k-th period from availability (1 without a ramp)."""
+        k = t - self.option_available[option]
+        if k < 0:
+            return 0.0
+        ramp = self.options.at[option, "ramp_periods"] if "ramp_periods" in self.options.columns else 0
+        ramp = 0 if _blank(ramp) else int(ramp)
+        return min(1.0, (k + 1) / (ramp + 1))
 
     def site_country(self, site: str) -> str:
         """Country code of a site."""
@@ -163,6 +185,44 @@ def _expand(frame: pd.DataFrame, keys: list[Any], column: str, n_periods: int, t
         vals = np.where(np.isnan(vals), 0.0, vals)
     base = np.repeat(vals.reshape(-1, 1), n_periods, axis=1) if len(vals) else np.zeros((0, n_periods))
     return PeriodParams(keys=keys, base=base)
+
+
+def _scale_by_length(params: dict[tuple[str, str], PeriodParams], weight: list[float]) -> None:
+    """Multiply the per-period arrays of ``per_reference_period`` columns by the period weights (in place).
+
+    Nothing changes when every weight is 1 (no Periods.length_days given).
+    """
+    if all(w == 1.0 for w in weight):
+        return
+    row = np.asarray(weight, dtype=float).reshape(1, -1)
+    for (table, column), pp in params.items():
+        if not TABLES_BY_NAME[table].column(column).per_reference_period:
+            continue
+        pp.base = pp.base * row  # inf stays inf (unlimited), NaN stays NaN (derived)
+        pp.by_scenario = {s: arr * row for s, arr in pp.by_scenario.items()}
+
+
+def year_ahead_periods(period_days: list[float]) -> list[int]:
+    """For each period t, the following periods that lie within a year of t's start.
+
+    A following period counts when its midpoint is less than 365.25 days after the start of t (it
+    lies mostly within the year); with equal lengths l this is round(365.25 / l) - 1 (3 for
+    quarters, 11 for months), the former default, except where 365.25 / l is exactly an odd number and a half.
+    Periods after the horizon are not counted.
+    """
+    starts = [0.0]
+    for d in period_days:
+        starts.append(starts[-1] + d)
+    out = []
+    for t in range(len(period_days)):
+        h = 0
+        while t + h + 1 < len(period_days):
+            u = t + h + 1
+            if (starts[u] + period_days[u] / 2.0) - starts[t] >= 365.25 - 1e-9:
+                break
+            h += 1
+        out.append(h)
+    return out
 
 
 def _changed_value_problem(spec: Any, block: np.ndarray) -> str:
@@ -288,9 +348,17 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         raise InputError("the chosen scenarios have zero total probability")
     probability = {s: prob[s] / total for s in chosen}
 
-    # discounting: period length in years, cost of period t divided by (1+r)^(years before t)
-    years_per_period = float(st["period_length_days"]) / 365.25
-    period_years = [t * years_per_period for t in range(n)]
+    # period lengths and weights w_t = length_t / reference length
+    reference = float(st["period_length_days"])
+    period_days = period_lengths(data)
+    period_weight = [d / reference for d in period_days]
+    # discounting: cost of period t divided by (1+r)^(years from the start of the horizon to the start of t);
+    # the elapsed reference periods times the reference length (t * l / 365.25 exactly when all w_t = 1)
+    years_per_period = reference / 365.25
+    elapsed = [0.0]
+    for w in period_weight[:-1]:
+        elapsed.append(elapsed[-1] + w)
+    period_years = [e * years_per_period for e in elapsed[:n]]
     rate = float(st["discount_rate"])
     discount = [1.0 / (1.0 + rate) ** y for y in period_years]
 
@@ -378,6 +446,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
             if c.per_period:
                 params[(name, c.name)] = _expand(frame, keys, c.name, n, name)
     _apply_changes(data, params, frames, periods, reveal, chosen)
+    _scale_by_length(params, period_weight)
 
     return Network(
         data=data,
@@ -408,6 +477,9 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         params=params,
         option_available=option_available,
         site_first_period=site_first_period,
+        period_days=period_days,
+        period_weight=period_weight,
+        year_ahead=year_ahead_periods(period_days),
     )
 
 

@@ -658,11 +658,16 @@ def _inventory_sheet(m: Metrics) -> SheetSpec:
             .sort_values("Peak stock", ascending=False)
             .reset_index(drop=True)
         )
+    lengths = (
+        f"with {(m.period_days[0] if m.period_days else m.period_length_days):g}-day periods"
+        if len(set(m.period_days)) <= 1
+        else "each period's demand and use spread over its own length (Periods.length_days)"
+    )
     return SheetSpec(
         INVENTORY,
         "Inventory and stockpiles",
         f"End-of-period stock (all origin tags) and days of cover = stock / ((demand + use in production) per day), "
-        f"with {m.period_length_days:g}-day periods. Amber: below the workbook's cover target.",
+        f"{lengths}. Amber: below the workbook's cover target.",
         [
             Block(
                 "stock_trajectory",

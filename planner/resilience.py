@@ -53,7 +53,8 @@ class Rates:
         tuple[str, str], tuple[float, float]
     ]  # (site, product) -> (unit cost of extra stock, most extra)
     licence_lanes: dict[str, set[str]] = field(default_factory=dict)  # rule -> covered lanes
-    period_days: float = 91.25
+    period_days: float = 91.25  # length of the period whose rates these are (the window's unit)
+    horizon_periods: float = 1.0  # the horizon in units of that period (its number of periods when equal)
 
     def pairs(self) -> set[tuple[str, str]]:
         """Every (site, product) that appears anywhere."""
@@ -79,10 +80,15 @@ def network_rates(
     (the network as it stands); closable sites count as open. Options count once available
     by ``period``. Without a period: first-period capacities and the mean demand per period
     over the horizon (the network as it stands); with one: that period's capacities and demand.
+    With periods of unequal length the rates are per that period (first or ``period``): its capacities
+    (already scaled by its length), and the horizon's demand and holding cost spread over the horizon
+    counted in units of its length.
     """
     plan = plan or {}
     mean_demand = period is None
     period = 0 if period is None else period
+    # the horizon in units of this period's length (= the number of periods when all are equal)
+    horizon = sum(d / net.period_days[period] for d in net.period_days)
     gated_candidates = {str(s) for s in net.sites.index if net.sites.at[s, "status"] == "candidate"}
     processes: dict[tuple[str, str], float] = {}
     for site, proc in net.process_sites:
@@ -95,7 +101,9 @@ def network_rates(
                 and str(o.process) == proc
                 and net.option_available[str(o.option)] <= period
             ):
-                cap += float(o.capacity_added) * plan.get(str(o.option), 0.0)
+                share = net.option_share(str(o.option), period)  # ramp-up
+                added = float(o.capacity_added) * net.period_weight[period]
+                cap += (added if share == 1.0 else added * share) * plan.get(str(o.option), 0.0)
         processes[(site, proc)] = cap
     lanes: dict[str, tuple[str, str, list[str], float]] = {}
     for ln in net.lanes.itertuples(index=False):
@@ -116,7 +124,6 @@ def network_rates(
         )
         for c in net.contracts.itertuples(index=False)
     }
-    n_periods = len(net.periods)
     demand: dict[tuple[str, str], float] = defaultdict(float)
     pen_sum: dict[tuple[str, str], float] = defaultdict(float)
     default_pen = float(net.settings["shortage_penalty"])
@@ -125,7 +132,7 @@ def network_rates(
             continue
         key = (str(row.site), str(row.product))
         t_row = net.periods.index(str(row.period))
-        q = net.p("Demand", "quantity", d, t_row, ROOT) / (n_periods if mean_demand else 1)
+        q = net.p("Demand", "quantity", d, t_row, ROOT) / (horizon if mean_demand else 1)
         pen = float(row.shortage_penalty) if not math.isnan(float(row.shortage_penalty)) else default_pen
         demand[key] += q
         pen_sum[key] += pen * q
@@ -135,7 +142,7 @@ def network_rates(
     storage: dict[tuple[str, str], tuple[float, float]] = {}
     for i in net.inventory.itertuples(index=False):
         key = (str(i.site), str(i.product))
-        hold = net.p("Inventory", "cost_holding", key, period, ROOT) * n_periods
+        hold = net.p("Inventory", "cost_holding", key, period, ROOT) * horizon
         unit = hold if hold > 0 else 1e-3 * max(1.0, net.p("Products", "value", key[1], period, ROOT))
         most = (
             math.inf if math.isnan(float(i.max_stock)) else max(0.0, float(i.max_stock) - stock.get(key, 0.0))
@@ -165,7 +172,8 @@ def network_rates(
         stock=stock,
         storage=storage,
         licence_lanes=dict(licence_lanes),
-        period_days=float(net.settings["period_length_days"]),
+        period_days=net.period_days[period],
+        horizon_periods=horizon,
     )
 
 

@@ -15,6 +15,10 @@ Conventions
 * ``ref`` names ``"Table.column"`` whose values this column must take.
 * ``per_period`` columns can be changed by a Scenario change for a range of
   periods (the model sees them as period-indexed).
+* ``per_reference_period`` columns are rates or costs stated per *reference period*
+  (Settings.period_length_days); in a period of ``Periods.length_days`` they count
+  ``length_days / period_length_days`` times (w_t). Counts of periods (lead times,
+  transit, review delays) stay counted in periods.
 * Every table also carries two provenance columns, ``source`` and
   ``confidence`` (see :data:`CONFIDENCE_TAGS`).
 """
@@ -61,6 +65,7 @@ class ColumnSpec:
     max_value: float | None = None
     per_period: bool = False  # may vary by period and scenario (Scenario changes)
     example: Any = None
+    per_reference_period: bool = False  # stated per reference period: scales by w_t = length_t / reference
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "period_length_days",
         "float",
         91.25,
-        "Length of one period in days (used for days of cover).",
+        "Length of the reference period in days: every figure stated per period (capacities, contract "
+        "limits, fixed and holding costs, floor and cover penalties) is per reference period and counts "
+        "Periods.length_days / period_length_days times in a period of another length; also the length "
+        "of every period whose Periods.length_days is blank.",
         unit="days",
         min_value=1e-9,
     ),
@@ -187,7 +195,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "cover_penalty",
         "float",
         0.0,
-        "Penalty per unit per period of stock below a soft days-of-cover target.",
+        "Penalty per unit per (reference) period of stock below a soft days-of-cover target.",
         unit="currency/t",
         min_value=0.0,
     ),
@@ -257,6 +265,18 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("period", "str", "Period id, e.g. 2026Q4.", required=True, example="2026Q4"),
             _c("start_date", "str", "First day of the period (informational).", default=""),
+            _c(
+                "length_days",
+                "float",
+                "Length of the period in days (blank = Settings.period_length_days, the reference length). "
+                "Figures stated per period count length_days / period_length_days times in this period; "
+                "Demand.quantity is the period's own demand; lead times, transit, review delays and other "
+                "counts stay in periods (convert days to periods when building the workbook). Discounting "
+                "runs on the days elapsed; days of cover use the period's own daily rate.",
+                unit="days",
+                default=None,
+                min_value=1e-9,
+            ),
             _c("description", "str", "Free text.", default=""),
         ),
         key=("period",),
@@ -331,6 +351,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Fixed operating cost per period while the site is open.",
                 unit="currency/period",
+                per_reference_period=True,
                 default=0.0,
                 **NONNEG,
             ),
@@ -390,6 +411,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Most activity per period at one site (blank = unlimited).",
                 unit="unit/period",
+                per_reference_period=True,
                 default=None,
                 per_period=True,
                 **NONNEG,
@@ -428,6 +450,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Activity per period added by one unit of the option.",
                 unit="unit/period",
+                per_reference_period=True,
                 required=True,
                 min_value=1e-12,
             ),
@@ -437,6 +460,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Fixed cost per period per unit built, once available.",
                 unit="currency/period",
+                per_reference_period=True,
                 default=0.0,
                 **NONNEG,
             ),
@@ -450,6 +474,16 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             _c(
                 "earliest_period", "period", "First period it can be available (blank = first).", default=None
+            ),
+            _c(
+                "ramp_periods",
+                "int",
+                "Periods of ramp-up once available: in the k-th period from availability (k = 0, 1, ...) a unit "
+                "adds capacity_added x min(1, (k + 1) / (ramp_periods + 1)); the fixed cost is paid in full "
+                "from availability (0 = full capacity at once).",
+                unit="periods",
+                default=0,
+                **NONNEG,
             ),
             _c(
                 "integer",
@@ -499,6 +533,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Most units shipped per period (blank = unlimited).",
                 unit="t/period",
+                per_reference_period=True,
                 default=None,
                 per_period=True,
                 **NONNEG,
@@ -555,6 +590,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Take-or-pay minimum per period.",
                 unit="t/period",
+                per_reference_period=True,
                 default=0.0,
                 per_period=True,
                 **NONNEG,
@@ -564,6 +600,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Most per period (blank = unlimited).",
                 unit="t/period",
+                per_reference_period=True,
                 default=None,
                 per_period=True,
                 **NONNEG,
@@ -647,6 +684,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "breached for k periods costs k x the penalty: keep that below the shortage penalty of the demand "
                 "the stock protects (e.g. shortage penalty / number of periods), so the stock is drawn first.",
                 unit="currency/t/period",
+                per_reference_period=True,
                 default=None,
                 **NONNEG,
             ),
@@ -656,6 +694,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "float",
                 "Holding cost per unit per period.",
                 unit="currency/t/period",
+                per_reference_period=True,
                 default=0.0,
                 per_period=True,
                 **NONNEG,
@@ -663,7 +702,8 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "cover_days",
                 "float",
-                "Days-of-cover target: end stock >= cover_days / period_length_days x (demand + use) of the period.",
+                "Days-of-cover target: end stock >= cover_days x (demand + use) of the period / the period's length "
+                "in days (Periods.length_days, blank = period_length_days).",
                 unit="days",
                 default=0.0,
                 **NONNEG,
@@ -772,6 +812,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "Blank = their own requirement: covered demand for the product plus what covered plants "
                 "consume at installed capacity.",
                 unit="t/period",
+                per_reference_period=True,
                 default=None,
                 per_period=True,
                 **NONNEG,
@@ -890,6 +931,8 @@ def markdown_reference() -> str:
                 desc += " One of: " + ", ".join(a for a in c.allowed if a) + "."
             if c.ref:
                 desc += f" Refers to {c.ref}."
+            if c.per_reference_period:
+                desc += " Per reference period: counts length_days / period_length_days times in a period."
             if c.per_period:
                 desc += " Scenario-changeable by period."
             out.append(f"| {c.name} | {c.dtype} | {c.unit} | {default} | {desc} |")

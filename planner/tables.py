@@ -87,3 +87,24 @@ def from_records(
     merged = default_settings()
     merged.update(settings or {})
     return InputData(tables=tables, settings=merged, present_sheets=tuple(k for k, v in records.items() if v))
+
+
+def period_lengths(data: InputData) -> list[float]:
+    """Length in days of every period (Periods.length_days; blank = Settings.period_length_days).
+
+    The one place lengths are read from the tables: :func:`planner.network.build_network` keeps them
+    on the Network (``period_days``, ``period_weight``) and every model and report module reads them
+    there; the validator's plausibility checks, which run before a Network exists, call this.
+    """
+    reference = float(data.settings["period_length_days"])
+    frame = data.tables["Periods"]
+    if "length_days" not in frame.columns:
+        return [reference] * len(frame)
+    out = []
+    for v in frame["length_days"].tolist():
+        try:
+            number = float(v)
+        except (TypeError, ValueError):
+            number = float("nan")
+        out.append(reference if number != number else number)  # NaN (blank): the reference length
+    return out

@@ -13,7 +13,7 @@ from typing import Any
 
 from planner.errors import Issue
 from planner.schema import normalize_name
-from planner.tables import InputData
+from planner.tables import InputData, period_lengths
 from planner.validate_common import did_you_mean, is_blank, periods, process_sites, row, rows, warn
 
 _ISO_TEXT = """
@@ -50,6 +50,7 @@ def check_plausible(data: InputData) -> list[Issue]:
         tariffs_above_one,
         derived_requirement,
         floor_penalty_too_high,
+        start_dates_disagree_with_lengths,
     ):
         out += check(data)
     return out
@@ -215,8 +216,18 @@ def tariffs_above_one(data: InputData) -> list[Issue]:
 
 
 def floor_penalty_too_high(data: InputData) -> list[Issue]:
-    """A safety stock whose penalty, over the horizon, costs more than the shortage it protects against."""
-    n_periods = max(len(periods(data)), 1)
+    """A safety stock whose penalty, over the horizon, costs more than the shortage it protects against.
+
+    The penalty is per reference period, so the horizon counts sum(w_t) of them (its periods when equal).
+    """
+    n_periods: float = max(len(periods(data)), 1)
+    try:
+        reference = float(data.settings["period_length_days"])
+        weights = [d / reference for d in period_lengths(data)]
+        if weights and any(w != 1.0 for w in weights):
+            n_periods = sum(weights)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        pass
     default = float(data.settings.get("shortage_penalty", 0.0) or 0.0)
     penalties: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in rows(data, "Demand"):
@@ -235,10 +246,59 @@ def floor_penalty_too_high(data: InputData) -> list[Issue]:
                 row(r),
                 "floor_penalty",
                 floor,
-                f"breaching this safety stock for the {n_periods} periods of the horizon would cost "
+                f"breaching this safety stock for the {n_periods:g} periods of the horizon would cost "
                 f"{float(floor) * n_periods:,.0f} a unit, more than the shortage it protects ({min(protected):,.0f}), "
                 f"so the plan may short customers rather than draw it; use at most {limit:,.4g}",
                 "floor_penalty_high",
+            )
+        )
+    return out
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def start_dates_disagree_with_lengths(data: InputData) -> list[Issue]:
+    """Consecutive Periods.start_date more than 3 days apart from the first period's length.
+
+    The model uses the lengths (length_days, blank = Settings.period_length_days) for capacities,
+    costs, discounting and cover; start dates are informational, so a mismatch means one of them is wrong.
+    """
+    records = list(rows(data, "Periods"))
+    if len(records) < 2:
+        return []
+    try:
+        lengths = period_lengths(data)
+    except (KeyError, TypeError, ValueError):
+        return []
+    out: list[Issue] = []
+    for i, (a, b) in enumerate(zip(records, records[1:], strict=False)):
+        d0, d1 = _date(a.get("start_date")), _date(b.get("start_date"))
+        if d0 is None or d1 is None:
+            continue
+        gap = (d1 - d0).days
+        length = lengths[i]
+        if abs(gap - length) <= 3.0:
+            continue
+        stated = "length_days" if not is_blank(a.get("length_days")) else "Settings.period_length_days"
+        out.append(
+            warn(
+                "Periods",
+                row(a),
+                "length_days",
+                a.get("length_days"),
+                f"period {a['period']} starts {a.get('start_date')} and the next {b.get('start_date')}, "
+                f"{gap} days apart, but its length is {length:g} days ({stated}); capacities, costs per period, "
+                "discounting and days of cover use the length: fix length_days or the start dates",
+                "length_vs_start_date",
             )
         )
     return out

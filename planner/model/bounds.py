@@ -49,10 +49,11 @@ class FlowBounds:
 
     # ------------------------------------------------------------------ pieces
     def production(self, site: str, p: str, t: int, w: str) -> float:
-        """Most output of p at a site in (t, w): process capacity plus every option unit."""
+        """Most output of p at a site in (t, w): process capacity plus every option unit (scaled by w_t)."""
         net = self.net
+        weight = net.period_weight[t]
         return sum(
-            q * (net.p("Processes", "capacity", proc, t, w) + self.options_at[(site, proc)])
+            q * (net.p("Processes", "capacity", proc, t, w) + self.options_at[(site, proc)] * weight)
             for proc, q in self.ix.produce.get((site, p), ())
         )
 

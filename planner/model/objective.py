@@ -45,8 +45,13 @@ class CostTerm:
 
 
 def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
-    """All cost terms of the model (discounted)."""
+    """All cost terms of the model (discounted).
+
+    Costs per period (fixed, holding, floor and cover penalties) are per reference period and count
+    :math:`w_t` times in period t: holding through the Network's scaled parameter, the others here.
+    """
     disc = net.discount
+    weight = net.period_weight
     terms: list[CostTerm] = []
     add = terms.append
     last = len(net.periods) - 1
@@ -96,7 +101,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         n, p, t, w = key
         pen = float(net.inventory.at[(n, p), "floor_penalty"])
         if pen:
-            add(CostTerm("cover", t, w, disc[t] * pen, m.v_floor_short[key]))
+            add(CostTerm("cover", t, w, disc[t] * pen * weight[t], m.v_floor_short[key]))
     for key in m.v_closing_short:
         n, p, w = key
         value = net.p("Products", "value", p, last, w)
@@ -105,7 +110,8 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
     cover_pen = float(net.settings["cover_penalty"])
     if cover_pen:
         for key in m.idx_cover_soft:
-            add(CostTerm("cover", key[2], key[3], disc[key[2]] * cover_pen, m.v_cover_short[key]))
+            t = key[2]
+            add(CostTerm("cover", t, key[3], disc[t] * cover_pen * weight[t], m.v_cover_short[key]))
 
     # --- first stage: sites, options, qualification (node ROOT)
     gated = set(net.gated_sites)
@@ -115,7 +121,15 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         fixed = float(s.cost_fixed)
         for t in net.T:
             if t >= first and fixed:
-                add(CostTerm("fixed", t, ROOT, disc[t] * fixed, m.v_open[site] if site in gated else None))
+                add(
+                    CostTerm(
+                        "fixed",
+                        t,
+                        ROOT,
+                        disc[t] * fixed * weight[t],
+                        m.v_open[site] if site in gated else None,
+                    )
+                )
         if site in gated:
             if s.status == "candidate":
                 if float(s.cost_opening):
@@ -138,7 +152,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
         if float(o.cost_fixed):
             for t in net.T:
                 if t >= net.option_available[opt]:
-                    add(CostTerm("fixed", t, ROOT, disc[t] * float(o.cost_fixed), m.v_build[opt]))
+                    add(CostTerm("fixed", t, ROOT, disc[t] * float(o.cost_fixed) * weight[t], m.v_build[opt]))
     for lane in m.v_qualify:
         cost = float(net.lanes.at[lane, "cost_qualification"])
         if cost:

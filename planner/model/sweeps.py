@@ -127,7 +127,7 @@ def cover_policy_rows(net: Network) -> list[tuple[str, str]]:
 
 
 def policy_penalty(net: Network, rows: list[tuple[str, str]]) -> float:
-    """Half the smallest shortage penalty of the demand at ``rows`` (default where blank) per period of horizon."""
+    """Half the smallest shortage penalty of the demand at ``rows`` (default where blank) per reference period of horizon."""
     default = float(net.settings["shortage_penalty"])
     policy = set(rows)
     pens = [
@@ -135,7 +135,9 @@ def policy_penalty(net: Network, rows: list[tuple[str, str]]) -> float:
         for r in net.demand.itertuples(index=False)
         if (str(r.site), str(r.product)) in policy
     ]
-    return (min(pens) if pens else default) / (2 * len(net.periods))  # strictly below: no ties
+    # per reference period, as the penalty is: the horizon counts sum(w_t) reference periods
+    horizon = sum(net.period_weight)
+    return (min(pens) if pens else default) / (2 * horizon)  # strictly below: no ties
 
 
 def cover_curve(
@@ -160,7 +162,7 @@ def cover_curve(
     penalty out and ``cover_shortfall`` says how much the policy missed.
     """
     rows = cover_policy_rows(net)
-    length = float(net.settings["period_length_days"])
+    length = float(net.settings["period_length_days"])  # p_cover_factor is per reference length
     pol = copy.copy(net)
     inv = net.inventory.copy()
     for k in rows:

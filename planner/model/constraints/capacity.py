@@ -24,14 +24,22 @@ def options_by_process(net: Network) -> dict[tuple[str, str], list[str]]:
 def installed_capacity(
     m: Any, net: Network, opts: dict[tuple[str, str], list[str]], n: str, k: str, t: int, w: str
 ) -> Any:
-    r"""Capacity of process k at site n in (t, w): :math:`\bar X_{k,t} O_n + \sum_o \Delta_o Y_o` (inf if unlimited)."""
+    r"""Capacity of process k at site n in (t, w): :math:`\bar X_{k,t} O_n + \sum_o w_t \Delta_o Y_o` (inf if unlimited).
+
+    :math:`\bar X_{k,t}` is already scaled by the period weight :math:`w_t` (Network); option capacity
+    is stated per reference period and scaled here.
+    """
     cap = net.p("Processes", "capacity", k, t, w)
     if math.isinf(cap):
         return math.inf
     rhs = cap * m.v_open[n] if n in net.gated_sites else cap
     for o in opts.get((n, k), ()):
-        if t >= net.option_available[o]:
-            rhs = rhs + float(net.options.at[o, "capacity_added"]) * m.v_build[o]
+        share = net.option_share(o, t)  # 0 before available, ramping up to 1
+        if share > 0:
+            added = float(net.options.at[o, "capacity_added"]) * net.period_weight[t]
+            if share != 1.0:
+                added = added * share
+            rhs = rhs + added * m.v_build[o]
     return rhs
 
 
@@ -40,11 +48,15 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     .. math::
         \sum_g X_{n,k,g,t} \le \bar X_{k,t}\, O_n^{[n \in N^{gate}]}
-        + \sum_{o \in Q_{n,k}: t \ge t^{avail}_o} \Delta_o\, Y_o
+        + \sum_{o \in Q_{n,k}: t \ge t^{avail}_o} w_t\, \mu_{o,t}\, \Delta_o\, Y_o
         \qquad (\texttt{c\_capacity\_process})
 
     .. math::
         Y_o \le \bar Y_o\, O_n \quad (n \in N^{gate}) \qquad (\texttt{c\_capacity\_option\_open})
+
+    :math:`\bar X_{k,t}` and :math:`\Delta_o` are per reference period; :math:`w_t` is the period weight
+    (Network.period_weight), already applied to :math:`\bar X` by the Network; :math:`\mu_{o,t}` the
+    ramp-up share (Network.option_share).
     """
     gated = set(net.gated_sites)
     opts = options_by_process(net)

@@ -36,10 +36,12 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         \text{tagged mode; otherwise variable bounds})
 
     .. math::
-        \sum_g I_{n,p,g,t} + S^{cov}_{n,p,t} \ge \frac{\delta^{cov}_{n,p}}{\ell}
+        \sum_g I_{n,p,g,t} + S^{cov}_{n,p,t} \ge \frac{\delta^{cov}_{n,p}}{\ell_t}
         \Big(\sum_{d} D_{d,t} + \sum_{k,g} a^{in}_{k,p} X_{n,k,g,t}\Big) \qquad (\texttt{c\_inventory\_cover})
 
-    :math:`S^{cov}` exists only for soft targets (penalised by Settings.cover_penalty).
+    :math:`S^{cov}` exists only for soft targets (penalised by Settings.cover_penalty). The daily use
+    of period t is its demand and use over its own length :math:`\ell_t = w_t \ell`: the mutable
+    ``p_cover_factor`` holds :math:`\delta^{cov}/\ell` (reference length) and the row divides by :math:`w_t`.
     """
     by_total: dict[tuple[str, str, int, str], list[Any]] = defaultdict(list)
     for k in ix.inventory:
@@ -60,11 +62,13 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         sorted({(k[0], k[1]) for k in keys}),
         mutable=True,
         initialize=lambda _m, n, p: float(net.inventory.at[(n, p), "cover_days"]) / length,
-        doc="cover days / period length",
+        doc="cover days / reference period length",
     )
 
     def rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
         factor = m.p_cover_factor[n, p]
+        if net.period_weight[t] != 1.0:
+            factor = factor / net.period_weight[t]  # cover_days / length_t
         use = sum(net.p("Demand", "quantity", d, t, w) for d in ix.demand_at.get((n, p, t), ()))
         use_expr = factor * use
         for proc, q in ix.consume.get((n, p), ()):

@@ -69,10 +69,14 @@ def reference_volume(
 
 
 def advance_periods(net: Network, rule: str, prod: str, t: int, w: str) -> int:
-    """Periods of future requirement a buyer may file for ahead (blank = one year of periods)."""
+    """Periods of future requirement a buyer may file for ahead (blank = the following periods within a year).
+
+    The default, ``Network.year_ahead``, counts the following periods whose midpoint is less than
+    365.25 days after the start of t: 3 for quarters, 11 for months, and per period with unequal lengths.
+    """
     value = net.p("ExportControls", "advance_periods", (rule, prod), t, w)
     if math.isnan(value):
-        return max(0, round(365.25 / float(net.settings["period_length_days"])) - 1)
+        return net.year_ahead[t]
     return int(round(value))
 
 
