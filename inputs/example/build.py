@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import math
 import sys
 from pathlib import Path
@@ -93,10 +94,11 @@ _WEAKNESS = {"S": 0, "S2": 1, "D": 2, "A": 3, "U": 4}
 # reading the tables
 
 
-def table(name: str) -> list[Row]:
-    """Rows of ``inputs/example/<name>.csv`` as dicts of stripped strings."""
+@functools.cache
+def table(name: str) -> tuple[Row, ...]:
+    """Rows of ``inputs/example/<name>.csv`` as dicts of stripped strings (read once; do not mutate)."""
     with open(DATA / f"{name}.csv", newline="", encoding="utf-8") as f:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+        return tuple({k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f))
 
 
 def prov(source: str) -> dict[str, str]:
