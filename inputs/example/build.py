@@ -28,8 +28,11 @@ clause covers its output.
   not in the objective: Mountain Pass is a mine and a separation plant at production cost.
 * Dy and Tb are separate products (oxide and metal). Magnets come in four grades (N, M, H, SH:
   0, ~1%, ~2.5% and ~4% Dy); each plant sinters blanks (``MAKE_<plant>``, its capacity) and turns
-  them into a grade by one of three routes (``grades.csv``): Dy alloying, Dy grain-boundary
-  diffusion or Tb grain-boundary diffusion (GBD routes share the plant's GBD capacity).
+  them into a grade by one of two routes (``grades.csv``): Dy alloying, or grain-boundary
+  diffusion (GBD): a blank passes the plant's GBD step (``GBD_<plant>``, its GBD capacity) and
+  takes heavy RE as ``HRE_GBD`` (t Dy-equivalent), made at the plant from Dy metal or from Tb
+  metal at 0.65 t per t (``gbd_heavy.csv``). One GBD route per grade, whichever metal feeds it,
+  keeps the model small (a route per metal doubled the content-tracking variables).
 * Demand is by region and segment (EV, wind, industrial, electronics, aerospace/defence;
   ``segments.csv``), each segment one grade.
 * Periods: months from December 2026 (the here-and-now month) to December 2027, then quarters to
@@ -216,15 +219,23 @@ def _products() -> list[dict[str, Any]]:
         }
         for r in table("products")
     ]
-    rows.append(
+    value_of = {r["product"]: r["value"] for r in rows}
+    rows += [
         {
-            "product": "GBD_CAP",
-            "name": "Grain-boundary-diffusion capacity (one t of magnet treated), used at its plant",
+            "product": "BLANK_GBD",
+            "name": "Blank through a plant's grain-boundary-diffusion step, before its heavy RE",
             "stage": "other",
-            "value": 0.0,
-            **prov("assumption: a plant's GBD furnaces, shared by its GBD routes"),
-        }
-    )
+            "value": value_of["BLANK"],
+            **prov("assumption: valued as a blank"),
+        },
+        {
+            "product": "HRE_GBD",
+            "name": "Dy or Tb metal at a magnet plant for diffusion, t Dy-equivalent (gbd_heavy.csv)",
+            "stage": "metal",
+            "value": value_of["DY_MET"],
+            **prov("assumption: valued as Dy metal"),
+        },
+    ]
     concs = [(r["concentrate"], r["name"]) for r in table("sources") if r["concentrate"]]
     concs += [(c, "bought mixed feed") for c in FEED_COMPOSITION]
     for cid, name in concs:
@@ -454,25 +465,39 @@ def _processes(status_quo: bool) -> Processes:
                 r["source"],
                 status_quo,
             )
-        out.add(
-            f"GBD_{site}",
-            site,
-            "Grain-boundary-diffusion capacity",
-            0.0,
-            cap * float(r["gbd_share"]),
-            r["source"],
-            [],
-            [("GBD_CAP", 1.0)],
-        )
+        gbd_cap = cap * float(r["gbd_share"])
+        if gbd_cap > 0:
+            out.add(
+                f"GBD_{site}",
+                site,
+                "Grain-boundary diffusion step (blank ready for diffusion)",
+                0.0,
+                gbd_cap,
+                r["source"],
+                [("BLANK", 1.0)],
+                [("BLANK_GBD", 1.0)],
+            )
+            for h in table("gbd_heavy"):
+                metal = h["metal"]
+                out.add(
+                    f"GBDHRE_{metal[:2]}_{site}",
+                    site,
+                    f"{metal} for diffusion (t Dy-equivalent)",
+                    0.0,
+                    None,
+                    h["source"],
+                    [(metal, float(h["t_per_t_dy_equivalent"]))],
+                    [("HRE_GBD", 1.0)],
+                )
         for g in grades:
-            inputs = [("BLANK", 1.0)]
-            inputs += [
-                (p, float(g[c]))
-                for p, c in (("DY_MET", "dy_met_per_t"), ("TB_MET", "tb_met_per_t"))
-                if float(g[c]) > 0
-            ]
-            if g["uses_gbd"] == "yes":
-                inputs.append(("GBD_CAP", 1.0))
+            if g["route"] == "GBD":
+                if gbd_cap <= 0:
+                    continue
+                inputs = [("BLANK_GBD", 1.0), ("HRE_GBD", float(g["dyeq_gbd_per_t"]))]
+            else:
+                inputs = [("BLANK", 1.0)]
+                if float(g["dy_met_per_t"]) > 0:
+                    inputs.append(("DY_MET", float(g["dy_met_per_t"])))
             out.add(
                 f"{g['grade']}_{g['route']}_{site}",
                 site,
