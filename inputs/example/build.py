@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.io.excel_writer import write_input_workbook
+from planner.schema import HIGHS_PREFIX, HIGHS_SETTINGS
 from planner.tables import InputData, from_records
 from planner.validate import count, validate
 
@@ -775,13 +776,19 @@ def _disruptions() -> list[dict[str, Any]]:
 
 
 def settings_table() -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    """Settings; a ``highs_<option>`` row passes a HiGHS option (``settings["highs_options"]``)."""
+    out: dict[str, Any] = {HIGHS_SETTINGS: {}}
     for r in table("settings"):
-        v = r["value"]
+        key, v = r["setting"], r["value"]
+        value: Any
         try:
-            out[r["setting"]] = float(v)
+            value = float(v)
         except ValueError:
-            out[r["setting"]] = v
+            value = v
+        if key.startswith(HIGHS_PREFIX):
+            out[HIGHS_SETTINGS][key[len(HIGHS_PREFIX) :]] = value
+        else:
+            out[key] = value
     return out
 
 
