@@ -181,7 +181,7 @@ def build_data(records: Records | None = None, settings: dict[str, Any] | None =
 
 @pytest.fixture(scope="session")
 def example_optimum() -> Any:
-    """The example solved to proven optimality with the README's settings (one solve per session)."""
+    """The example solved within its gap with the README's settings (one solve per session)."""
     from planner.api import default_workbook, read, solve_data
     from planner.docs import example_options
 

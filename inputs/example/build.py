@@ -1,15 +1,13 @@
 """Build the buyer's-seat example: the Western magnet economy buying from China under licence risk.
 
-**Staged, not yet the published example** (issue #12): ``inputs/example.xlsx`` is still built by
-``inputs/build_example.py`` until this network passes its calibration tests; see
-``inputs/example/README.md`` for what is calibrated and what is not.
-
-Run ``python inputs/example/build.py OUT.xlsx`` from the repository root. Every figure lives in the CSV
+Writes ``inputs/example.xlsx``, the published example (issue #12); ``inputs/example/README.md``
+says what is calibrated and what is not. Run ``python inputs/example/build.py [OUT.xlsx]`` from the
+repository root. Every figure lives in the CSV
 tables of ``inputs/example/`` (one table per topic, each row with its ``source``); this script
 only derives what follows from them (yields, per-quarter rates, demand by period, lane ids) and
 writes the workbook atomically after validating it. Variants::
 
-    python inputs/example/build.py out.xlsx                # 9 scenarios
+    python inputs/example/build.py                         # inputs/example.xlsx (9 scenarios)
     python inputs/example/build.py --status-quo out.xlsx   # 2025 status quo: one scenario, no licences
 
 The buyer's seat
@@ -60,6 +58,7 @@ from planner.validate import count, validate
 
 HERE = Path(__file__).resolve().parents[1]
 DATA = HERE / "example"
+DEFAULT_OUT = HERE / "example.xlsx"
 
 Records = dict[str, list[dict[str, Any]]]
 Row = dict[str, str]
@@ -518,8 +517,11 @@ def _process_id(option: Row) -> str:
 
 
 def _options() -> list[dict[str, Any]]:
+    """Capacity options: projects not yet committed (``status`` option) the plan may build."""
     rows = []
     for r in table("options"):
+        if r["status"] == "committed":
+            continue
         modules = int(r["modules"])
         rows.append(
             {
@@ -536,6 +538,40 @@ def _options() -> list[dict[str, Any]]:
                 **prov(r["source"]),
             }
         )
+    return rows
+
+
+def _committed() -> list[dict[str, Any]]:
+    """Committed projects (financing closed; capex sunk): capacity added on schedule, ramping up.
+
+    The k-th period from ``earliest`` adds ``t_per_yr x min(1, (k + 1) / (ramp_periods + 1))``, the
+    ramp CapacityOptions use, as base ScenarioChanges rows (``add`` to the process capacity).
+    """
+    rows = []
+    for r in table("options"):
+        if r["status"] != "committed":
+            continue
+        first, ramp = index_of(r["earliest"]), int(r["ramp_periods"])
+        steps = [
+            (PERIODS[first + k], PERIODS[first + k], (k + 1) / (ramp + 1))
+            for k in range(min(ramp, len(PERIODS) - first))
+        ]
+        if first + ramp < len(PERIODS):
+            steps.append((PERIODS[first + ramp], LAST_PERIOD, 1.0))
+        for start, end, share in steps:
+            rows.append(
+                {
+                    "scenario": "",
+                    "table": "Processes",
+                    "filter": f"process={_process_id(r)}",
+                    "column": "capacity",
+                    "action": "add",
+                    "value": round(per_quarter(float(r["t_per_yr"])) * share, 3),
+                    "start_period": start,
+                    "end_period": end,
+                    **prov(r["source"]),
+                }
+            )
     return rows
 
 
@@ -848,7 +884,7 @@ def build_records(status_quo: bool = False) -> tuple[Records, dict[str, Any]]:
             }
             for r in table("scenarios")
         ]
-        records["ScenarioChanges"] = base_changes + _scenario_changes()
+        records["ScenarioChanges"] = base_changes + _committed() + _scenario_changes()
     return records, settings
 
 
@@ -873,12 +909,16 @@ def write(path: Path, status_quo: bool = False) -> InputData:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build and write the example or its status-quo variant."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path, help="output workbook (.xlsx)")
+    parser.add_argument(
+        "out", nargs="?", type=Path, default=None, help=f"output workbook (default {DEFAULT_OUT})"
+    )
     parser.add_argument(
         "--status-quo", action="store_true", help="2025 status quo: one scenario, no licences"
     )
     args = parser.parse_args(argv)
-    out = args.out
+    if args.out is None and args.status_quo:
+        parser.error("give an output path for the status-quo variant (inputs/example.xlsx is the example)")
+    out = args.out or DEFAULT_OUT
     data = write(out, status_quo=args.status_quo)
     n = sum(len(f) for f in data.tables.values())
     sys.stdout.write(f"wrote {out} ({n} rows, {math.ceil(out.stat().st_size / 1024)} KB)\n")

@@ -1,14 +1,25 @@
-"""Regression: the example workbook, its 2025 status-quo variant and the teaching workbook.
+"""Regression: the published example (``inputs/example.xlsx``, the buyer's seat), its 2025
+status-quo variant, and the teaching workbook.
 
-* ``inputs/example.xlsx`` validates clean and solves at its own Settings (mip_gap 0.005, time
-  limit 60 s) to a proven plan whose [bound, objective] interval brackets the recorded proven
-  optimum (``EXAMPLE_OBJECTIVE``, rel 1e-3). The default gap lets HiGHS stop at a plan up to
-  0.5% above the optimum (it stops 0.31% above), so the test pins the optimum, not the incumbent.
-* Status-quo sanity test: the one-scenario variant without licence rules reproduces China's
-  share of mining, separation and magnet making in the first year (2026Q4-2027Q3), by site
-  country of the solved production (see ``test_status_quo_shares`` for the tolerances).
+* The workbook on disk is what ``inputs/example/build.py`` writes from the CSV tables; it
+  validates without errors and every row carries a tagged source.
+* Calibration (issue #12) on the 2025 status-quo variant (2025 capacities and demand, no licence
+  rules, one scenario) in a steady year (2028, away from the opening-stock draw-down and the
+  closing-stock target), each against its source and tolerance:
+
+  - US imports of Chinese magnets 7,000-8,500 t/yr (facts §10, from Chinese customs data);
+  - the EU's magnets from China: ~98% in 2020 (ERMA via Reuters, facts §10), at least 93%;
+  - China's share of magnet making 92% +/- 5 points (IEA 94%, MOTIE 94%, DOE ~90%; facts §3.1):
+    China's ~260,000 t (SMM 2024e) against the blanks the Western economy makes;
+  - Japan's dependence on Chinese supply 63-75% (METI 63% of RE metals 2024; customs 79.6% of RE
+    imports H1 2024; facts §10), measured on Japan's imports of RE oxide, metal and magnets.
+    Not yet met: a strict xfail that states the measured value.
+
+* On the planning run (the README's solve, ``example_optimum``): US magnet self-sufficiency in
+  2028 lies in the seeds' 5-35% band in every scenario; no Chinese-content magnet is imported for
+  US defence users after 2026-12 (the US defence rule; that US plants still deliver magnets made
+  with Chinese metal is a strict xfail); only the broad ban leaves demand unmet.
 * ``inputs/tiny.xlsx`` solves to the hand-derived value of ``inputs/build_tiny.py``.
-* Both workbooks on disk are what their scripts generate, so they cannot drift.
 """
 
 from __future__ import annotations
@@ -18,22 +29,24 @@ from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
-import pyomo.environ as pyo
 import pytest
 
 from planner.api import SolveOptions, solve_data
 from planner.io.excel_reader import read_workbook
-from planner.solution import Solution, balance_residuals
+from planner.solution import Solution
 from planner.tables import InputData
 from planner.validate import count, validate
 from tests.regression import regression_values as rv
 
 INPUTS = Path(__file__).resolve().parents[2] / "inputs"
-FIRST_YEAR = ("2026Q4", "2027Q1", "2027Q2", "2027Q3")
+STEADY_YEAR = ("2028Q1", "2028Q2", "2028Q3", "2028Q4")
+MAGNETS = ("MAG_N", "MAG_M", "MAG_H", "MAG_SH")
+RE_MATERIALS = ("NDPR_OX", "DY_OX", "TB_OX", "NDPR_MET", "DY_MET", "TB_MET")
+CHINA_MAGNETS_T = 260_000  # SMM 2024e (facts §3.1)
 
 
 def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"inputs_{name}", INPUTS / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"inputs_{name.replace('/', '_')}", INPUTS / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -42,8 +55,8 @@ def _script(name: str) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def build_example() -> ModuleType:
-    return _script("build_example")
+def builder() -> ModuleType:
+    return _script("example/build")
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +65,23 @@ def example() -> InputData:
 
 
 @pytest.fixture(scope="module")
-def example_solution(example: InputData) -> Solution:
-    return solve_data(example, SolveOptions())  # the workbook's own Settings
+def status_quo(builder: ModuleType) -> Solution:
+    return solve_data(builder.build_data(status_quo=True), SolveOptions(mip_gap=1e-6, threads=1))
 
 
-def test_example_validates_clean(example: InputData) -> None:
-    issues = validate(example)
-    errors, _warnings = count(issues)
-    assert errors == 0, "\n".join(str(i) for i in issues)
+# ------------------------------------------------------------------------------ the tables
+
+
+def test_example_validates_without_errors(example: InputData, builder: ModuleType) -> None:
+    for data in (example, builder.build_data(status_quo=True)):
+        issues = validate(data)
+        errors, _warnings = count(issues)
+        assert errors == 0, "\n".join(str(i) for i in issues if i.severity == "error")
     assert example.settings["mip_gap"] == 0.005
-    assert example.settings["time_limit"] == 60
+    assert example.settings["highs_options"] == {"mip_lp_solver": "ipm"}
 
 
-def test_example_every_row_has_provenance(example: InputData) -> None:
+def test_every_row_has_a_tagged_source(example: InputData) -> None:
     for name, frame in example.tables.items():
         if name == "Settings" or frame.empty:
             continue
@@ -74,110 +91,120 @@ def test_example_every_row_has_provenance(example: InputData) -> None:
         assert (frame.loc[assumed, "confidence"] == "A").all(), name
 
 
-def test_example_solves_to_proven_optimality(example_solution: Solution) -> None:
-    sol = example_solution
-    assert sol.proven_optimal
-    assert sol.gap <= 0.005
-    # the recorded optimum lies between the solver's bound and its plan
-    assert sol.bound <= rv.EXAMPLE_OBJECTIVE * (1 + 1e-3)
-    assert sol.objective >= rv.EXAMPLE_OBJECTIVE * (1 - 1e-3)
-    assert sol.objective == pytest.approx(rv.EXAMPLE_OBJECTIVE, rel=0.005 + 1e-3)
-    assert balance_residuals(sol, sol.extra["network"]).empty
+def test_periods_are_months_then_quarters(example: InputData) -> None:
+    periods = example["Periods"]
+    assert list(periods["period"][:2]) == ["2026-12", "2027-01"]
+    assert periods["length_days"].iloc[0] == pytest.approx(365.25 / 12, abs=1e-3)
+    assert periods["length_days"].iloc[-1] == pytest.approx(91.25)
+    assert periods["period"].iloc[-1] == "2030Q4"
 
 
-def test_example_model_size(example_solution: Solution) -> None:
-    highs = example_solution.extra["solve_result"].highs
+def test_committed_projects_are_capacity_not_options(example: InputData) -> None:
+    """MP 10X and Vulcan are financed (capex sunk): capacity on schedule, no build decision."""
+    assert not {"MP_10X", "VULCAN"} & set(example["CapacityOptions"]["option"])
+    changes = example["ScenarioChanges"]
+    ten_x = changes[(changes["filter"] == "process=MAKE_G_US_MP") & (changes["action"] == "add")]
+    # 9,000 t/yr = 9,000 x 91.25 / 365.25 = 2,248.5 t a reference quarter, ramping 1/5, 2/5, ...
+    # over four quarters from 2028Q4
+    quarter = 9_000 * 91.25 / 365.25
+    assert ten_x["value"].tolist() == pytest.approx([quarter * k / 5 for k in range(1, 6)], abs=1e-3)
+    assert ten_x["start_period"].iloc[0] == "2028Q4"
+
+
+# ------------------------------------------------------------------------------ calibration
+
+
+def _receipts(sol: Solution, dests: tuple[str, ...], products: tuple[str, ...]) -> dict[str, float]:
+    f = sol.flows
+    f = f[f.arrival_period.isin(STEADY_YEAR) & f.destination.isin(dests) & f["product"].isin(products)]
+    f = f[f.origin_country != f.destination_country]
+    return f.groupby("origin_country")["quantity"].sum().to_dict()
+
+
+def test_status_quo_us_imports_of_chinese_magnets(status_quo: Solution) -> None:
+    assert status_quo.proven_optimal
+    us = _receipts(status_quo, ("D_US", "D_US_DEF"), MAGNETS)
+    assert 7_000 <= us["CN"] <= 8_500, us
+
+
+def test_status_quo_eu_magnets_come_from_china(status_quo: Solution) -> None:
+    eu = _receipts(status_quo, ("D_EU",), MAGNETS)
+    assert eu.get("CN", 0.0) / sum(eu.values()) >= 0.93, eu
+
+
+def test_status_quo_china_share_of_magnets(status_quo: Solution) -> None:
+    p = status_quo.production
+    made = p[p.period.isin(STEADY_YEAR) & (p.direction == "out") & p.process.str.startswith("MAKE_")]
+    share = CHINA_MAGNETS_T / (CHINA_MAGNETS_T + made["quantity"].sum())
+    assert share == pytest.approx(0.92, abs=0.05), share
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#12: Japan's RE oxide, metal and magnet imports are 62% Chinese (target 63-75%): its "
+    "alloy makers convert Lynas oxide priced at production cost, so they import no Chinese metal",
+)
+def test_status_quo_japan_depends_on_china(status_quo: Solution) -> None:
+    jp = _receipts(status_quo, ("A_JP", "G_JP", "D_JP"), RE_MATERIALS + MAGNETS)
+    share = jp.get("CN", 0.0) / sum(jp.values())
+    assert 0.63 <= share <= 0.75, (share, jp)
+
+
+# ------------------------------------------------------------------------------ planning run
+
+
+def test_us_self_sufficiency_2028_within_the_seeds_band(example_optimum: Solution) -> None:
+    """US-made share of US magnet receipts in 2028, every scenario: 5-35% (the seeds: 25-35% by 2028
+    if all goes smoothly, 5-12% if not)."""
+    f = example_optimum.flows
+    f = f[
+        f.arrival_period.isin(STEADY_YEAR)
+        & f.destination.isin(["D_US", "D_US_DEF"])
+        & f["product"].isin(MAGNETS)
+    ]
+    by = f.groupby(["scenario", "origin_country"])["quantity"].sum().unstack(fill_value=0.0)
+    share = by.get("US", 0.0) / by.sum(axis=1)
+    assert len(share) == 9
+    assert share.between(0.05, 0.35).all(), share.round(3).to_dict()
+
+
+def _defence_receipts(sol: Solution) -> pd.DataFrame:
+    """Magnets shipped to US defence users from 2027-01 (a December 2026 shipment may arrive in
+    January, before the rule)."""
+    f = sol.flows
+    return f[(f.destination == "D_US_DEF") & (f.period != "2026-12") & f["product"].isin(MAGNETS)]
+
+
+def test_no_chinese_content_is_imported_for_us_defence_after_2026(example_optimum: Solution) -> None:
+    """DFARS (from 2027-01), modelled as a content rule: no magnet with Chinese content (tag C,
+    content >= 0.1%) is shipped from abroad to US defence users."""
+    f = _defence_receipts(example_optimum)
+    assert not f.empty
+    imported = f[f.origin_country != "US"]
+    assert imported.loc[imported.origin_tag == "C", "quantity"].sum() == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="#12: DFARS is modelled as a content rule of the export regime, which covers shipments "
+    "between countries; US plants still deliver magnets made with Chinese metal to US defence users "
+    "(about 15,000 t over the horizon and the nine scenarios). Needs a demand-side content limit.",
+)
+def test_no_chinese_content_reaches_us_defence_after_2026(example_optimum: Solution) -> None:
+    f = _defence_receipts(example_optimum)
+    assert f.loc[f.origin_tag == "C", "quantity"].sum() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_only_the_broad_ban_leaves_demand_unmet(example_optimum: Solution) -> None:
+    short = example_optimum.scenarios.set_index("scenario")["shortage"]
+    assert short["S4_BROAD_BAN"] > 1_000
+    assert short.drop("S4_BROAD_BAN").max() <= 1.0, short.round(1).to_dict()
+
+
+def test_example_model_size(example_optimum: Solution) -> None:
+    highs = example_optimum.extra["solve_result"].highs
     assert highs.getNumCol() == rv.EXAMPLE_COLUMNS
     assert highs.getNumRow() == rv.EXAMPLE_ROWS
-    model = example_solution.extra["model"]
-    n_int = sum(1 for v in model.component_data_objects(pyo.Var) if v.is_integer() or v.is_binary())
-    assert n_int == rv.EXAMPLE_INTEGERS
-
-
-def test_example_scenario_stories(example_optimum: Solution) -> None:
-    """At the proven optimum, only the full ban (SC4) leaves Western demand unmet (300 t = $150 M
-    at $500/kg, 0.5% of the cost, allows for another optimal split of stage-one flows)."""
-    example_solution = example_optimum
-    short = example_solution.scenarios.set_index("scenario")["shortage"]
-    assert short["SC4"] == pytest.approx(rv.EXAMPLE_SC4_SHORTAGE, abs=300)
-    for scenario in ("SC1", "SC2", "SC3", "SC5"):
-        assert short[scenario] <= 300, scenario
-    decisions = example_solution.decisions
-    stockpile = example_solution.inventory
-    eu_ht = stockpile[
-        (stockpile.site == "D_EU") & (stockpile["product"] == "MAG_HT") & (stockpile.period == "2026Q4")
-    ]
-    opening = example_solution.extra["network"].inventory.at[("D_EU", "MAG_HT"), "initial_stock"]
-    # the here-and-now stockpile (stage 1, the same in every scenario) that rides out SC2's freeze
-    assert eu_ht.groupby("scenario")["stock"].sum().min() > opening + 1_000
-    qualified = decisions[(decisions.decision == "qualify lane") & (decisions.value > 0.5)]["id"]
-    assert "G_JP-D_EU-MAG_HT-NEW" in set(qualified)
-
-
-# ------------------------------------------------------------------------------ status quo
-
-
-def _shares(sol: Solution, data: InputData, mp_share: float, recovery: float) -> dict[str, float]:
-    """China's share of mining (t REO), separation (t oxide) and magnet making (t) in the first year."""
-    country = data["Sites"].set_index("site")["country"]
-    out = sol.production[(sol.production.direction == "out") & sol.production.period.isin(FIRST_YEAR)].copy()
-    out["country"] = out.site.map(country)
-    mined = out[out.process.str.startswith("MINE_")].groupby("country")["quantity"].sum()
-    separated = (
-        out[
-            out.process.str.startswith(("SEP_", "HSEP_", "REC_"))
-            & out["product"].isin(["NDPR_OX", "DYTB_OX"])
-        ]
-        .groupby("country")["quantity"]
-        .sum()
-    )
-    magnets = out[out.process.str.startswith("MAKE_")].groupby("country")["quantity"].sum()
-    # MP's NdPr oxide is bought under the DoD floor contract (a black box for the Mountain Pass
-    # mine and separation): count it as US separation and its REO equivalent as US mining
-    pur = sol.purchases
-    mp_oxide = pur[pur.contract.str.startswith("C_MP_DOD") & pur.period.isin(FIRST_YEAR)]["quantity"].sum()
-    mined["US"] = mined.get("US", 0.0) + mp_oxide / (mp_share * recovery)
-    separated["US"] = separated.get("US", 0.0) + mp_oxide
-    return {
-        k: float(s["CN"] / s.sum())
-        for k, s in (("mining", mined), ("separation", separated), ("magnets", magnets))
-    }
-
-
-def test_status_quo_shares(build_example: ModuleType) -> None:
-    """The 2025 status quo (no licence rules) reproduces China's grip on each stage.
-
-    References and tolerances (percentage points):
-
-    * mining 70% +/- 10 (USGS-MCS26: 270 of 390 kt REO in 2025e). Wider than the others: the
-      USGS figures for Myanmar, Thailand, Nigeria and Madagascar are import-data estimates revised
-      by up to 90% between editions, and a cost-based plan mines only what it separates, so mine
-      output outside the modelled chain (Mountain Pass concentrate beyond MP's own separation,
-      ~25-35 kt; Russia, India, Vietnam, ~6 kt) is missing: without it China's USGS share is ~76%.
-    * separation 90% +/- 8 (IEA: 91% of separation 2025, 92% of refined output 2023).
-    * magnets 92% +/- 8 (IEA 94%, MOTIE 94%, DOE ~90%): the plan is cost-driven, so it can
-      move more of the making to the cheapest country than history did.
-    """
-    data = build_example.build_data(status_quo=True)
-    assert count(validate(data))[0] == 0
-    sol = solve_data(data, SolveOptions())
-    assert sol.proven_optimal
-    assert set(sol.scenarios["scenario"]) == {"STATUS_QUO"}
-    shares = _shares(sol, data, build_example.MP_NDPR_SHARE, build_example.SEP_RECOVERY_NDPR)
-    assert shares["mining"] == pytest.approx(0.70, abs=0.10), shares
-    assert shares["separation"] == pytest.approx(0.90, abs=0.08), shares
-    assert shares["magnets"] == pytest.approx(0.92, abs=0.08), shares
-
-
-def test_myanmar_variant_costs_more(build_example: ModuleType, example_solution: Solution) -> None:
-    data = build_example.build_data(myanmar=True)
-    assert count(validate(data))[0] == 0
-    changes = data["ScenarioChanges"]
-    assert (changes["filter"] == "process=MINE_M_MM").sum() == 1  # one base change, every scenario
-    assert changes.loc[changes["filter"] == "process=MINE_M_MM", "scenario"].tolist() == [""]
-    sol = solve_data(data, SolveOptions())
-    assert sol.proven_optimal
-    assert sol.bound > example_solution.bound
 
 
 # ------------------------------------------------------------------------------ tiny
@@ -205,59 +232,11 @@ def _assert_same_workbook(a: InputData, b: InputData) -> None:
         pd.testing.assert_frame_equal(a.tables[name], b.tables[name], check_exact=False, rtol=1e-12, obj=name)
 
 
-@pytest.mark.parametrize("name", ["example", "tiny"])
+@pytest.mark.parametrize("name", ["example/build", "build_tiny"])
 def test_workbook_on_disk_is_what_the_script_generates(name: str, tmp_path: Path) -> None:
-    script = _script(f"build_{name}")
-    fresh = tmp_path / f"{name}.xlsx"
+    script = _script(name)
+    on_disk = INPUTS / ("example.xlsx" if name == "example/build" else "tiny.xlsx")
+    fresh = tmp_path / on_disk.name
     script.write(fresh)
-    _assert_same_workbook(read_workbook(INPUTS / f"{name}.xlsx"), read_workbook(fresh))
-    assert (INPUTS / f"{name}.xlsx").stat().st_size < 300_000
-
-
-def test_stress_on_the_example_agrees_with_the_scenarios(
-    example_optimum: Solution, example: InputData
-) -> None:
-    """Stressing the proven-optimal plan: the disruption that is SC4 (heavy-RE and magnet bans with the
-    content rule, 12 months) is not survived and costs a shortage, as SC4 does in the plan; the one
-    that is SC3 (heavy-RE ban alone) is survived, as SC3 has no shortage. Every node with a TTR has
-    a PI and an REI, and the stockpile recommendation has tonnes and a cost a year."""
-    from planner.api import stress
-
-    result = stress(example, SolveOptions(threads=1), plan=example_optimum, cover_days=())
-    nodes = result["nodes"].set_index("node")
-    short = example_optimum.scenarios.set_index("scenario")["shortage"]
-    assert not nodes.at["CN_FULL_BAN", "covered"]
-    assert nodes.at["CN_FULL_BAN", "pi_shortage"] > 0
-    assert short["SC4"] > 0
-    assert nodes.at["CN_HEAVY_RE_BAN", "covered"]
-    assert short["SC3"] == pytest.approx(0.0, abs=1.0)
-    with_ttr = nodes[nodes["ttr_periods"].notna()]
-    assert len(with_ttr) >= 6
-    assert with_ttr["pi_cost"].notna().all()
-    assert with_ttr["rei"].notna().all()
-    assert nodes.index[0] == "CN_FULL_BAN"  # ranked first by REI
-    stock = result["stockpile"]
-    assert (stock["extra_stock"] > 0).all()
-    assert stock["cost_per_year"].sum() > 0
-
-
-def test_more_days_of_cover_never_raise_the_worst_shortage(
-    example_optimum: Solution, example: InputData
-) -> None:
-    """The policy curve on the proven plan's design (one LP per level, solved to optimality): the
-    worst-scenario shortage does not rise with days of cover (0, 30, 60, 100, 180 days). On this
-    example it stays at SC4's ban shortage: stock the policy asks for cannot be had before the ban."""
-    from planner.model.stochastic import design_values
-    from planner.model.sweeps import cover_curve
-    from planner.network import build_network
-
-    opts = SolveOptions(mip_gap=0.0, threads=1).resolved(example.settings)
-    points = cover_curve(
-        build_network(example),
-        [0, 30, 60, 100, 180],
-        opts,
-        designs=design_values(example_optimum.extra["model"]),
-    )
-    worst = [p["worst_shortage"] for p in points]
-    assert all(b <= a + 1.0 for a, b in zip(worst, worst[1:], strict=False)), worst
-    assert worst[0] == pytest.approx(rv.EXAMPLE_SC4_SHORTAGE, abs=300)
+    _assert_same_workbook(read_workbook(on_disk), read_workbook(fresh))
+    assert on_disk.stat().st_size < 300_000

@@ -1,14 +1,14 @@
-"""README's "what the example says" is the example's proven optimum, on whatever machine runs this.
+"""README's "what the example says" is certified on whatever machine runs this.
 
-``python -m planner.docs`` solves the example to proven optimality (one thread, seed 0), stores the
-answer in ``inputs/example_answer.json`` and renders the README block from it. Here, on this
+``python -m planner.docs`` solves the example within its workbook's gap (one thread, seed 0),
+prices the plan found exactly (its first-stage design fixed, the rest a linear program), stores
+the answer in ``inputs/example_answer.json`` and renders the README block from it. Here, on this
 machine and with the HiGHS installed here:
 
 - the README block is the rendering of the stored answer (text; no solve);
-- a fresh solve proves the same optimal cost, within the two runs' gaps;
-- fixed to the stored first-stage decisions (builds, qualifications), the model returns that
-  same cost: the listed decisions are an optimal plan, whichever optimum this machine's HiGHS
-  happens to return.
+- a fresh solve proves a cost within the two runs' gaps of the stored one;
+- fixed to the stored first-stage decisions (builds, qualifications), the model returns the
+  stored cost to one part in a million: the listed decisions are that plan, on any machine.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def test_stored_answer_is_consistent() -> None:
     assert built == {b["id"]: b["units"] for b in ANSWER["builds"]}
     expected = sum(s["probability"] * s["total_cost"] for s in ANSWER["scenarios"])
     assert expected == pytest.approx(ANSWER["objective"], rel=1e-9)
-    assert ANSWER["gap"] <= 1e-6
+    assert 0.0 <= ANSWER["gap"] <= ANSWER["options"]["mip_gap"] + 1e-9
+    assert ANSWER["bound"] <= ANSWER["objective"]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,8 @@ def test_a_fresh_solve_proves_the_same_optimum(example_optimum: Any) -> None:
     assert abs(sol.objective - ANSWER["objective"]) <= _tolerance(sol.gap, ANSWER["gap"])
 
 
-def test_the_listed_decisions_are_optimal(data: Any) -> None:
-    """Fix every first-stage design variable to the stored values: the cost is the optimum's."""
+def test_the_listed_decisions_are_the_plan(data: Any) -> None:
+    """Fix every first-stage design variable to the stored values: the cost is the stored plan's."""
     opts = example_options().resolved(data.settings)
     net = build_network(data)
     m = build_model(net)
@@ -66,7 +67,7 @@ def test_the_listed_decisions_are_optimal(data: Any) -> None:
     assert fixed == sum(len(v) for v in ANSWER["first_stage"].values())
     result = solve(m, opts)
     assert result.proven_optimal
-    assert abs(result.objective - ANSWER["objective"]) <= _tolerance(result.gap, ANSWER["gap"])
+    assert result.objective == pytest.approx(ANSWER["objective"], rel=1e-6)
     sol = extract_solution(m, net, result)
     costs = dict(zip(sol.scenarios["scenario"], sol.scenarios["total_cost"], strict=True))
     for s in ANSWER["scenarios"]:

@@ -1,13 +1,23 @@
-"""Build ``inputs/example.xlsx``: today's rare-earth magnet network under Chinese export-licence risk.
+"""The five-scenario network that was the published example until 2026-11-29 (regression data).
 
-Run ``python inputs/build_example.py`` from the repository root. The script builds every
+It optimises the whole world's chain, China included, at production cost, with 2025 scenarios:
+issue #12 replaced it as ``inputs/example.xlsx`` by the buyer's-seat network of
+``inputs/example/``. It stays as a mid-size regression network whose recorded optimum and
+stress results guard planner's features (stress, days-of-cover curve, status-quo shares); the
+tests build it in a temporary folder.
+
+Former description follows.
+
+Build ``inputs/example.xlsx``: today's rare-earth magnet network under Chinese export-licence risk.
+
+Run ``python -m tests.regression.legacy_network`` from the repository root. The script builds every
 sheet as Python records (the tables below), validates them with :func:`planner.validate.validate`
 and writes the workbook atomically. Variants::
 
-    python inputs/build_example.py                         # inputs/example.xlsx (5 licence scenarios)
-    python inputs/build_example.py --status-quo out.xlsx   # 2025 status quo: one scenario, no licences
-    python inputs/build_example.py --myanmar out.xlsx      # the example + Myanmar disruption what-if
-    python inputs/build_example.py --status-quo --myanmar out.xlsx
+    python -m tests.regression.legacy_network                         # inputs/example.xlsx (5 licence scenarios)
+    python -m tests.regression.legacy_network --status-quo out.xlsx   # 2025 status quo: one scenario, no licences
+    python -m tests.regression.legacy_network --myanmar out.xlsx      # the example + Myanmar disruption what-if
+    python -m tests.regression.legacy_network --status-quo --myanmar out.xlsx
 
 Every figure comes from ``shared/data/rare_earth_facts.md`` (cited as "facts §x.y" plus the
 §13 source key) or is tagged ``assumption`` with confidence ``A``. A row's ``confidence`` is
@@ -103,8 +113,8 @@ from planner.io.excel_writer import write_input_workbook
 from planner.tables import InputData, from_records
 from planner.validate import count, validate
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "example.xlsx"
+HERE = Path(__file__).resolve().parents[2] / "inputs"
+DEFAULT_OUT = Path("legacy_network.xlsx")
 
 Records = dict[str, list[dict[str, Any]]]
 
