@@ -352,3 +352,91 @@ def test_the_command_line_exits_2_for_a_damaged_workbook(tmp_path: Path) -> None
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert "truncated or malformed" in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. what Excel hides is read, with a located warning
+
+
+def hidden_workbook(path: Path, state: str = "visible", rows: tuple[int, ...] = (), column: str = "") -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, sheet_rows in {**BASE, "Demand": DEMAND}.items():
+        ws = wb.create_sheet(name)
+        for row in sheet_rows:
+            ws.append(row)
+    ws = wb["Demand"]
+    ws.sheet_state = state
+    for r in rows:
+        ws.row_dimensions[r].hidden = True
+    if column:
+        ws.column_dimensions[column].hidden = True
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("state", "words"), [("hidden", "is hidden"), ("veryHidden", "is very hidden")])
+def test_a_hidden_sheet_is_read_with_a_warning(tmp_path: Path, state: str, words: str) -> None:
+    data = read_workbook(hidden_workbook(tmp_path / "w.xlsx", state=state))
+    assert [(i.severity, i.sheet, i.row, i.code) for i in data.issues] == [
+        ("warning", "Demand", None, "hidden_sheet")
+    ]
+    assert f"sheet 'Demand' {words}" in data.issues[0].message
+    assert "but is read" in data.issues[0].message
+    assert data["Demand"]["quantity"].tolist() == [1.0, 2.0]
+
+
+def test_a_hidden_row_is_read_with_a_warning_at_that_row(tmp_path: Path) -> None:
+    data = read_workbook(hidden_workbook(tmp_path / "w.xlsx", rows=(3,)))
+    assert [(i.severity, i.sheet, i.row, i.code) for i in data.issues] == [
+        ("warning", "Demand", 3, "hidden_row")
+    ]
+    assert "row 3 is hidden but is read; a hidden row usually means 'not this one'" in data.issues[0].message
+    assert data["Demand"][ROW].tolist() == [2, 3]
+    assert data.issues[0] in validate(data)  # the validator passes the reader's warning on
+
+
+def test_a_hidden_blank_row_is_not_worth_a_warning(tmp_path: Path) -> None:
+    assert read_workbook(hidden_workbook(tmp_path / "w.xlsx", rows=(7,))).issues == []
+
+
+def test_a_hidden_column_is_read_with_a_warning_naming_it(tmp_path: Path) -> None:
+    data = read_workbook(hidden_workbook(tmp_path / "w.xlsx", column="D"))
+    assert [(i.severity, i.sheet, i.column, i.code) for i in data.issues] == [
+        ("warning", "Demand", "quantity", "hidden_column")
+    ]
+    assert "column 'quantity' (column 4) is hidden but is read" in data.issues[0].message
+    assert data["Demand"]["quantity"].tolist() == [1.0, 2.0]
+
+
+def test_filtered_out_rows_are_read_with_a_warning_each(tmp_path: Path) -> None:
+    path = hidden_workbook(tmp_path / "w.xlsx", rows=(2, 3))
+    rewrite_part(path, SHEET4, lambda t: t.replace("</sheetData>", '</sheetData><autoFilter ref="A1:D3"/>'))
+    data = read_workbook(path)
+    assert located(data, "filtered_row") == [("Demand", 2, None), ("Demand", 3, None)]
+    assert "row 2 is filtered out by the sheet's AutoFilter but is read" in data.issues[0].message
+    assert len(data["Demand"]) == 2
+
+
+def test_many_hidden_rows_are_summed_up_after_the_first_twenty(tmp_path: Path) -> None:
+    from planner.io import excel_reader
+
+    many = [DEMAND[0]] + [["DR", "MAG", "P1", i] for i in range(30)]
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, sheet_rows in {**BASE, "Demand": many}.items():
+        ws = wb.create_sheet(name)
+        for row in sheet_rows:
+            ws.append(row)
+    for r in range(2, 32):
+        wb["Demand"].row_dimensions[r].hidden = True
+    wb.save(tmp_path / "w.xlsx")
+    data = read_workbook(tmp_path / "w.xlsx")
+    hidden = [i for i in data.issues if i.code == "hidden_row"]
+    assert len(hidden) == excel_reader.HIDDEN_ROWS_LISTED + 1
+    assert hidden[-1].row == 22
+    assert "10 more rows are hidden but read (rows 22 to 31)" in hidden[-1].message
