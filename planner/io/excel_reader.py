@@ -5,7 +5,9 @@ they meant:
 
 * tolerated: header case, spacing and hyphens (``"Cost Flow"`` -> ``cost_flow``),
   sheet-name case (``lanes`` -> ``Lanes``), sheets in any order, numbers stored as
-  text (``"1,234.5"``, ``" 12 "``, ``"5%"``), whole numbers typed as ``3.0``,
+  text (``"1,234.5"``, ``" 12 "``, ``"5%"`` in a share or rate column; ``"1,5"`` or
+  ``"50.000,00"``, which locales read differently, are refused with both readings:
+  see :func:`_text_to_number`), whole numbers typed as ``3.0``,
   booleans written as TRUE/FALSE/yes/no/y/n/1/0, blank cells where the column
   has a default, wholly blank rows, formula cells (their saved value is used);
 * reported as located :class:`~planner.errors.Issue` objects in
@@ -170,20 +172,89 @@ def _to_text(value: Any) -> str:
     return str(value)
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")
+NUMBER_RULE = (
+    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
+)
+
+
+def _takes_percent(column: ColumnSpec | SettingSpec) -> bool:
+    """Is ``"5%"`` meaningful here? Shares and rates: unitless, at most 1 or named ``*_rate``/``*_share``.
+
+    A unitless column without bounds (``ScenarioChanges.value``: a multiplier or a share) takes it too.
+    """
+    name = getattr(column, "name", "") or getattr(column, "key", "")
+    if column.dtype != "float" or column.unit not in ("", "1/yr"):
+        return False
+    unbounded = column.min_value is None and column.max_value is None
+    return unbounded or (column.max_value or 2.0) <= 1.0 or name.endswith(("_rate", "_share"))
+
+
+def _fmt(number: float) -> str:
+    return format(number, ".15g")
+
+
+def _text_to_number(value: str, column: ColumnSpec | SettingSpec) -> float:
+    """A number typed as text, read by one rule with no locale guess.
+
+    '.' is the decimal point; a comma is a thousands separator only before groups of exactly
+    three digits (``1,500`` = 1500, ``1,234.5``); spaces are ignored; ``%`` only in a share
+    or rate column. Anything else that two locales would read differently (``1,5``,
+    ``50.000,00``) is refused with both readings.
+    """
+    text = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1].rstrip(), 0.01
+        if not _takes_percent(column):
+            try:
+                number = (
+                    float(text.replace(",", "")) if THOUSANDS.fullmatch(text) or "," not in text else None
+                )
+            except ValueError:
+                number = None
+            if number is not None:
+                raise _CellError(
+                    f"{value.strip()!r} is a percentage but this column is not a share: it could mean "
+                    f"{_fmt(number * scale)} or {_fmt(number)}; type the number without %"
+                )
+            raise _CellError(_expected(column) + ", without %")
+    if "," in text and not THOUSANDS.fullmatch(text):
+        readings = []
+        if text.count(",") == 1:  # a decimal comma, the dots grouping thousands
+            readings.append(text.replace(".", "").replace(",", "."))
+        readings.append(text.replace(",", ""))  # commas grouping thousands
+        numbers = []
+        for reading in readings:
+            try:
+                numbers.append(float(reading) * scale)
+            except ValueError:
+                continue
+        if len(numbers) == 2 and numbers[0] != numbers[1]:
+            raise _CellError(
+                f"{value.strip()!r} could mean {_fmt(numbers[0])} or {_fmt(numbers[1])}; {NUMBER_RULE}"
+            )
+        raise _CellError(_expected(column) + f"; {NUMBER_RULE}")
+    if DOT_THOUSANDS.fullmatch(text):
+        raise _CellError(
+            f"{value.strip()!r} groups thousands with '.', which is the decimal point here: "
+            f"type {_fmt(float(text.replace('.', '')) * scale)}"
+        )
+    try:
+        return float(text.replace(",", "")) * scale
+    except ValueError:
+        raise _CellError(_expected(column)) from None
+
+
 def _to_number(value: Any, column: ColumnSpec | SettingSpec) -> float:
     if isinstance(value, bool):
         raise _CellError(_expected(column) + ", not a TRUE/FALSE value")
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1], 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            raise _CellError(_expected(column)) from None
+        number = _text_to_number(value, column)
     elif isinstance(value, dt.date | dt.time):
         raise _CellError(_expected(column) + ", not a date")
     else:

@@ -136,12 +136,18 @@ def test_header_case_and_spacing(tmp_path: Path, header: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("1,234.5", 1234.5), (" 12 ", 12.0), ("5%", 0.05), ("1e3", 1000.0)]
+    ("column", "text", "expected"),
+    [
+        ("cost_flow", "1,234.5", 1234.5),
+        ("cost_flow", " 12 ", 12.0),
+        ("tariff_rate", "5%", 0.05),
+        ("cost_flow", "1e3", 1000.0),
+    ],
 )
-def test_numbers_stored_as_text(tmp_path: Path, text: str, expected: float) -> None:
-    data = read(tmp_path, Lanes=[["lane", "origin", "destination", "cost_flow"], ["L1", "MINE", "DR", text]])
+def test_numbers_stored_as_text(tmp_path: Path, column: str, text: str, expected: float) -> None:
+    data = read(tmp_path, Lanes=[["lane", "origin", "destination", column], ["L1", "MINE", "DR", text]])
     assert data.issues == []
-    assert data["Lanes"]["cost_flow"].tolist() == [pytest.approx(expected)]
+    assert data["Lanes"][column].tolist() == [pytest.approx(expected)]
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_number(tmp_path: Path) -> None:

@@ -440,3 +440,91 @@ def test_many_hidden_rows_are_summed_up_after_the_first_twenty(tmp_path: Path) -
     assert len(hidden) == excel_reader.HIDDEN_ROWS_LISTED + 1
     assert hidden[-1].row == 22
     assert "10 more rows are hidden but read (rows 22 to 31)" in hidden[-1].message
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. numbers typed as text: one rule, no locale guess
+
+RULE = (
+    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
+)
+
+
+def demand_with(quantity: object, tmp_path: Path) -> InputData:
+    rows = [DEMAND[0], DEMAND[1], ["DR", "MAG", "P2", quantity]]
+    return read_workbook(workbook(tmp_path / "w.xlsx", Demand=rows))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,5", f"'1,5' could mean 1.5 or 15; {RULE}"),
+        ("50.000,00", f"'50.000,00' could mean 50000 or 50; {RULE}"),
+        ("1,50", f"'1,50' could mean 1.5 or 150; {RULE}"),
+        ("1.500.000", "'1.500.000' groups thousands with '.', which is the decimal point here: type 1500000"),
+        (
+            "5%",
+            "'5%' is a percentage but this column is not a share: it could mean 0.05 or 5; type the number without %",
+        ),
+        ("1,234,5", f"expected a number >= 0; {RULE}"),
+    ],
+)
+def test_ambiguous_numbers_in_text_are_refused_with_both_readings(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    data = demand_with(text, tmp_path)
+    assert [(i.severity, i.sheet, i.row, i.column, i.value) for i in data.issues] == [
+        ("error", "Demand", 3, "quantity", text)
+    ]
+    assert data.issues[0].message == message
+    assert str(data.issues[0]).startswith(f"ERROR: Demand row 3, column 'quantity' (value: '{text}'): ")
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1,500", 1500.0), ("12,345,678", 12345678.0), ("1,234.5", 1234.5), ("1.5", 1.5), (" 2 ", 2.0)],
+)
+def test_thousands_grouped_by_three_with_commas_are_read(tmp_path: Path, text: str, number: float) -> None:
+    data = demand_with(text, tmp_path)
+    assert data.issues == []
+    assert data["Demand"]["quantity"].tolist() == [1.0, number]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "text", "number"),
+    [
+        ("Lanes", ["lane", "origin", "destination", "tariff_rate"], "5%", 0.05),
+        ("Scenarios", ["scenario", "probability"], "40%", 0.4),
+        ("SourcingRules", ["rule", "product", "destination", "group", "max_share"], "25 %", 0.25),
+    ],
+)
+def test_percentages_are_read_in_share_and_rate_columns(
+    tmp_path: Path, sheet: str, header: list[str], text: str, number: float
+) -> None:
+    row: list[object] = ["X", "MINE", "DR", "G"][: len(header) - 1] + [text]
+    data = read_workbook(workbook(tmp_path / "w.xlsx", **{sheet: [header, row]}))
+    assert [i for i in data.issues if i.severity == "error"] == []
+    assert data[sheet][header[-1]].tolist() == [pytest.approx(number)]
+
+
+def test_a_percentage_with_a_decimal_comma_in_a_share_column_gives_both_readings(tmp_path: Path) -> None:
+    data = read_workbook(
+        workbook(
+            tmp_path / "w.xlsx",
+            Lanes=[["lane", "origin", "destination", "tariff_rate"], ["L1", "MINE", "DR", "12,5%"]],
+        )
+    )
+    assert [i.message for i in data.issues] == [f"'12,5%' could mean 0.125 or 1.25; {RULE}"]
+
+
+def test_settings_follow_the_same_rule(tmp_path: Path) -> None:
+    data = read_workbook(
+        workbook(
+            tmp_path / "w.xlsx", Settings=[["setting", "value"], ["mip_gap", "1%"], ["time_limit", "1,5"]]
+        )
+    )
+    assert data.settings["mip_gap"] == pytest.approx(0.01)
+    assert [(i.row, i.message) for i in data.issues] == [
+        (3, f"time_limit: '1,5' could mean 1.5 or 15; {RULE}")
+    ]
