@@ -432,8 +432,11 @@ def _hidden_warnings(ws: Any, sheet: str, scan: SheetScan) -> list[Issue]:
                 code,
             )
         )
+    known = {c.name for t in TABLES if t.name == sheet for c in t.all_columns}
     for j in scan.hidden_columns:
         name = _header_name(scan.header, j)
+        if name not in known:  # an extra column: already reported as ignored
+            continue
         out.append(
             Issue(
                 "warning",

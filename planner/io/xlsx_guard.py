@@ -128,7 +128,6 @@ def check_zip(path: Path, content: bytes, limits: ReadLimits) -> None:
 def _check_archive(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
     infos = zf.infolist()
     names = {i.filename for i in infos}
-    _check_format(path, zf, names)
     expanded = sum(i.file_size for i in infos)
     if expanded > ZIP_EXPANSION_LIMIT * limits.max_bytes:
         raise refuse(
@@ -152,7 +151,8 @@ def _check_archive(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
                 f"(the file was probably re-zipped by another program, not saved by Excel); {RESAVE}",
                 "zip_method",
             )
-    strings = next((i for i in infos if i.filename.lower() == "xl/sharedstrings.xml"), None)
+    _check_format(path, zf, names)
+    strings = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
     if strings is not None and strings.file_size > SHARED_STRINGS_LIMIT:
         raise refuse(
             path,
@@ -178,7 +178,7 @@ def _check_archive(path: Path, zf: zipfile.ZipFile, limits: ReadLimits) -> None:
 
 def _check_format(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
     """Name the format of a zip that is not a transitional .xlsx workbook."""
-    if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:200]:
+    if "mimetype" in names and b"opendocument" in _head(zf, "mimetype", 200):
         raise refuse(
             path,
             "the file is an OpenDocument spreadsheet (.ods) renamed to .xlsx; open it in LibreOffice "
@@ -198,15 +198,18 @@ def _check_format(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
             "the file is a zip archive but not an Excel .xlsx workbook (no xl/workbook.xml)",
             "not_xlsx",
         )
-    with zf.open("xl/workbook.xml") as part:
-        head = part.read(4096)
-    if _STRICT_NS.encode() in head:
+    if _STRICT_NS.encode() in _head(zf, "xl/workbook.xml", 4096):
         raise refuse(
             path,
             "the workbook is saved as Strict Open XML Spreadsheet, which cannot be read; in Excel use "
             "File > Save As and choose 'Excel Workbook (*.xlsx)'",
             "strict_xlsx",
         )
+
+
+def _head(zf: zipfile.ZipFile, name: str, size: int) -> bytes:
+    with zf.open(name) as part:
+        return part.read(size)
 
 
 def _check_sheet_parts(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:

@@ -411,6 +411,16 @@ def test_a_hidden_column_is_read_with_a_warning_naming_it(tmp_path: Path) -> Non
     assert data["Demand"]["quantity"].tolist() == [1.0, 2.0]
 
 
+def test_a_hidden_extra_column_is_only_reported_as_ignored(tmp_path: Path) -> None:
+    path = hidden_workbook(tmp_path / "w.xlsx", column="E")
+    rewrite_part(
+        path,
+        SHEET4,
+        lambda t: t.replace("</row>", '<c r="E1" t="inlineStr"><is><t>notes</t></is></c></row>', 1),
+    )
+    assert [i.code for i in read_workbook(path).issues] == ["extra_column"]
+
+
 def test_filtered_out_rows_are_read_with_a_warning_each(tmp_path: Path) -> None:
     path = hidden_workbook(tmp_path / "w.xlsx", rows=(2, 3))
     rewrite_part(path, SHEET4, lambda t: t.replace("</sheetData>", '</sheetData><autoFilter ref="A1:D3"/>'))
