@@ -124,6 +124,13 @@ def _load(path: Path, content: bytes) -> Any:
             ) from None
         if isinstance(exc, zipfile.BadZipFile):
             raise damaged_zip(path, exc) from None
+        if isinstance(exc, ParseError):
+            raise refuse(
+                path,
+                f"the workbook cannot be opened: its XML is truncated or malformed "
+                f"({' '.join(str(exc).split())}); the file is damaged: {RESAVE}, or restore an undamaged copy",
+                "unreadable",
+            ) from None
         raise refuse(
             path,
             f"the workbook cannot be opened ({_one_line(exc)}); open it in Excel and save it again",
@@ -189,7 +196,8 @@ def _takes_percent(column: ColumnSpec | SettingSpec) -> bool:
     if column.dtype != "float" or column.unit not in ("", "1/yr"):
         return False
     unbounded = column.min_value is None and column.max_value is None
-    return unbounded or (column.max_value or 2.0) <= 1.0 or name.endswith(("_rate", "_share"))
+    share = column.max_value is not None and column.max_value <= 1.0
+    return unbounded or share or name.endswith(("_rate", "_share"))
 
 
 def _fmt(number: float) -> str:

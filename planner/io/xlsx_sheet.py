@@ -75,6 +75,11 @@ class _Parser(WorkSheetParser):
                 f"cell {element.get('r', '?')} refers to entry {element.findtext(VALUE_TAG)} of the "
                 f"shared-strings table, which has only {len(self.shared_strings)} entries"
             ) from None
+        except ValueError:  # a number or date cell whose stored value is not one
+            raise DamagedCell(
+                f"cell {element.get('r', '?')} is stored as a number or date but holds "
+                f"{element.findtext(VALUE_TAG)!r}"
+            ) from None
         formula = element.find(FORMULA_TAG)
         if formula is not None and (cell["value"] is None or formula.get("t") == "shared"):
             text = self.parse_formula(element)  # also registers shared formulas for later cells

@@ -538,3 +538,28 @@ def test_settings_follow_the_same_rule(tmp_path: Path) -> None:
     assert [(i.row, i.message) for i in data.issues] == [
         (3, f"time_limit: '1,5' could mean 1.5 or 15; {RULE}")
     ]
+
+
+def test_a_file_cut_short_is_damaged(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "w.xlsx")
+    path.write_bytes(path.read_bytes()[:2000])
+    issue = refusal(path)
+    assert issue.code == "damaged_zip"
+    assert "restore an undamaged copy" in issue.message
+
+
+def test_truncated_workbook_xml_is_refused_in_words(tmp_path: Path) -> None:
+    path = rewrite_part(workbook(tmp_path / "w.xlsx"), "xl/workbook.xml", lambda t: t[: len(t) // 2])
+    issue = refusal(path)
+    assert issue.code == "unreadable"
+    assert "the workbook cannot be opened: its XML is truncated or malformed" in issue.message
+    assert "ParseError" not in issue.message
+
+
+def test_a_number_cell_holding_text_is_refused_with_the_cell(tmp_path: Path) -> None:
+    path = rewrite_part(
+        workbook(tmp_path / "w.xlsx", Demand=DEMAND), SHEET4, lambda t: t.replace("<v>1</v>", "<v>abc</v>", 1)
+    )
+    issue = refusal(path)
+    assert issue.sheet == "Demand"
+    assert "cell D2 is stored as a number or date but holds 'abc'" in issue.message
