@@ -101,7 +101,8 @@ def write_tables_files(tables: dict[str, pd.DataFrame], directory: Path, fmt: st
             if fmt == "parquet":
                 without_negative_zero(frame).to_parquet(tmp, index=False)
             else:
-                csv_safe(without_negative_zero(frame)).to_csv(tmp, index=False)
+                # CRLF line ends (RFC 4180) make the csv module quote a text holding a carriage return
+                csv_safe(without_negative_zero(frame)).to_csv(tmp, index=False, lineterminator="\r\n")
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
         except BaseException:
