@@ -375,8 +375,9 @@ class HighsModel:
                 f"the time limit of {float(self.opts.time_limit or 0):g} s (for the whole run) was used up "
                 "before this solve could start; raise --time-limit (or the Settings time_limit), 0 meaning no limit"
             )
+        _, current = self.highs.getOptionValue("time_limit")  # a tighter limit already set stays
         try:
-            set_option(self.highs, self.messages, "time_limit", left)
+            set_option(self.highs, self.messages, "time_limit", min(left, float(current)))
         except ValueError as exc:
             raise HighsError(str(exc)) from None
 

@@ -415,9 +415,9 @@ def test_solution_extract_has_no_negative_zero() -> None:
 # help, banner, stress and frontier options
 
 
-@pytest.mark.parametrize("command", ["solve", "stress", "frontier", "validate", "template"])
+@pytest.mark.parametrize("command", ["", "solve", "stress", "frontier", "validate", "template"])
 def test_flags_show_no_bool_metavar(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    code, out = run([command, "--help"], capsys)
+    code, out = run([command, "--help"] if command else ["--help"], capsys)
     assert code == 0
     assert "<bool>" not in out
     assert "--help" in out
