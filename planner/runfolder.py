@@ -29,6 +29,11 @@ MARKER = "RUN-INCOMPLETE.json"
 STALE_AFTER_SECONDS = 600.0
 """A planner temporary (or a partial folder without its marker) this old belongs to no live run."""
 
+_PARTIAL = re.compile(r"^\..+-\d{8}-\d{6}(?:-\d+)?" + re.escape(PARTIAL_SUFFIX) + "$")
+"""Names of planner's partial run folders: ``.<stem>-<YYYYmmdd>-<HHMMSS>[-n].partial``."""
+_OURS = {MARKER, "solver.log", "tables.xlsx", "report.xlsx", "manifest.json", "manifest.json.tmp"}
+"""Files planner writes into a run folder (besides its temporaries)."""
+
 _TEMP = re.compile(r"^\.(?P<name>.+)\.[A-Za-z0-9_]{8}(?:\.xlsx)?\.tmp$")
 """Temporary files of :func:`planner.io.excel_writer.save_atomically` and the table writers."""
 
@@ -114,9 +119,11 @@ def _is_stale(partial: Path, now: float) -> bool:
     except (OSError, ValueError):
         owner = None
     if not isinstance(owner, dict) or "pid" not in owner:
-        # the marker is written right after the folder is made and removed right before the rename
+        # the marker is written right after the folder is made and removed right before the
+        # rename; without it, remove only an old folder holding nothing but planner's files
         with contextlib.suppress(OSError):
-            return now - partial.stat().st_mtime > STALE_AFTER_SECONDS
+            ours = all(p.name in _OURS or _TEMP.match(p.name) for p in partial.iterdir())
+            return ours and now - partial.stat().st_mtime > STALE_AFTER_SECONDS
         return False
     if owner.get("host") != socket.gethostname():
         return False  # another machine's run on a shared disk: leave it
@@ -126,12 +133,14 @@ def _is_stale(partial: Path, now: float) -> bool:
 def clean_stale(out: Path) -> list[Path]:
     """Remove partial run folders in ``out`` left by runs that were killed; return what was removed."""
     removed: list[Path] = []
-    if not out.is_dir():
+    try:
+        entries = list(out.iterdir()) if out.is_dir() else []
+    except OSError:  # not readable: nothing of ours to clean
         return removed
     now = time.time()
-    for entry in out.iterdir():
+    for entry in entries:
         name = entry.name
-        if not (name.startswith(".") and name.endswith(PARTIAL_SUFFIX)) or not entry.is_dir():
+        if not _PARTIAL.match(name) or not entry.is_dir():
             continue
         if entry.is_symlink() or not _is_stale(entry, now):
             continue
@@ -148,10 +157,12 @@ def clean_stale_temporaries(folder: Path, names: set[str]) -> list[Path]:
     considered, so no user file is touched.
     """
     removed: list[Path] = []
-    if not folder.is_dir():
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
         return removed
     now = time.time()
-    for entry in folder.iterdir():
+    for entry in entries:
         match = _TEMP.match(entry.name)
         if not match or match["name"] not in names or not entry.is_file() or entry.is_symlink():
             continue

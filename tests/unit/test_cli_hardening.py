@@ -329,10 +329,20 @@ def test_stale_partial_folders_and_temporaries_are_cleaned(tmp_path: Path) -> No
     os.utime(old_unmarked, (time.time() - 3600, time.time() - 3600))
     user_hidden = out / ".mine"
     user_hidden.mkdir()
+    user_partial = out / f".photos{PARTIAL_SUFFIX}"  # not a planner name
+    user_partial.mkdir()
+    os.utime(user_partial, (time.time() - 3600, time.time() - 3600))
+    user_lookalike = out / f".tiny-20260101-000004{PARTIAL_SUFFIX}"  # planner's name, a user's file in it
+    user_lookalike.mkdir()
+    (user_lookalike / "notes.txt").write_text("mine")
+    os.utime(user_lookalike, (time.time() - 3600, time.time() - 3600))
+    (old_unmarked / "solver.log").write_text("log")
+    (old_unmarked / ".report.ab12cd_3.xlsx.tmp").write_text("x")
+    os.utime(old_unmarked, (time.time() - 3600, time.time() - 3600))
     user_file = out / f".notes{PARTIAL_SUFFIX}"
     user_file.write_text("a file, not a run folder")
     assert sorted(p.name for p in clean_stale(out)) == sorted([dead.name, old_unmarked.name])
-    for kept in (live, fresh_unmarked, user_hidden, user_file):
+    for kept in (live, fresh_unmarked, user_hidden, user_file, user_partial, user_lookalike):
         assert kept.exists(), kept
 
     tables = tmp_path / "tables"
