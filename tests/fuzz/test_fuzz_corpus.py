@@ -44,7 +44,8 @@ _HIDDEN_SHEET = "#15: a hidden sheet is read without a warning"
 _HIDDEN_ROW = "#15: a hidden row is read without a warning"
 _HIDDEN_COLUMN = "#15: a hidden column is read without a warning"
 _STALE_DIMENSION = (
-    "#15: stale <dimension>: the reader trusts it and drops rows/columns beyond it without a warning"
+    "#15: stale <dimension>: the reader trusts it and drops the rows/columns beyond it, silently or with a "
+    "misleading error ('required column ... is missing', 'Periods has no rows')"
 )
 _BOGUS_DIMENSION = "#15: a malformed <dimension ref> makes the whole workbook unreadable; the message does not name the sheet"
 _DAMAGED_XML = "#15: damaged sheet XML: 'sheet X cannot be read (ParseError/ValueError ...)' gives no row and says nothing about what to do"
@@ -125,6 +126,21 @@ KNOWN_FAILURES: dict[str, str] = {
     "hidden-column-Demand-quantity": _HIDDEN_COLUMN,
     "hidden-column-Contracts-price": _HIDDEN_COLUMN,
     "hidden-column-Scenarios-probability": _HIDDEN_COLUMN,
+    "dimension-A1-Settings": _STALE_DIMENSION,
+    "dimension-A1-Periods": _STALE_DIMENSION,
+    "dimension-A1-Products": _STALE_DIMENSION,
+    "dimension-A1-Sites": _STALE_DIMENSION,
+    "dimension-A1-Lanes": _STALE_DIMENSION,
+    "dimension-A1-Contracts": _STALE_DIMENSION,
+    "dimension-A1-Demand": _STALE_DIMENSION,
+    "dimension-A1-Inventory": _STALE_DIMENSION,
+    "dimension-A1-ExportControls": _STALE_DIMENSION,
+    "dimension-A1-Scenarios": _STALE_DIMENSION,
+    "dimension-A1-ScenarioChanges": _STALE_DIMENSION,
+    "dimension-A1B2-Sites": _STALE_DIMENSION,
+    "dimension-A1B2-ExportControls": _STALE_DIMENSION,
+    "dimension-A1B2-ScenarioChanges": _STALE_DIMENSION,
+    "dimension-one-row-short-Products": _STALE_DIMENSION,
     "dimension-A1B2-Settings": _STALE_DIMENSION,
     "dimension-A1B2-Inventory": _STALE_DIMENSION,
     "dimension-A1B2-Periods": _STALE_DIMENSION,
@@ -291,6 +307,8 @@ def _matches(issue: Seen, case: Case, severities: tuple[str, ...]) -> bool:
     sheet, row, column = case.where
     if issue.severity not in severities:
         return False
+    if case.about and not re.search(case.about, issue.message, re.IGNORECASE):
+        return False
     if sheet is not None and issue.sheet != sheet:
         # a file-level refusal that names the sheet in its message also points at it
         if not (issue.sheet == FILE and sheet != FILE and f"'{sheet}'" in issue.message):
@@ -357,7 +375,7 @@ def check_contract(case: Case, path: Path, code: int, out: str, seen: list[Seen]
         )
     elif case.expect == SAME_OR_FLAG:
         if not any(_matches(i, case, ("error", "warning")) for i in seen):
-            assert _same_as_tiny(path), f"data changed without a warning or error (exit {code}):\n{shown}"
+            assert _same_as_tiny(path), f"data changed without an issue about it (exit {code}):\n{shown}"
     elif case.expect == VALID:
         assert code == 0, f"a valid workbook was refused:\n{shown}"
         assert not errors, shown
