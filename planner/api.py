@@ -69,6 +69,37 @@ def extract_solution(model: Any, net: Network, result: Any) -> Solution:
     return _extract(model, net, result)
 
 
+def settings_rows(data: InputData) -> dict[str, int]:
+    """The Settings sheet's row of each setting given there (for messages)."""
+    from planner.schema import normalize_name
+    from planner.tables import ROW
+
+    frame = data.tables.get("Settings")
+    if frame is None or "setting" not in frame or ROW not in frame:
+        return {}
+    return {
+        normalize_name(key): int(row)
+        for key, row in zip(frame["setting"], frame[ROW], strict=True)
+        if key is not None and row is not None
+    }
+
+
+def resolve_options(options: SolveOptions | None, data: InputData) -> SolveOptions:
+    """``options`` with blanks filled from the workbook's Settings; bad values name their Settings row."""
+    return (options or SolveOptions()).resolved(data.settings, settings_rows(data))
+
+
+def check_deadline(opts: SolveOptions, done: str) -> None:
+    """Raise :class:`NonOptimalError` when ``done`` (e.g. "reading and building") used up the time limit."""
+    from planner.errors import NonOptimalError
+
+    if opts.deadline is not None and time.perf_counter() >= opts.deadline:
+        raise NonOptimalError(
+            f"the time limit of {float(opts.time_limit or 0):g} s was used up by {done} before the solver "
+            "could start; raise --time-limit (or the Settings time_limit), 0 meaning no limit"
+        )
+
+
 def solve_data(
     data: InputData,
     options: SolveOptions | None = None,
@@ -79,8 +110,10 @@ def solve_data(
 
     ``Solution.timings`` holds seconds per stage: validate, network, build,
     handoff (compile + pass to HiGHS), solve (HiGHS), load, extract.
+    The time limit covers validating, building and solving (HiGHS gets what is left), or the
+    whole run when ``options.deadline`` is set (:func:`run` sets it before reading).
     """
-    opts = (options or SolveOptions()).resolved(data.settings)
+    opts = resolve_options(options, data).with_deadline(time.perf_counter())
     timings: dict[str, float] = {}
 
     def stage(name: str) -> None:
@@ -96,11 +129,13 @@ def solve_data(
     t = time.perf_counter()
     net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     timings["network"] = time.perf_counter() - t
+    check_deadline(opts, "reading and checking the workbook")
     stage("build")
     t = time.perf_counter()
     model = build_model(net)
     timings["build"] = time.perf_counter() - t
     stage("solve")
+    check_deadline(opts, "reading, checking and building the model")
     result = solve(model, opts, progress=progress)
     timings.update(result.timings)
     stage("extract")
@@ -133,7 +168,7 @@ def stochastic_values(
     from planner.model.stochastic import first_stage_values, fix_first_stage
     from planner.network import expected_value_network
 
-    opts = (options or SolveOptions()).resolved(data.settings)
+    opts = resolve_options(options, data)
     rp = recourse if recourse is not None else solve_data(data, opts, progress=progress)
     net: Network = rp.extra["network"]
     weight = float(net.settings["risk_weight"])
@@ -209,9 +244,9 @@ def stress(
     from planner.model.sweeps import cover_curve
     from planner.resilience import disruption_nodes, network_rates, opening_stock, plan_decisions, plan_window
 
-    opts = (options or SolveOptions()).resolved(data.settings)
+    opts = resolve_options(options, data)
     lp_opts = replace(opts, log_file=None)
-    net = build_network(data)
+    net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     held: dict[tuple[str, str], float] = {}
     if plan is not None:
         start, held = plan_window(net, plan.inventory)
@@ -319,8 +354,8 @@ def frontier(
 
     if points < 2:
         raise InputError("--points must be at least 2 (the risk-neutral and the most risk-averse plan)")
-    opts = replace((options or SolveOptions()).resolved(data.settings), log_file=None)
-    net = build_network(data)
+    opts = replace(resolve_options(options, data), log_file=None)
+    net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     weights = [i / (points - 1) for i in range(points)]
     report = (
         (lambda p: progress({"event": "stage", "stage": f"frontier w={p['weight']:.2f}"}))
@@ -353,14 +388,20 @@ class RunRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _run_folder(out: Path, stem: str, started: datetime) -> Path:
-    base = out / f"{stem}-{started.strftime('%Y%m%d-%H%M%S')}"
-    folder, n = base, 1
-    while folder.exists():
-        n += 1
-        folder = base.with_name(f"{base.name}-{n}")
-    folder.mkdir(parents=True)
-    return folder
+def _folder_problems(folder: Path, flag: str) -> list[str]:
+    """Why planner could not create or write into ``folder`` (under a file, not writable), if so."""
+    import os
+
+    given = folder
+    folder = Path(os.path.abspath(folder))
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        return [f"{flag} {given} is under a file ({existing}); give a folder"]
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return [f"{flag} {given}: the folder {existing} is not writable; choose a folder you can write to"]
+    return []
 
 
 def check_outputs(
@@ -377,6 +418,8 @@ def check_outputs(
     out_path = Path(out)
     if out_path.exists() and not out_path.is_dir():
         problems.append(f"--out {out_path} is a file; give a folder for the run folders")
+    else:
+        problems += _folder_problems(out_path, "--out")
     if report is not None:
         target = Path(report)
         if target.suffix.lower() != ".xlsx":
@@ -387,8 +430,14 @@ def check_outputs(
             problems.append(
                 f"--report {target} already exists; choose another name or add --force to replace it"
             )
+        elif target.is_dir():
+            problems.append(f"--report {target} is a folder; give an .xlsx file name")
+        else:
+            problems += _folder_problems(target.parent, "--report")
     if tables_dir is not None and Path(tables_dir).exists() and not Path(tables_dir).is_dir():
         problems.append(f"--tables {tables_dir} is a file; give a folder")
+    elif tables_dir is not None:
+        problems += _folder_problems(Path(tables_dir), "--tables")
     if tables_format not in ("csv", "parquet"):
         problems.append(f"--tables-format must be csv or parquet, not {tables_format!r}")
     elif tables_format == "parquet" and tables_dir is not None:
@@ -439,6 +488,7 @@ def run(
     force: bool = False,
     with_stress: bool = False,
     frontier_points: int | None = None,
+    command: list[str] | None = None,
 ) -> RunRecord:
     """read -> validate -> network -> build -> solve -> tables, in a run folder of its own.
 
@@ -447,15 +497,31 @@ def run(
     solver log (``solver.log``), the solution tables (``tables.xlsx``) and ``manifest.json`` (input file and SHA-256,
     versions, options, status, objective, bound, gap and seconds per stage), so runs can
     be reproduced and compared. The input workbook is only read.
+
+    The folder is written as ``<out>/.<name>.partial`` and renamed when complete, so a run
+    folder without the dot is always complete (``manifest.json`` status "complete"); partial
+    folders of killed runs are removed by the next run (:mod:`planner.runfolder`).
+    ``command`` (the command line, if any) is recorded in the manifest. The time limit
+    covers the whole run: reading, checking, building and every solve.
+    An output that cannot be written (disk full, no permission) is an InputError naming it.
     """
+    clock = time.perf_counter()
     started = datetime.now(UTC)
     path = Path(workbook) if workbook is not None else default_workbook()
-    opts = options or SolveOptions()
     check_outputs(path, out, report, force, tables_dir, tables_format, frontier_points)
+    from planner import runfolder
 
     def stage(name: str) -> None:
         if progress:
             progress({"event": "stage", "stage": name})
+
+    removed = runfolder.clean_stale(Path(out))
+    if removed and progress:
+        progress({"event": "cleaned", "folders": [str(p) for p in removed]})
+    if tables_dir is not None:
+        runfolder.clean_stale_temporaries(Path(tables_dir), {*Solution.TABLES, *_EXTRA_TABLES})
+    if report is not None:
+        runfolder.clean_stale_temporaries(Path(report).parent, {Path(report).stem})
 
     stage("read")
     t = time.perf_counter()
@@ -467,33 +533,102 @@ def run(
     t_validate = time.perf_counter() - t
     if warnings and progress:
         progress({"event": "warnings", "count": len(warnings), "first": [str(w) for w in warnings[:3]]})
-    folder = _run_folder(Path(out), path.stem, started)
-    opts = replace(opts.resolved(data.settings), log_file=opts.log_file or folder / "solver.log")
+    # the time limit covers the whole run, from before the workbook was read
+    opts = resolve_options(options, data).with_deadline(clock)
+    check_deadline(opts, "reading and checking the workbook")
+    try:
+        run_folder = runfolder.start(Path(out), path.stem, started)
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
+    try:
+        record = _run_in(
+            run_folder,
+            path,
+            data,
+            warnings,
+            started,
+            opts,
+            progress,
+            stage,
+            tables_dir,
+            tables_format,
+            vss,
+            with_stress,
+            frontier_points,
+            command,
+            {"read": t_read, "validate": t_validate},
+        )
+    except BaseException:
+        run_folder.discard()
+        raise
+    if report is not None:
+        stage("report copy")
+        try:
+            record.files["report_copy"] = write_run_report(
+                record.solution,
+                Path(report),
+                stochastic=record.stochastic,
+                manifest=record.manifest,
+                extra=record.extra,
+                force=force,
+            )
+        except OSError as exc:
+            raise runfolder.output_error(exc, "--report") from None
+    return record
+
+
+_EXTRA_TABLES = ("resilience_nodes", "stockpile", "cover_curve", "frontier")
+
+
+def _run_in(
+    run_folder: Any,
+    path: Path,
+    data: InputData,
+    warnings: list[Issue],
+    started: datetime,
+    opts: SolveOptions,
+    progress: Progress | None,
+    stage: Callable[[str], None],
+    tables_dir: str | Path | None,
+    tables_format: str,
+    vss: bool,
+    with_stress: bool,
+    frontier_points: int | None,
+    command: list[str] | None,
+    timings: dict[str, float],
+) -> RunRecord:
+    """Solve and write the run into ``run_folder.work``; rename it to its final name at the end."""
+    import os
+
+    from planner import runfolder
+
+    work: Path = run_folder.work
+    opts = replace(opts, log_file=opts.log_file or work / "solver.log")
     sol = solve_data(data, opts, progress=progress, validate=False)
-    timings = {**sol.timings, "read": t_read, "validate": t_validate}
+    timings = {**sol.timings, **timings}
+    later = replace(opts, log_file=None)
 
     stochastic = None
     if vss:
         stage("vss")
         t = time.perf_counter()
-        stochastic = stochastic_values(data, replace(opts, log_file=None), recourse=sol)
+        stochastic = stochastic_values(data, later, recourse=sol)
         timings["vss"] = time.perf_counter() - t
 
     extra: dict[str, Any] = {}
     if with_stress:
         t = time.perf_counter()
-        extra["stress"] = stress(data, replace(opts, log_file=None), plan=sol, progress=progress)
+        extra["stress"] = stress(data, later, plan=sol, progress=progress)
         timings["stress"] = time.perf_counter() - t
     if frontier_points:
         t = time.perf_counter()
-        extra["frontier"] = frontier(data, frontier_points, replace(opts, log_file=None), progress=progress)
+        extra["frontier"] = frontier(data, frontier_points, later, progress=progress)
         timings["frontier"] = time.perf_counter() - t
 
     stage("write")
     t = time.perf_counter()
     from planner.io.results_writer import write_tables_files, write_tables_xlsx
 
-    files: dict[str, Path] = {"solver_log": folder / "solver.log"}
     tables = sol.tables()
     if "stress" in extra:
         tables.update(
@@ -503,15 +638,35 @@ def run(
         )
     if "frontier" in extra:
         tables["frontier"] = extra["frontier"]
-    files["tables"] = folder / "tables.xlsx"
-    write_tables_xlsx(tables, files["tables"])
+    try:
+        write_tables_xlsx(tables, work / "tables.xlsx")
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
+    files: dict[str, Path] = {
+        "solver_log": run_folder.final / "solver.log",
+        "tables": run_folder.final / "tables.xlsx",
+    }
     if tables_dir is not None:
-        write_tables_files(tables, Path(tables_dir), tables_format)
+        try:
+            write_tables_files(tables, Path(tables_dir), tables_format)
+        except OSError as exc:
+            raise runfolder.output_error(exc, "--tables") from None
         files["tables_dir"] = Path(tables_dir)
     timings["write"] = time.perf_counter() - t
 
+    try:
+        from_folder = os.path.relpath(path.resolve(), run_folder.final.resolve())
+    except ValueError:  # another drive (Windows)
+        from_folder = None
     manifest: dict[str, Any] = {
-        "input": {"file": str(path.resolve()), "sha256": data.sha256, "warnings": len(warnings)},
+        "status": "complete",
+        "command": list(command) if command is not None else None,
+        "input": {
+            "file": str(path),
+            "from_run_folder": from_folder,
+            "sha256": data.sha256,
+            "warnings": len(warnings),
+        },
         "started_utc": started.isoformat(timespec="seconds"),
         "versions": versions(),
         "options": {
@@ -542,22 +697,28 @@ def run(
         manifest["stochastic"] = {k: v for k, v in stochastic.items() if k != "per_scenario"}
     stage("report")
     t = time.perf_counter()
-    files["report"] = write_run_report(
-        sol, folder / "report.xlsx", stochastic=stochastic, manifest=manifest, extra=extra
-    )
-    if report is not None:
-        files["report_copy"] = write_run_report(
-            sol, Path(report), stochastic=stochastic, manifest=manifest, extra=extra, force=force
-        )
+    files["report"] = run_folder.final / "report.xlsx"
+    try:
+        write_run_report(sol, work / "report.xlsx", stochastic=stochastic, manifest=manifest, extra=extra)
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
     timings["report"] = time.perf_counter() - t
+    files["manifest"] = run_folder.final / "manifest.json"
     manifest["seconds"] = {k: round(v, 4) for k, v in timings.items()}
     manifest["files"] = {k: str(v) for k, v in files.items()}
-    files["manifest"] = folder / "manifest.json"
-    tmp = files["manifest"].with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, default=str))
-    tmp.replace(files["manifest"])
+    try:
+        tmp = work / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, default=str))
+        tmp.replace(work / "manifest.json")
+        final = run_folder.finish()
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
+    if final != files["manifest"].parent:  # a run of the same second took the name meanwhile
+        files = {k: final / v.name if v.parent == files["manifest"].parent else v for k, v in files.items()}
+        manifest["files"] = {k: str(v) for k, v in files.items()}
+        (final / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
     return RunRecord(
-        folder=folder, manifest=manifest, solution=sol, files=files, stochastic=stochastic, extra=extra
+        folder=final, manifest=manifest, solution=sol, files=files, stochastic=stochastic, extra=extra
     )
 
 

@@ -8,19 +8,44 @@ command ever shows a Python traceback unless ``PLANNER_DEBUG=1`` is set.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from planner import __version__
+from planner.config import MAX_SEED, MAX_THREADS
 from planner.errors import InputError, Issue, PlannerError
 from planner.schema import TABLES
 
+
+class _FlagsWithoutMetavar:
+    """Flags (--quiet, --force, --help ...) take no value: show no ``<bool>`` type in --help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Command(_FlagsWithoutMetavar, TyperCommand):
+    pass
+
+
+class _Group(_FlagsWithoutMetavar, TyperGroup):
+    pass
+
+
+_ARGV: list[str] | None = None
+"""The arguments main() was called with (recorded in the run manifest)."""
+
 app = typer.Typer(
+    cls=_Group,
     name="planner",
     help="Rare-earth magnet supply-chain planning under export-licence risk.",
     add_completion=False,
@@ -84,7 +109,7 @@ def _print_issues(issues: list[Issue], where: str) -> None:
 # commands
 
 
-@app.command()
+@app.command(cls=_Command)
 def template(
     path: Annotated[Path, typer.Argument(help="Workbook to create (.xlsx).")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -96,7 +121,7 @@ def template(
     typer.echo(f"wrote template {path}")
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(
     path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx).")],
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures (exit 1).")] = False,
@@ -146,6 +171,13 @@ class _Progress:
             )
             for line in event["first"]:  # type: ignore[attr-defined]
                 self.console.print(f"  {line}", soft_wrap=True)
+        elif kind == "cleaned":
+            folders = event["folders"]
+            assert isinstance(folders, list)
+            self.console.print(
+                f"[dim]removed {len(folders)} incomplete run folder{'s' if len(folders) != 1 else ''} "
+                "left by runs that were stopped[/dim]"
+            )
         elif kind in ("incumbent", "progress"):
             gap = event.get("gap")
             gap_text = f"{float(gap):.2%}" if isinstance(gap, float) and gap < 1e6 else "-"
@@ -161,14 +193,33 @@ WorkbookArg = Annotated[
 ]
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for run folders.")]
 TimeLimitOpt = Annotated[
-    float | None, typer.Option("--time-limit", help="Solver time limit in seconds (default: Settings).")
+    float | None,
+    typer.Option(
+        "--time-limit",
+        help="Seconds for the whole run: reading, checking, building and every solve; 0 = no limit "
+        "(default: Settings time_limit).",
+    ),
 ]
 GapOpt = Annotated[
-    float | None, typer.Option("--gap", help="Relative MIP gap, e.g. 0.005 (default: Settings).")
+    float | None,
+    typer.Option("--gap", help="Relative MIP gap, at least 0 and below 1, e.g. 0.005 (default: Settings)."),
 ]
-ThreadsOpt = Annotated[int | None, typer.Option("--threads", help="Solver threads (0 = automatic).")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Solver random seed.")]
+ThreadsOpt = Annotated[
+    int | None, typer.Option("--threads", help=f"Solver threads, 0 (automatic) to {MAX_THREADS}.")
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help=f"Solver random seed, 0 to {MAX_SEED}.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")]
+ScenariosOpt = Annotated[
+    str | None, typer.Option("--scenarios", help="Comma-separated subset of scenarios to solve.")
+]
+TablesOpt = Annotated[
+    Path | None, typer.Option("--tables", help="Also write every solution table to this folder.")
+]
+TablesFormatOpt = Annotated[str, typer.Option("--tables-format", help="csv or parquet.")]
+ReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Also write the manager report to this .xlsx path.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")]
 HighsOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -187,18 +238,12 @@ def _solve_options(
     **more: Any,
 ) -> Any:
     """SolveOptions from the command line, every value checked before anything is read or solved."""
-    from planner.config import SolveOptions
+    from planner.config import SolveOptions, option_problems
     from planner.highs_options import check_option
 
-    problems = []
-    if time_limit is not None and not (math.isfinite(time_limit) and time_limit >= 0):
-        problems.append(f"--time-limit must be a number of seconds >= 0, not {time_limit:g}")
-    if gap is not None and not (math.isfinite(gap) and 0 <= gap <= 1):
-        problems.append(f"--gap must be between 0 and 1 (0.005 = 0.5%), not {gap:g}")
-    if threads is not None and threads < 0:
-        problems.append(f"--threads must be 0 (automatic) or more, not {threads}")
-    if seed is not None and seed < 0:
-        problems.append(f"--seed must be 0 or more, not {seed}")
+    problems = option_problems(
+        {"time_limit": time_limit, "mip_gap": gap, "threads": threads, "random_seed": seed}
+    )
     extra: dict[str, str] = {}
     for item in highs or []:
         name, sep, value = item.partition("=")
@@ -221,7 +266,16 @@ def _solve_options(
     )
 
 
-@app.command()
+def _scenario_list(scenarios: str | None) -> tuple[str, ...] | None:
+    return tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else None
+
+
+def _command() -> list[str]:
+    """The command line as the user typed it (for the manifest)."""
+    return ["planner", *(_ARGV if _ARGV is not None else sys.argv[1:])]
+
+
+@app.command(cls=_Command)
 def solve(
     workbook: WorkbookArg = None,
     out: OutOpt = Path("reports"),
@@ -229,38 +283,24 @@ def solve(
     gap: GapOpt = None,
     threads: ThreadsOpt = None,
     seed: SeedOpt = None,
-    scenarios: Annotated[
-        str | None, typer.Option("--scenarios", help="Comma-separated subset of scenarios to solve.")
-    ] = None,
-    tables: Annotated[
-        Path | None, typer.Option("--tables", help="Also write every solution table to this folder.")
-    ] = None,
-    tables_format: Annotated[str, typer.Option("--tables-format", help="csv or parquet.")] = "csv",
+    scenarios: ScenariosOpt = None,
+    tables: TablesOpt = None,
+    tables_format: TablesFormatOpt = "csv",
     vss: Annotated[
         bool,
         typer.Option("--vss", help="Also compute the expected-value plan, wait-and-see bound, VSS and EVPI."),
     ] = False,
     solver_log: Annotated[bool, typer.Option("--solver-log", help="Echo the HiGHS log.")] = False,
     quiet: QuietOpt = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the manager report to this .xlsx path.")
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --report file.")] = False,
+    report: ReportOpt = None,
+    force: ForceOpt = False,
     highs_option: HighsOpt = None,
 ) -> None:
     """Read, validate, build and solve a workbook; write the run folder (report, tables, log, manifest)."""
     from planner.api import run
 
-    if tables_format not in ("csv", "parquet"):
-        raise InputError(f"--tables-format must be csv or parquet, not {tables_format!r}")
     options = _solve_options(
-        time_limit,
-        gap,
-        threads,
-        seed,
-        highs_option,
-        echo_log=solver_log,
-        scenarios=tuple(s.strip() for s in scenarios.split(",") if s.strip()) if scenarios else None,
+        time_limit, gap, threads, seed, highs_option, echo_log=solver_log, scenarios=_scenario_list(scenarios)
     )
     progress = _Progress(quiet)
     record = run(
@@ -273,11 +313,12 @@ def solve(
         tables_dir=tables,
         tables_format=tables_format,
         vss=vss,
+        command=_command(),
     )
     _print_summary(record, progress)
 
 
-@app.command()
+@app.command(cls=_Command)
 def stress(
     workbook: WorkbookArg = None,
     out: OutOpt = Path("reports"),
@@ -285,31 +326,55 @@ def stress(
     gap: GapOpt = None,
     threads: ThreadsOpt = None,
     seed: SeedOpt = None,
+    scenarios: ScenariosOpt = None,
+    tables: TablesOpt = None,
+    tables_format: TablesFormatOpt = "csv",
     quiet: QuietOpt = False,
+    report: ReportOpt = None,
+    force: ForceOpt = False,
     highs_option: HighsOpt = None,
 ) -> None:
     """Solve, then stress the plan: TTS/TTR/PI/REI per node, cheapest stockpile, days-of-cover curve."""
     from planner.api import run
 
-    options = _solve_options(time_limit, gap, threads, seed, highs_option)
+    options = _solve_options(
+        time_limit, gap, threads, seed, highs_option, scenarios=_scenario_list(scenarios)
+    )
     progress = _Progress(quiet)
-    record = run(workbook, out=out, options=options, progress=progress, with_stress=True)
+    record = run(
+        workbook,
+        out=out,
+        options=options,
+        progress=progress,
+        with_stress=True,
+        tables_dir=tables,
+        tables_format=tables_format,
+        report=report,
+        force=force,
+        command=_command(),
+    )
     _print_summary(record, progress)
     _print_stress(record.extra["stress"], progress, str(record.manifest["settings"].get("currency", "")))
 
 
-@app.command()
+@app.command(cls=_Command)
 def frontier(
     workbook: WorkbookArg = None,
     points: Annotated[
-        int, typer.Option("--points", help="Frontier points from risk neutral to most risk-averse.")
+        int,
+        typer.Option("--points", help="Frontier points from risk neutral to most risk-averse (at least 2)."),
     ] = 5,
     out: OutOpt = Path("reports"),
     time_limit: TimeLimitOpt = None,
     gap: GapOpt = None,
     threads: ThreadsOpt = None,
     seed: SeedOpt = None,
+    scenarios: ScenariosOpt = None,
+    tables: TablesOpt = None,
+    tables_format: TablesFormatOpt = "csv",
     quiet: QuietOpt = False,
+    report: ReportOpt = None,
+    force: ForceOpt = False,
     highs_option: HighsOpt = None,
 ) -> None:
     """Solve, then trace the cost-risk frontier (expected cost against CVaR) on one model."""
@@ -317,9 +382,22 @@ def frontier(
 
     from planner.api import run
 
-    options = _solve_options(time_limit, gap, threads, seed, highs_option)
+    options = _solve_options(
+        time_limit, gap, threads, seed, highs_option, scenarios=_scenario_list(scenarios)
+    )
     progress = _Progress(quiet)
-    record = run(workbook, out=out, options=options, progress=progress, frontier_points=points)
+    record = run(
+        workbook,
+        out=out,
+        options=options,
+        progress=progress,
+        frontier_points=points,
+        tables_dir=tables,
+        tables_format=tables_format,
+        report=report,
+        force=force,
+        command=_command(),
+    )
     _print_summary(record, progress)
     table = Table(title="Cost-risk frontier")
     for col in ("weight", "expected cost", "CVaR", "worst cost", "decisions"):
@@ -465,6 +543,8 @@ def _print_summary(record: object, progress: _Progress) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app; turn every failure into a message and an exit code."""
+    global _ARGV
+    _ARGV = list(argv) if argv is not None else sys.argv[1:]
     try:
         app(args=argv, prog_name="planner")
     except PlannerError as exc:

@@ -49,8 +49,12 @@ class HighsMessages:
 _banner_shown = False
 
 
-def _quiet_highs() -> Any:
-    """``highspy.Highs()``; the first one in a process prints HiGHS's banner to the C stdout: hide it."""
+def quiet_highs() -> Any:
+    """``highspy.Highs()``; the first one in a process prints HiGHS's banner to the C stdout: hide it.
+
+    Every ``Highs`` planner creates comes from here, so neither ``--quiet`` nor the Python API
+    ever shows the banner ("Running HiGHS 1.16.0 ...").
+    """
     global _banner_shown
     if _banner_shown:
         return highspy.Highs()
@@ -71,7 +75,7 @@ def _quiet_highs() -> Any:
 
 def new_highs(echo: bool = False) -> tuple[Any, HighsMessages]:
     """A ``Highs`` instance whose errors and warnings are collected; console output only if ``echo``."""
-    h = _quiet_highs()
+    h = quiet_highs()
     h.setOptionValue("log_to_console", bool(echo))
     h.setOptionValue("output_flag", True)
     messages = HighsMessages()

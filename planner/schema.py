@@ -221,7 +221,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "time_limit",
         "float",
         60.0,
-        "Solver time limit.",
+        "Time limit of a run: reading, checking, building and every solve (0 = no limit).",
         unit="s",
         min_value=0.0,
     ),
@@ -229,12 +229,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "mip_gap",
         "float",
         0.005,
-        "Relative MIP gap at which the solver stops.",
+        "Relative MIP gap at which the solver stops (at least 0, below 1).",
         min_value=0.0,
         max_value=1.0,
     ),
-    SettingSpec("threads", "int", 0, "Solver threads (0 = automatic).", min_value=0),
-    SettingSpec("random_seed", "int", 0, "Solver random seed (for reproducible runs).", min_value=0),
+    SettingSpec("threads", "int", 0, "Solver threads (0 = automatic, at most 1024).", min_value=0),
+    SettingSpec(
+        "random_seed", "int", 0, "Solver random seed (for reproducible runs; 0 to 2147483647).", min_value=0
+    ),
 )
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.io.results_writer import without_negative_zero
 from planner.model.objective import COMPONENTS
 from planner.network import ROOT, Network
 from planner.solve import SolveResult
@@ -326,7 +327,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         extra["cvar"] = float(m.e_cvar())
         extra["var"] = _val(m.v_var)
 
-    return Solution(
+    sol = Solution(
         status=result.status,
         objective=result.objective,
         bound=result.bound,
@@ -347,6 +348,9 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         licence_shipped=licence_shipped,
         extra=extra,
     )
+    for name in Solution.TABLES:
+        setattr(sol, name, without_negative_zero(getattr(sol, name)))
+    return sol
 
 
 def _decisions(m: Any, net: Network) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from planner.highs_options import (
     is_scheduler_clash,
     new_highs,
     prepare_scheduler,
+    quiet_highs,
     reset_scheduler,
     set_option,
 )
@@ -169,7 +170,7 @@ def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
 
 def _iis(lp: Any, opts: SolveOptions) -> tuple[list[int], list[tuple[int, int]]]:
     """Rows and (column, bound status) of an irreducible infeasible subset of the LP relaxation."""
-    relaxed = highspy.Highs()
+    relaxed = quiet_highs()
     relaxed.setOptionValue("output_flag", False)
     if len(lp.integrality_):
         lp.integrality_ = [highspy.HighsVarType.kContinuous] * lp.num_col_
@@ -351,6 +352,7 @@ class HighsModel:
         If other code in the process set up HiGHS's scheduler behind planner's back (the
         message names the scheduler), reset it and run once more.
         """
+        self._apply_deadline()
         threads = int(self.opts.threads or 0)
         prepare_scheduler(threads)
         mark = len(self.messages.lines)
@@ -361,6 +363,23 @@ class HighsModel:
             mark = len(self.messages.lines)
             status = self.highs.run()
         _check(status, "the solve", self.messages, mark)
+
+    def _apply_deadline(self) -> None:
+        """With a run deadline (``SolveOptions.deadline``), give HiGHS only the time that is left."""
+        deadline = self.opts.deadline
+        if deadline is None:
+            return
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            raise NonOptimalError(
+                f"the time limit of {float(self.opts.time_limit or 0):g} s (for the whole run) was used up "
+                "before this solve could start; raise --time-limit (or the Settings time_limit), 0 meaning no limit"
+            )
+        _, current = self.highs.getOptionValue("time_limit")  # a tighter limit already set stays
+        try:
+            set_option(self.highs, self.messages, "time_limit", min(left, float(current)))
+        except ValueError as exc:
+            raise HighsError(str(exc)) from None
 
     def _raise_infeasible(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None) -> None:
         rows, icols = _iis(self.lp, self.opts)

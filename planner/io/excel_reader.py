@@ -5,7 +5,9 @@ they meant:
 
 * tolerated: header case, spacing and hyphens (``"Cost Flow"`` -> ``cost_flow``),
   sheet-name case (``lanes`` -> ``Lanes``), sheets in any order, numbers stored as
-  text (``"1,234.5"``, ``" 12 "``, ``"5%"``), whole numbers typed as ``3.0``,
+  text (``"1,234.5"``, ``" 12 "``, ``"5%"`` in a share or rate column; ``"1,5"`` or
+  ``"50.000,00"``, which locales read differently, are refused with both readings:
+  see :func:`_text_to_number`), whole numbers typed as ``3.0``,
   booleans written as TRUE/FALSE/yes/no/y/n/1/0, blank cells where the column
   has a default, wholly blank rows, formula cells (their saved value is used);
 * reported as located :class:`~planner.errors.Issue` objects in
@@ -13,10 +15,17 @@ they meant:
   values outside ``allowed`` or ``[min_value, max_value]``, NaN/inf, blank
   required cells, formulas without a saved value, missing required sheets and
   columns; extra columns and unknown sheets are warnings;
-* refused with an :class:`~planner.errors.InputError` holding one Issue: files
-  that are missing, not a file, not an .xlsx (legacy .xls or encrypted, CSV,
-  another kind of zip), larger than :class:`ReadLimits`, or carrying XML entity
-  declarations.
+* refused with an :class:`~planner.errors.InputError` holding one Issue that says
+  what to do: files that are missing, not a file, not an .xlsx (legacy .xls or
+  encrypted, CSV, .ods/.xlsb renamed, Strict Open XML, another kind of zip),
+  damaged (bad CRC, truncated XML, a sheet whose part is missing), larger than
+  :class:`ReadLimits`, or carrying XML entity declarations (see
+  :mod:`planner.io.xlsx_guard`).
+
+Sheets are streamed by :mod:`planner.io.xlsx_sheet`: the declared ``<dimension>``
+is ignored (rows and columns are those actually written), empty cells cost
+nothing, a repeated row number is an error at that row, and hidden sheets, rows
+and columns and filtered-out rows are read with a located warning each.
 
 The file is only ever opened for reading, and only once: its bytes are hashed
 (``InputData.sha256``) and parsed from memory.
@@ -38,18 +47,18 @@ import logging
 import math
 import re
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from planner.errors import InputError, Issue
+from planner.io.xlsx_guard import RESAVE, ReadLimits, check_zip, damaged_zip, read_bytes, refuse
+from planner.io.xlsx_sheet import FORMULA_MISSING, DamagedCell, SheetScan, TooManyRows, scan_sheet
 from planner.schema import (
     HIGHS_PREFIX,
     HIGHS_SETTINGS,
@@ -65,25 +74,15 @@ from planner.tables import ROW, InputData, empty_table
 
 logger = logging.getLogger(__name__)
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 )
 TRUE_WORDS = frozenset({"true", "yes", "y", "t", "1", "x", "1.0"})
 FALSE_WORDS = frozenset({"false", "no", "n", "f", "0", "0.0"})
 IGNORED_SHEETS = frozenset({"readme"})
-ZIP_EXPANSION_LIMIT = 20  # uncompressed parts may be at most this many times max_bytes
-_XML_HEAD_BYTES = 65536
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+HIDDEN_ROWS_LISTED = 20  # hidden rows warned about one by one per sheet; the rest in one line
 
-
-@dataclass(frozen=True)
-class ReadLimits:
-    """Refuse workbooks larger than these (protects against runaway or hostile files)."""
-
-    max_bytes: int = 50_000_000
-    max_rows: int = 200_000
+__all__ = ["ReadLimits", "parse_value", "read_workbook"]
 
 
 def _sheet_key(text: str) -> str:
@@ -91,125 +90,6 @@ def _sheet_key(text: str) -> str:
 
 
 SHEETS_BY_KEY: dict[str, TableSpec] = {_sheet_key(t.name): t for t in TABLES}
-
-
-def _refuse(path: Path, message: str, code: str) -> InputError:
-    return InputError(f"{path.name}: {message}", [Issue("error", "", None, None, None, message, code)])
-
-
-# ---------------------------------------------------------------------------------------------
-# file-level checks
-
-
-def _read_bytes(path: Path, limits: ReadLimits) -> bytes:
-    """Return the file's bytes after refusing what is not a readable, small-enough file."""
-    if not path.exists():
-        raise _refuse(path, f"file not found: {path}", "file_missing")
-    if path.is_dir():
-        raise _refuse(path, f"{path} is a directory, not a workbook file", "not_a_file")
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise _refuse(
-            path,
-            f"the file is {size:,} bytes, above the limit of {limits.max_bytes:,}; "
-            "raise the limit (--max-bytes) if the workbook is genuine",
-            "too_big",
-        )
-    with path.open("rb") as fh:
-        content = fh.read(limits.max_bytes + 1)
-    if len(content) > limits.max_bytes:
-        raise _refuse(path, f"the file is above the limit of {limits.max_bytes:,} bytes", "too_big")
-    if len(content) == 0:
-        raise _refuse(path, "the file is empty; save the workbook as .xlsx", "not_xlsx")
-    if content.startswith(OLE_MAGIC):
-        raise _refuse(
-            path,
-            "this is an encrypted or legacy .xls file; save it as an unencrypted .xlsx workbook",
-            "ole_file",
-        )
-    if not content.startswith(ZIP_MAGIC):
-        kind = "a text file (CSV?)" if _looks_like_text(content) else "not an Excel workbook"
-        raise _refuse(
-            path, f"the file is {kind}, not an .xlsx workbook; open it in Excel and save as .xlsx", "not_xlsx"
-        )
-    return content
-
-
-def _looks_like_text(content: bytes) -> bool:
-    head = content[:4096]
-    if b"\x00" in head:
-        return False
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _check_zip(path: Path, content: bytes, limits: ReadLimits) -> frozenset[str]:
-    """Refuse zips that are not workbooks, expand too much, or declare XML entities.
-
-    Returns the worksheet parts that hold at least one formula (the others need
-    no second, formula-revealing parse).
-    """
-    formula_parts: set[str] = set()
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-                raise _refuse(
-                    path,
-                    "the file is a zip archive but not an Excel .xlsx workbook (no xl/workbook.xml)",
-                    "not_xlsx",
-                )
-            expanded = sum(i.file_size for i in infos)
-            if expanded > ZIP_EXPANSION_LIMIT * limits.max_bytes:
-                raise _refuse(
-                    path,
-                    f"the workbook expands to {expanded:,} bytes, above the limit of "
-                    f"{ZIP_EXPANSION_LIMIT * limits.max_bytes:,}; raise --max-bytes if it is genuine",
-                    "too_big",
-                )
-            for info in infos:
-                if not (info.filename.endswith(".xml") or info.filename.endswith(".rels")):
-                    continue
-                with zf.open(info) as part:
-                    head = part.read(_XML_HEAD_BYTES)
-                if _declares_entities(head):
-                    raise _refuse(
-                        path,
-                        f"the workbook part {info.filename} declares a DOCTYPE/XML entities "
-                        "(an entity-expansion or external-entity attack); refusing to read it",
-                        "xml_entities",
-                    )
-                if info.filename.startswith("xl/worksheets/") and _has_formula(zf, info, head):
-                    formula_parts.add(info.filename)
-    except zipfile.BadZipFile as exc:
-        raise _refuse(path, f"the file is not a valid .xlsx (damaged zip: {exc})", "not_xlsx") from None
-    return frozenset(formula_parts)
-
-
-def _has_formula(zf: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes) -> bool:
-    """Does a worksheet part contain a formula element? (streamed; C-speed byte search)."""
-    if FORMULA_TAG.search(head):
-        return True
-    if info.file_size <= len(head):
-        return False
-    with zf.open(info) as part:
-        tail = b""
-        while chunk := part.read(1 << 20):
-            if FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-16:]
-    return False
-
-
-def _declares_entities(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
-    upper = head.upper()
-    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
 
 
 def _one_line(exc: BaseException) -> str:
@@ -230,19 +110,28 @@ def _defused_cause(exc: BaseException) -> BaseException | None:
     return None
 
 
-def _load(path: Path, content: bytes, data_only: bool) -> Any:
+def _load(path: Path, content: bytes) -> Any:
     """Open the workbook from memory (read-only); turn every failure into one InputError line."""
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only, keep_links=False)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:
         defused = _defused_cause(exc)
         if defused is not None:
-            raise _refuse(
+            raise refuse(
                 path,
                 f"the workbook declares XML entities ({type(defused).__name__}); refusing to read it",
                 "xml_entities",
             ) from None
-        raise _refuse(
+        if isinstance(exc, zipfile.BadZipFile):
+            raise damaged_zip(path, exc) from None
+        if isinstance(exc, ParseError):
+            raise refuse(
+                path,
+                f"the workbook cannot be opened: its XML is truncated or malformed "
+                f"({' '.join(str(exc).split())}); the file is damaged: {RESAVE}, or restore an undamaged copy",
+                "unreadable",
+            ) from None
+        raise refuse(
             path,
             f"the workbook cannot be opened ({_one_line(exc)}); open it in Excel and save it again",
             "unreadable",
@@ -290,20 +179,90 @@ def _to_text(value: Any) -> str:
     return str(value)
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")
+NUMBER_RULE = (
+    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
+)
+
+
+def _takes_percent(column: ColumnSpec | SettingSpec) -> bool:
+    """Is ``"5%"`` meaningful here? Shares and rates: unitless, at most 1 or named ``*_rate``/``*_share``.
+
+    A unitless column without bounds (``ScenarioChanges.value``: a multiplier or a share) takes it too.
+    """
+    name = getattr(column, "name", "") or getattr(column, "key", "")
+    if column.dtype != "float" or column.unit not in ("", "1/yr"):
+        return False
+    unbounded = column.min_value is None and column.max_value is None
+    share = column.max_value is not None and column.max_value <= 1.0
+    return unbounded or share or name.endswith(("_rate", "_share"))
+
+
+def _fmt(number: float) -> str:
+    return format(number, ".15g")
+
+
+def _text_to_number(value: str, column: ColumnSpec | SettingSpec) -> float:
+    """A number typed as text, read by one rule with no locale guess.
+
+    '.' is the decimal point; a comma is a thousands separator only before groups of exactly
+    three digits (``1,500`` = 1500, ``1,234.5``); spaces are ignored; ``%`` only in a share
+    or rate column. Anything else that two locales would read differently (``1,5``,
+    ``50.000,00``) is refused with both readings.
+    """
+    text = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1].rstrip(), 0.01
+        if not _takes_percent(column):
+            try:
+                number = (
+                    float(text.replace(",", "")) if THOUSANDS.fullmatch(text) or "," not in text else None
+                )
+            except ValueError:
+                number = None
+            if number is not None:
+                raise _CellError(
+                    f"{value.strip()!r} is a percentage but this column is not a share: it could mean "
+                    f"{_fmt(number * scale)} or {_fmt(number)}; type the number without %"
+                )
+            raise _CellError(_expected(column) + ", without %")
+    if "," in text and not THOUSANDS.fullmatch(text):
+        readings = []
+        if text.count(",") == 1:  # a decimal comma, the dots grouping thousands
+            readings.append(text.replace(".", "").replace(",", "."))
+        readings.append(text.replace(",", ""))  # commas grouping thousands
+        numbers = []
+        for reading in readings:
+            try:
+                numbers.append(float(reading) * scale)
+            except ValueError:
+                continue
+        if len(numbers) == 2 and numbers[0] != numbers[1]:
+            raise _CellError(
+                f"{value.strip()!r} could mean {_fmt(numbers[0])} or {_fmt(numbers[1])}; {NUMBER_RULE}"
+            )
+        raise _CellError(_expected(column) + f"; {NUMBER_RULE}")
+    if DOT_THOUSANDS.fullmatch(text):
+        raise _CellError(
+            f"{value.strip()!r} groups thousands with '.', which is the decimal point here: "
+            f"type {_fmt(float(text.replace('.', '')) * scale)}"
+        )
+    try:
+        return float(text.replace(",", "")) * scale
+    except ValueError:
+        raise _CellError(_expected(column)) from None
+
+
 def _to_number(value: Any, column: ColumnSpec | SettingSpec) -> float:
     if isinstance(value, bool):
         raise _CellError(_expected(column) + ", not a TRUE/FALSE value")
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1], 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            raise _CellError(_expected(column)) from None
+        number = _text_to_number(value, column)
     elif isinstance(value, dt.date | dt.time):
         raise _CellError(_expected(column) + ", not a date")
     else:
@@ -385,121 +344,124 @@ class _SheetRows:
     title: str
     header: tuple[Any, ...]
     rows: list[tuple[int, tuple[Any, ...]]]  # (excel row, values)
+    stray_columns: list[int] = field(default_factory=list)  # 0-based, past the header, holding data
 
 
-def _iter_values(
-    ws_values: Any, ws_formulas: Any | None
-) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
-    if ws_formulas is None:  # the sheet has no formula: one parse is enough
-        for values in ws_values.iter_rows(values_only=True):
-            yield values, ()
-        return
-    yield from zip(
-        ws_values.iter_rows(values_only=True), ws_formulas.iter_rows(values_only=True), strict=False
-    )
-
-
-def _is_formula(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.startswith("=")
-    return isinstance(value, ArrayFormula | DataTableFormula)
-
-
-def _formula_text(value: Any) -> str:
-    return value if isinstance(value, str) else str(getattr(value, "text", "") or "=<array formula>")
-
-
-def _empty_string_results(ws_values: Any) -> set[tuple[int, int]] | None:
-    """(row, 0-based column) of formula cells whose saved result is the empty string.
-
-    Excel saves ``=IF(..., "", ...)`` as ``<c t="str"><f>..</f><v></v></c>``, which
-    openpyxl reads as None, just like a formula that was never computed (no
-    ``t="str"``). Returns None if the sheet XML cannot be inspected.
-    """
-    from defusedxml.ElementTree import iterparse
-
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    found: set[tuple[int, int]] = set()
+def _read_sheet(path: Path, ws: Any, sheet: str, limits: ReadLimits, issues: list[Issue]) -> _SheetRows:
+    """Collect non-blank rows of one sheet (formula cells take their saved value); report what it hides."""
     try:
-        with ws_values.parent._archive.open(ws_values._worksheet_path) as src:
-            for _, el in iterparse(src):
-                if el.tag == f"{ns}c":
-                    if (
-                        el.get("t") == "str"
-                        and el.find(f"{ns}f") is not None
-                        and el.find(f"{ns}v") is not None
-                    ):
-                        row, col = coordinate_to_tuple(el.get("r"))
-                        found.add((row, col - 1))
-                    el.clear()
-    except Exception:  # private openpyxl attributes or odd XML: keep the conservative answer
-        logger.debug("cannot inspect formula results of %s", ws_values.title, exc_info=True)
-        return None
-    return found
-
-
-def _read_sheet(
-    path: Path, ws_values: Any, ws_formulas: Any | None, sheet: str, limits: ReadLimits, issues: list[Issue]
-) -> _SheetRows:
-    """Collect non-blank rows of one sheet; formula cells take their saved value."""
-    header: tuple[Any, ...] = ()
-    rows: list[tuple[int, list[Any]]] = []
-    missing: list[tuple[int, int, str]] = []  # formula cells without a saved value
-    for excel_row, (vals, forms) in enumerate(_iter_values(ws_values, ws_formulas), start=1):
-        values = list(vals)
-        for j, f in enumerate(forms):
-            if j < len(values) and values[j] is None and f is not None and _is_formula(f):
-                missing.append((excel_row, j, _formula_text(f)))
-                values[j] = _FormulaMissing
-        if excel_row == 1:
-            header = tuple(values)
-            continue
-        if all(_is_blank(v) for v in values):
-            continue
-        rows.append((excel_row, values))
-        if len(rows) > limits.max_rows:
-            raise _refuse(
-                path,
-                f"sheet {sheet} has more than {limits.max_rows:,} rows; raise the limit (--max-rows) "
-                "if the workbook is genuine",
-                "too_many_rows",
+        scan = scan_sheet(ws, limits.max_rows)
+    except TooManyRows:
+        raise refuse(
+            path,
+            f"sheet {sheet} has more than {limits.max_rows:,} rows; raise the limit (--max-rows) "
+            "if the workbook is genuine",
+            "too_many_rows",
+            sheet=sheet,
+        ) from None
+    except DamagedCell as exc:
+        raise refuse(
+            path, f"sheet {ws.title!r}: {exc}; the file is damaged: {RESAVE}", "unreadable", sheet=sheet
+        ) from None
+    for excel_row, j, formula in scan.missing_formulas:
+        issues.append(
+            Issue(
+                "error",
+                sheet,
+                excel_row,
+                _header_name(scan.header, j) if excel_row > 1 else None,
+                formula,
+                "formula has no saved value; open and save the workbook in Excel/LibreOffice "
+                "so values are computed",
+                "formula_no_value",
             )
-    if missing:
-        empty_results = _empty_string_results(ws_values) or set()
-        by_row = {r: v for r, v in rows}
-        for excel_row, j, formula in missing:
-            if (excel_row, j) in empty_results:  # a computed "" is a blank cell
-                if excel_row in by_row:
-                    by_row[excel_row][j] = None
-                continue
-            issues.append(
-                Issue(
-                    "error",
-                    sheet,
-                    excel_row,
-                    _header_name(header, j) if excel_row > 1 else None,
-                    formula,
-                    "formula has no saved value; open and save the workbook in Excel/LibreOffice "
-                    "so values are computed",
-                    "formula_no_value",
-                )
+        )
+    for excel_row in scan.duplicate_rows:
+        issues.append(
+            Issue(
+                "error",
+                sheet,
+                excel_row,
+                None,
+                None,
+                f"row {excel_row} appears more than once in the sheet's XML (the file was not saved by "
+                f"Excel, or is damaged); only its first copy was read: {RESAVE}",
+                "duplicate_row",
             )
-        rows = [(r, v) for r, v in rows if not all(_is_blank(x) for x in v)]
-    return _SheetRows(sheet, header, [(r, tuple(v)) for r, v in rows])
+        )
+    issues.extend(_hidden_warnings(ws, sheet, scan))
+    return _SheetRows(sheet, scan.header, scan.rows, scan.stray_columns)
 
 
-class _FormulaMissingType:
-    """Marker for a formula cell without a saved value (already reported)."""
-
-    def __repr__(self) -> str:
-        return "<formula without value>"
-
-
-_FormulaMissing = _FormulaMissingType()
+def _hidden_warnings(ws: Any, sheet: str, scan: SheetScan) -> list[Issue]:
+    """Hidden sheets, rows, columns and filtered-out rows are read, with a located warning each."""
+    out: list[Issue] = []
+    state = getattr(ws, "sheet_state", "visible")
+    if state in ("hidden", "veryHidden"):
+        how = "hidden" if state == "hidden" else "very hidden (visible only from the VBA editor)"
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                None,
+                None,
+                None,
+                f"sheet {ws.title!r} is {how} in Excel but is read; unhide it and check it, "
+                "or delete it if it should not be used",
+                "hidden_sheet",
+            )
+        )
+    why = "filtered out by the sheet's AutoFilter" if scan.filtered else "hidden"
+    code = "filtered_row" if scan.filtered else "hidden_row"
+    for excel_row in scan.hidden_rows[:HIDDEN_ROWS_LISTED]:
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                excel_row,
+                None,
+                None,
+                f"row {excel_row} is {why} but is read; a hidden row usually means 'not this one': "
+                "delete the row if it should not be used, or unhide it",
+                code,
+            )
+        )
+    rest = scan.hidden_rows[HIDDEN_ROWS_LISTED:]
+    if rest:
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                rest[0],
+                None,
+                None,
+                f"{len(rest)} more rows are {why} but read (rows {rest[0]} to {rest[-1]}); delete the "
+                "rows that should not be used, or unhide them",
+                code,
+            )
+        )
+    known = {c.name for t in TABLES if t.name == sheet for c in t.all_columns}
+    for j in scan.hidden_columns:
+        name = _header_name(scan.header, j)
+        if name not in known:  # an extra column: already reported as ignored
+            continue
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                None,
+                name,
+                None,
+                f"column {name!r} (column {j + 1}) is hidden but is read; delete the column if it "
+                "should not be used, or unhide it",
+                "hidden_column",
+            )
+        )
+    return out
 
 
 def _header_name(header: tuple[Any, ...], j: int) -> str | None:
-    if j < len(header) and not _is_blank(header[j]):
+    if j < len(header) and not _is_blank(header[j]) and header[j] is not FORMULA_MISSING:
         return normalize_name(header[j])
     return None
 
@@ -508,22 +470,25 @@ def _map_columns(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> dic
     """Map schema column name -> position in the sheet; report extra, duplicate and missing columns."""
     known = {c.name for c in spec.all_columns}
     positions: dict[str, int] = {}
-    data_width = max((len(v) for _, v in sheet.rows), default=0)
-    for j in range(max(len(sheet.header), data_width)):
-        raw = sheet.header[j] if j < len(sheet.header) else None
-        if _is_blank(raw) or raw is _FormulaMissing:
-            if any(j < len(v) and not _is_blank(v[j]) for _, v in sheet.rows):
-                issues.append(
-                    Issue(
-                        "warning",
-                        spec.name,
-                        1,
-                        None,
-                        None,
-                        f"column {j + 1} has data but no header; it is ignored (give it a header)",
-                        "no_header",
-                    )
-                )
+    unnamed = [
+        j
+        for j, raw in enumerate(sheet.header)
+        if (_is_blank(raw) or raw is FORMULA_MISSING) and any(not _is_blank(v[j]) for _, v in sheet.rows)
+    ]
+    for j in sorted(unnamed + sheet.stray_columns):
+        issues.append(
+            Issue(
+                "warning",
+                spec.name,
+                1,
+                None,
+                None,
+                f"column {j + 1} has data but no header; it is ignored (give it a header)",
+                "no_header",
+            )
+        )
+    for j, raw in enumerate(sheet.header):
+        if _is_blank(raw) or raw is FORMULA_MISSING:
             continue
         name = normalize_name(raw)
         if name not in known:
@@ -583,7 +548,7 @@ def _table_frame(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> pd.
         if j is not None:
             for i, (excel_row, values) in enumerate(sheet.rows):
                 raw = values[j] if j < len(values) else None
-                if raw is _FormulaMissing:
+                if raw is FORMULA_MISSING:
                     continue
                 if _is_blank(raw):
                     if c.required:
@@ -631,7 +596,7 @@ def _parse_settings(frame: pd.DataFrame, raw_values: list[Any], issues: list[Iss
         spec = SETTINGS_BY_KEY.get(norm)
         if spec is None and norm.startswith(HIGHS_PREFIX) and len(norm) > len(HIGHS_PREFIX):
             # a HiGHS option by HiGHS's own name; the validator asks HiGHS whether it accepts it
-            if not (raw is _FormulaMissing or _is_blank(raw)):
+            if not (raw is FORMULA_MISSING or _is_blank(raw)):
                 settings[HIGHS_SETTINGS][norm[len(HIGHS_PREFIX) :]] = raw
             continue
         if spec is None:
@@ -652,7 +617,7 @@ def _parse_settings(frame: pd.DataFrame, raw_values: list[Any], issues: list[Iss
         if norm in seen:
             continue  # duplicates are reported by the validator
         seen.add(norm)
-        if raw is _FormulaMissing or _is_blank(raw):
+        if raw is FORMULA_MISSING or _is_blank(raw):
             continue
         try:
             value = parse_value(raw, spec)
@@ -671,6 +636,38 @@ def _parse_settings(frame: pd.DataFrame, raw_values: list[Any], issues: list[Iss
 # entry point
 
 
+def _read_sheet_safely(
+    path: Path, ws: Any, title: str, sheet: str, limits: ReadLimits, issues: list[Issue]
+) -> _SheetRows:
+    """:func:`_read_sheet`, with every failure turned into one refusal in words."""
+    try:
+        return _read_sheet(path, ws, sheet, limits, issues)
+    except InputError:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise damaged_zip(path, exc) from None
+    except Exception as exc:
+        defused = _defused_cause(exc)
+        if defused is not None:
+            raise refuse(
+                path,
+                f"sheet {title!r} declares XML entities ({type(defused).__name__}); refusing to read it",
+                "xml_entities",
+                sheet=sheet,
+            ) from None
+        if isinstance(exc, ParseError):
+            raise refuse(
+                path,
+                f"sheet {title!r} cannot be read: its XML is truncated or malformed "
+                f"({' '.join(str(exc).split())}); the file is damaged: {RESAVE}",
+                "unreadable",
+                sheet=sheet,
+            ) from None
+        raise refuse(
+            path, f"sheet {title!r} cannot be read ({_one_line(exc)}); {RESAVE}", "unreadable", sheet=sheet
+        ) from None
+
+
 def read_workbook(path: Path | str, limits: ReadLimits = ReadLimits()) -> InputData:  # noqa: B008
     """Read the workbook at ``path`` into typed tables and settings.
 
@@ -679,19 +676,16 @@ def read_workbook(path: Path | str, limits: ReadLimits = ReadLimits()) -> InputD
     ``InputData.issues`` instead, so that all of them can be reported at once.
     """
     path = Path(path)
-    content = _read_bytes(path, limits)
+    content = read_bytes(path, limits)
     sha256 = hashlib.sha256(content).hexdigest()
-    formula_parts = _check_zip(path, content, limits)
-    # formulas are found with data_only=False, their saved values read with data_only=True;
-    # the formula pass is skipped for sheets (and workbooks) without any formula
-    wb_formulas = _load(path, content, data_only=False) if formula_parts else None
-    wb_values = _load(path, content, data_only=True)
+    check_zip(path, content, limits)
+    wb = _load(path, content)
     issues: list[Issue] = []
     tables: dict[str, pd.DataFrame] = {}
     settings_raw: list[Any] = []
     present: list[str] = []
     try:
-        for title in wb_values.sheetnames:
+        for title in wb.sheetnames:
             spec = SHEETS_BY_KEY.get(_sheet_key(title))
             if spec is None:
                 if _sheet_key(title) not in IGNORED_SHEETS:
@@ -721,34 +715,30 @@ def read_workbook(path: Path | str, limits: ReadLimits = ReadLimits()) -> InputD
                     )
                 )
                 continue
-            try:
-                ws_values = wb_values[title]
-                part = getattr(ws_values, "_worksheet_path", None)
-                has_formulas = part is None or part.lstrip("/") in formula_parts
-                ws_formulas = wb_formulas[title] if wb_formulas is not None and has_formulas else None
-                rows = _read_sheet(path, ws_values, ws_formulas, spec.name, limits, issues)
-            except InputError:
-                raise
-            except Exception as exc:
-                defused = _defused_cause(exc)
-                if defused is not None:
-                    raise _refuse(
-                        path,
-                        f"sheet {title!r} declares XML entities ({type(defused).__name__}); refusing to read it",
-                        "xml_entities",
-                    ) from None
-                raise _refuse(
-                    path, f"sheet {title!r} cannot be read ({_one_line(exc)})", "unreadable"
-                ) from None
+            ws = wb[title]
+            if not hasattr(ws, "_worksheet_path"):  # a chart sheet: no cells
+                tables[spec.name] = empty_table(spec)
+                issues.append(
+                    Issue(
+                        "error",
+                        spec.name,
+                        None,
+                        None,
+                        title,
+                        f"sheet {title!r} is a chart sheet, not a worksheet, so the {spec.name} table is "
+                        f"missing; rename the chart sheet and put the table in a worksheet named {spec.name}",
+                        "missing_sheet",
+                    )
+                )
+                continue
+            rows = _read_sheet_safely(path, ws, title, spec.name, limits, issues)
             tables[spec.name] = _table_frame(spec, rows, issues)
             present.append(spec.name)
             if spec.name == "Settings":
                 j = _map_columns(spec, rows, []).get("value")
                 settings_raw = [v[j] if j is not None and j < len(v) else None for _, v in rows.rows]
     finally:
-        wb_values.close()
-        if wb_formulas is not None:
-            wb_formulas.close()
+        wb.close()
     for spec in TABLES:
         if spec.name not in tables:
             tables[spec.name] = empty_table(spec)

@@ -66,6 +66,22 @@ def cell_value(column: ColumnSpec, value: Any) -> Any:
     return text if text != "" else None
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def text_safe(value: Any, typed: bool) -> Any:
+    """A text cell that a spreadsheet will never run as a formula; other values unchanged.
+
+    ``typed`` (xlsx): the cell is stored with type text, its value untouched, so ids stay as
+    they are. Untyped (CSV): a text starting with one of :data:`FORMULA_PREFIXES` gets a
+    leading single quote, as OWASP advises. Numbers are never changed.
+    """
+    if typed or not isinstance(value, str) or not value.startswith(FORMULA_PREFIXES):
+        return value
+    return "'" + value
+
+
 def append_text_safe(ws: Any, values: list[Any]) -> None:
     """Append a row; text cells stay text even when they start with =, +, - or @ (never a formula)."""
     ws.append(values)

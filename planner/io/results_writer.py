@@ -1,7 +1,9 @@
 """Write solution tables for engineers: one .xlsx with a sheet per table, or CSV/Parquet files.
 
 Text cells are always written as text: a value from the workbook that starts with
-``=``, ``+``, ``-`` or ``@`` never becomes a formula.
+``=``, ``+``, ``-``, ``@``, tab or carriage return never becomes a formula (xlsx: a text cell;
+CSV: a leading single quote, :func:`planner.io.excel_writer.text_safe`). Numbers are written
+as numbers, -0.0 as 0.
 """
 
 from __future__ import annotations
@@ -17,15 +19,28 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from planner.io.excel_writer import _umask, save_atomically
+from planner.io.excel_writer import _umask, save_atomically, text_safe
 
 _BOLD = Font(bold=True)
+
+
+def without_negative_zero(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every -0.0 in its float columns turned into 0.0 (a solver's -0 is no decision)."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if not floats:
+        return frame
+    out = frame.copy()
+    for c in floats:
+        out[c] = out[c] + 0.0  # IEEE 754: -0.0 + 0.0 == +0.0; every other value is unchanged
+    return out
 
 
 def put(ws: Any, row: int, col: int, value: Any) -> Any:
     """Write one cell; strings are stored as text even when they look like a formula."""
     if isinstance(value, float) and math.isnan(value):
         value = None
+    elif isinstance(value, float) and value == 0:
+        value = 0.0  # never -0
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -59,8 +74,19 @@ def write_tables_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for name, frame in tables.items():
-        write_frame(wb.create_sheet(name[:31]), frame)
+        write_frame(wb.create_sheet(name[:31]), without_negative_zero(frame))
     save_atomically(wb, path)
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with formula-like text cells neutralised (:func:`text_safe`); numbers untouched."""
+    out = frame.copy()
+    for c in out.columns:
+        if not (pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])):
+            continue
+        out[c] = out[c].map(lambda v: text_safe(v, typed=False))
+    out.columns = [text_safe(str(c), typed=False) for c in out.columns]
+    return out
 
 
 def write_tables_files(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "csv") -> list[Path]:
@@ -73,9 +99,10 @@ def write_tables_files(tables: dict[str, pd.DataFrame], directory: Path, fmt: st
         os.close(fd)
         try:
             if fmt == "parquet":
-                frame.to_parquet(tmp, index=False)
+                without_negative_zero(frame).to_parquet(tmp, index=False)
             else:
-                frame.to_csv(tmp, index=False)
+                # CRLF line ends (RFC 4180) make the csv module quote a text holding a carriage return
+                csv_safe(without_negative_zero(frame)).to_csv(tmp, index=False, lineterminator="\r\n")
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
         except BaseException:

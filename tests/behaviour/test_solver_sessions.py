@@ -115,8 +115,8 @@ def test_a_valid_highs_setting_reaches_the_solver() -> None:
     [
         (["--highs-option", "presolve=maybe"], "not one of"),
         (["--highs-option", "presolve"], "NAME=VALUE"),
-        (["--threads", "-1"], "--threads must be 0"),
-        (["--gap", "2"], "--gap must be between 0 and 1"),
+        (["--threads", "-1"], "--threads must be a whole number from 0 (automatic) to 1024"),
+        (["--gap", "2"], "--gap must be at least 0 and below 1"),
     ],
 )
 def test_cli_refuses_bad_solver_options_before_solving(

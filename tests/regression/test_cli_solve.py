@@ -114,3 +114,64 @@ def test_default_solve_runs_the_example(tmp_path: Path) -> None:
     assert "optimal" in result.stdout
     (folder,) = (tmp_path / "runs").iterdir()
     assert folder.name.startswith("example-")
+
+
+def test_csv_tables_neutralise_formula_like_ids(tmp_path: Path) -> None:
+    """A site id and a scenario name that a spreadsheet would run as formulas are written to the
+    CSV tables with a leading quote; numbers stay numbers; the run folder's tables.xlsx keeps them
+    as text cells, unchanged (#15)."""
+    import csv
+
+    link = '=HYPERLINK("http://evil.example","click")'
+    names = {"D": link, "NORMAL": "@SUM(1)"}
+    records = ban_case(0.25)
+    for rows in records.values():
+        for row in rows:
+            for key, value in row.items():
+                if value in names:
+                    row[key] = names[value]
+    path = tmp_path / "evil.xlsx"
+    write_input_workbook(from_records(records, {"reveal_period": "P2"}), path)
+    result = planner_cmd(
+        "solve", str(path), "--out", str(tmp_path / "r"), "--tables", str(tmp_path / "t"), "-q", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "t" / "inventory.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["site"] for r in rows} == {"'" + link}
+    assert {r["scenario"] for r in rows} == {"'@SUM(1)", "BAN"}
+    assert all(float(r["stock"]) >= 0 for r in rows)
+    assert "'" not in "".join(r["stock"] for r in rows)
+    (folder,) = (tmp_path / "r").iterdir()
+    ws = load_workbook(folder / "tables.xlsx")["inventory"]
+    cell = ws.cell(2, 1)
+    assert (cell.value, cell.data_type) == (link, "s")
+
+
+def test_stress_and_frontier_take_tables_report_and_scenarios(ban_workbook: Path, tmp_path: Path) -> None:
+    for command, extra in (("stress", []), ("frontier", ["--points", "2"])):
+        result = planner_cmd(
+            command,
+            str(ban_workbook),
+            *extra,
+            "--out",
+            str(tmp_path / command),
+            "--scenarios",
+            "BAN",
+            "--tables",
+            str(tmp_path / f"t-{command}"),
+            "--report",
+            str(tmp_path / f"{command}.xlsx"),
+            "-q",
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        scenarios = (tmp_path / f"t-{command}" / "scenarios.csv").read_text().splitlines()
+        assert [line.split(",")[0] for line in scenarios[1:]] == ["BAN"]
+        assert (tmp_path / f"{command}.xlsx").read_bytes()[:2] == b"PK"
+        (folder,) = (tmp_path / command).iterdir()
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["command"][:2] == ["planner", command]
+        assert manifest["options"]["scenarios"] == ["BAN"]
+    assert (tmp_path / "t-stress" / "resilience_nodes.csv").exists()
+    assert (tmp_path / "t-frontier" / "frontier.csv").exists()

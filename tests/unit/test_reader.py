@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from planner.errors import InputError, Issue
-from planner.io import excel_reader
+from planner.io import xlsx_guard
 from planner.io.excel_reader import ReadLimits, read_workbook
 from planner.io.excel_writer import write_input_workbook
 from planner.schema import TABLES
@@ -136,12 +136,18 @@ def test_header_case_and_spacing(tmp_path: Path, header: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("1,234.5", 1234.5), (" 12 ", 12.0), ("5%", 0.05), ("1e3", 1000.0)]
+    ("column", "text", "expected"),
+    [
+        ("cost_flow", "1,234.5", 1234.5),
+        ("cost_flow", " 12 ", 12.0),
+        ("tariff_rate", "5%", 0.05),
+        ("cost_flow", "1e3", 1000.0),
+    ],
 )
-def test_numbers_stored_as_text(tmp_path: Path, text: str, expected: float) -> None:
-    data = read(tmp_path, Lanes=[["lane", "origin", "destination", "cost_flow"], ["L1", "MINE", "DR", text]])
+def test_numbers_stored_as_text(tmp_path: Path, column: str, text: str, expected: float) -> None:
+    data = read(tmp_path, Lanes=[["lane", "origin", "destination", column], ["L1", "MINE", "DR", text]])
     assert data.issues == []
-    assert data["Lanes"]["cost_flow"].tolist() == [pytest.approx(expected)]
+    assert data["Lanes"][column].tolist() == [pytest.approx(expected)]
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_number(tmp_path: Path) -> None:
@@ -475,7 +481,7 @@ def test_unreadable_files_are_refused_with_one_issue(
 
 
 def test_defusedxml_is_the_second_line_of_defence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(excel_reader, "_declares_entities", lambda head: False)
+    monkeypatch.setattr(xlsx_guard, "declares_entities", lambda head: False)
     with pytest.raises(InputError) as info:
         read_workbook(make_entity_bomb(tmp_path / "bomb.xlsx"))
     assert info.value.issues[0].code == "xml_entities"
@@ -508,7 +514,7 @@ def test_zip_that_expands_too_much_is_refused(tmp_path: Path, monkeypatch: pytes
     )
     size = path.stat().st_size
     assert len(read_workbook(path, ReadLimits(max_bytes=size))["Periods"]) == 200  # within 20 x max_bytes
-    monkeypatch.setattr(excel_reader, "ZIP_EXPANSION_LIMIT", 1)
+    monkeypatch.setattr(xlsx_guard, "ZIP_EXPANSION_LIMIT", 1)
     with pytest.raises(InputError) as info:
         read_workbook(path, ReadLimits(max_bytes=size))
     assert info.value.issues[0].code == "too_big"
@@ -524,7 +530,7 @@ def test_reader_output_is_a_dataframe_per_table(valid_workbook: Path) -> None:
 def test_defusedxml_guards_sheet_xml_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import make_xxe
 
-    monkeypatch.setattr(excel_reader, "_declares_entities", lambda head: False)
+    monkeypatch.setattr(xlsx_guard, "declares_entities", lambda head: False)
     with pytest.raises(InputError) as info:
         read_workbook(make_xxe(tmp_path / "xxe.xlsx"))
     assert info.value.issues[0].code == "xml_entities"
