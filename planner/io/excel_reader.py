@@ -182,7 +182,7 @@ def _to_text(value: Any) -> str:
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")
 NUMBER_RULE = (
-    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "write the number without a thousands separator, with '.' as the decimal point (a comma is read "
     "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
 )
 

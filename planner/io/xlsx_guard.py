@@ -193,9 +193,12 @@ def _check_format(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
             "not_xlsx",
         )
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        missing = "xl/workbook.xml" if "xl/workbook.xml" not in names else "[Content_Types].xml"
         raise refuse(
             path,
-            "the file is a zip archive but not an Excel .xlsx workbook (no xl/workbook.xml)",
+            f"the file is a zip archive but not an Excel .xlsx workbook (no {missing}); if it came from "
+            f"Excel it is damaged: {RESAVE}, or restore an undamaged copy; otherwise export the data "
+            "as an Excel Workbook (.xlsx)",
             "not_xlsx",
         )
     if _STRICT_NS.encode() in _head(zf, "xl/workbook.xml", 4096):

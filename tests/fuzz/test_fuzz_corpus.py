@@ -34,17 +34,11 @@ from tests.fuzz.corpus import (
 )
 
 # why known failures fail today (one line each, quoted in the xfail reason)
-_NON_FINITE_XML = "#15: a numeric cell holding NaN/INF crashes openpyxl: the whole sheet is refused ('cannot be read') with no row, column or hint"
 _HUGE = "#15: no plausibility bound on costs: 1e300/1e308 accepted without a warning"
-_LOCALE = "#15: locale text ('1,5', '50.000,00') is read with ',' dropped as a thousands separator (1,5 -> 15), no warning"
 _CHANGE_RESULT = "#15: ScenarioChanges results are not checked: the changed value is invalid (share > 1, negative, fractional transit) and accepted"
 _INVISIBLE = "#15: ids with invisible characters (zero-width space, RLM, BOM) are accepted without a warning"
 _INVISIBLE_ONLY = "#15: an id that is only a zero-width space counts as filled in, no warning"
-_HIDDEN_ROW = "#15: a hidden row is read without a warning"
 _BOGUS_DIMENSION = "#15: a malformed <dimension ref> makes the whole workbook unreadable; the message does not name the sheet"
-_NOT_XLSX_ZIP = (
-    "#15: 'zip archive but not an Excel .xlsx workbook' says nothing about what to do (save as .xlsx)"
-)
 _THREADS = "#15: threads has no upper bound: 100000 threads accepted without a warning"
 _RANDOM_SEED = "#15: random_seed above HiGHS's maximum (2147483647) is accepted by validate"
 _HUGE_SETTING = "#15: no plausibility bound: shortage_penalty 1e308 accepted without a warning"
@@ -52,15 +46,8 @@ _HUGE_SETTING = "#15: no plausibility bound: shortage_penalty 1e308 accepted wit
 # case_id -> why it fails today; "solve:<case_id>" entries belong to test_solve_never_exits_70.
 # When a fix lands the case XPASSes (strict), which fails the run: remove its entry here.
 KNOWN_FAILURES: dict[str, str] = {
-    "non-finite-xml-0-Inventory-max_stock": _NON_FINITE_XML,
-    "non-finite-xml-1-Lanes-cost_qualification": _NON_FINITE_XML,
-    "non-finite-xml-2-Sites-cost_fixed": _NON_FINITE_XML,
     "huge-number-0-Sites-cost_fixed": _HUGE,
     "huge-number-1-Sites-cost_fixed": _HUGE,
-    "locale-number-0-Lanes-capacity": _LOCALE,
-    "locale-number-1-Lanes-cost_qualification": _LOCALE,
-    "locale-number-2-Lanes-capacity": _LOCALE,
-    "locale-number-3-Lanes-capacity": _LOCALE,
     "change-share-times-5": _CHANGE_RESULT,
     "change-share-plus-2": _CHANGE_RESULT,
     "change-share-set-1.5": _CHANGE_RESULT,
@@ -82,11 +69,7 @@ KNOWN_FAILURES: dict[str, str] = {
     "invisible-rlm-everywhere": _INVISIBLE,
     "invisible-bom-everywhere": _INVISIBLE,
     "zwsp-only-id": _INVISIBLE_ONLY,
-    "zero-height-row-ExportControls": _HIDDEN_ROW,
-    "zero-height-row-Lanes": _HIDDEN_ROW,
     "dimension-bogus-Sites-A0_": _BOGUS_DIMENSION,
-    "missing-part-content-types": _NOT_XLSX_ZIP,
-    "missing-part-workbook": _NOT_XLSX_ZIP,
     "setting-threads-100000": _THREADS,
     "setting-threads-1000000000000": _THREADS,
     "setting-random_seed-1e12": _RANDOM_SEED,

@@ -456,7 +456,7 @@ def test_many_hidden_rows_are_summed_up_after_the_first_twenty(tmp_path: Path) -
 # 3. numbers typed as text: one rule, no locale guess
 
 RULE = (
-    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "write the number without a thousands separator, with '.' as the decimal point (a comma is read "
     "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
 )
 
@@ -563,3 +563,16 @@ def test_a_number_cell_holding_text_is_refused_with_the_cell(tmp_path: Path) -> 
     issue = refusal(path)
     assert issue.sheet == "Demand"
     assert "cell D2 is stored as a number or date but holds 'abc'" in issue.message
+
+
+@pytest.mark.parametrize("text", ["NaN", "INF", "-INF"])
+def test_a_number_cell_holding_nan_or_inf_is_an_error_at_its_cell(tmp_path: Path, text: str) -> None:
+    path = rewrite_part(
+        workbook(tmp_path / "w.xlsx", Demand=DEMAND),
+        SHEET4,
+        lambda t: t.replace("<v>1</v>", f"<v>{text}</v>", 1),
+    )
+    data = read_workbook(path)
+    [issue] = [i for i in data.issues if i.severity == "error"]
+    assert (issue.sheet, issue.row, issue.column) == ("Demand", 2, "quantity")
+    assert "finite, not NaN/inf" in issue.message
