@@ -199,8 +199,25 @@ def country_codes(data: InputData) -> list[Issue]:
 
 
 def tariffs_above_one(data: InputData) -> list[Issue]:
-    """A tariff is a share of value: above 1 is probably a percentage."""
-    return [
+    """A tariff is a share of value: above 1 is probably a percentage (in Lanes or set by a scenario)."""
+    changes = [
+        warn(
+            "ScenarioChanges",
+            row(r),
+            "value",
+            r["value"],
+            f"this change sets tariff_rate to {float(r['value']):g}, over 100% of the product's value; it is a "
+            f"share (0.25 = 25%): did you mean {float(r['value']) / 100:g}?",
+            "tariff_percent",
+        )
+        for r in rows(data, "ScenarioChanges")
+        if str(r.get("table") or "").strip().lower() == "lanes"
+        and normalize_name(r.get("column") or "") == "tariff_rate"
+        and r.get("action") == "set"
+        and not is_blank(r.get("value"))
+        and float(r["value"]) > 1.0
+    ]
+    return changes + [
         warn(
             "Lanes",
             row(r),
