@@ -328,8 +328,19 @@ def scenario_change_issues(data: InputData) -> list[Issue]:
     reveal = _period_pos(periods, data.settings.get("reveal_period"), 0)
     scen_df = data["Scenarios"]
     scenarios = [str(s) for s in scen_df["scenario"]] if len(scen_df) else [BASE_SCENARIO]
+    # the base data are the same in every period, so periods between two change boundaries hold
+    # the same values: one column per stretch (20,000 periods need not be 20,000 columns)
+    cuts = {0, reveal}
+    for rec in data["ScenarioChanges"].to_dict("records"):
+        for value, default, shift in ((rec["start_period"], 0, 0), (rec["end_period"], len(periods) - 1, 1)):
+            position = (
+                _period_pos(periods, value, default) if _blank(value) or str(value) in periods else default
+            )
+            cuts.add(position + shift)
+    column_of = list(np.cumsum([t in cuts for t in range(len(periods))]) - 1)
     frames = _period_frames(data)
-    return _apply_changes(data, _period_params(frames, len(periods)), frames, periods, reveal, scenarios)
+    params = _period_params(frames, column_of[-1] + 1 if column_of else 0)
+    return _apply_changes(data, params, frames, periods, reveal, scenarios, column_of)
 
 
 def _apply_changes(
@@ -339,11 +350,17 @@ def _apply_changes(
     periods: list[str],
     reveal: int,
     scenarios: list[str],
+    column_of: list[int] | None = None,
 ) -> list[Issue]:
-    """Apply ScenarioChanges to ``params`` (in place); return the issues of rows that cannot apply."""
+    """Apply ScenarioChanges to ``params`` (in place); return the issues of rows that cannot apply.
+
+    ``column_of[t]`` is the column of the arrays that holds period ``t`` (default: column ``t``);
+    :func:`scenario_change_issues` gives periods no change tells apart one column.
+    """
     changes = data["ScenarioChanges"]
     issues: list[Issue] = []
     n = len(periods)
+    col = column_of if column_of is not None else list(range(n))
     records = changes.to_dict("records")
     # base changes (blank scenario) first, so that every scenario starts from the changed base
     ordered = [r for r in records if _blank(r["scenario"])] + [
@@ -385,7 +402,7 @@ def _apply_changes(
         mask = filter_mask(frames[table], TABLES_BY_NAME[table], pairs)
         pp = params[(table, column)]
         arr = pp.base if base_change else pp.by_scenario.setdefault(scen, pp.base.copy())
-        block = arr[mask, start : end + 1]
+        block = arr[mask, col[start] : col[end] + 1]
         value = float(row.value)
         if row.action == "set":
             block[...] = value
@@ -412,7 +429,7 @@ def _apply_changes(
             continue
         if TABLES_BY_NAME[table].column(column).dtype == "int":
             block = np.rint(block)
-        arr[mask, start : end + 1] = block
+        arr[mask, col[start] : col[end] + 1] = block
     return issues
 
 
