@@ -34,17 +34,11 @@ from tests.fuzz.corpus import (
 )
 
 # why known failures fail today (one line each, quoted in the xfail reason)
-_INVISIBLE = "#15: ids with invisible characters (zero-width space, RLM, BOM) are accepted without a warning"
-_INVISIBLE_ONLY = "#15: an id that is only a zero-width space counts as filled in, no warning"
 _BOGUS_DIMENSION = "#15: a malformed <dimension ref> makes the whole workbook unreadable; the message does not name the sheet"
 
 # case_id -> why it fails today; "solve:<case_id>" entries belong to test_solve_never_exits_70.
 # When a fix lands the case XPASSes (strict), which fails the run: remove its entry here.
 KNOWN_FAILURES: dict[str, str] = {
-    "invisible-zwsp-everywhere": _INVISIBLE,
-    "invisible-rlm-everywhere": _INVISIBLE,
-    "invisible-bom-everywhere": _INVISIBLE,
-    "zwsp-only-id": _INVISIBLE_ONLY,
     "dimension-bogus-Sites-A0_": _BOGUS_DIMENSION,
 }
 

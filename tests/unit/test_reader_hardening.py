@@ -576,3 +576,16 @@ def test_a_number_cell_holding_nan_or_inf_is_an_error_at_its_cell(tmp_path: Path
     [issue] = [i for i in data.issues if i.severity == "error"]
     assert (issue.sheet, issue.row, issue.column) == ("Demand", 2, "quantity")
     assert "finite, not NaN/inf" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "words"), [("DR\u200b", "U+200B"), ("\ufeffDR", "U+FEFF"), ("\u200b", "looks blank")]
+)
+def test_invisible_characters_in_text_are_warned_about_at_their_cell(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    rows = [DEMAND[0], DEMAND[1], [text, "MAG", "P2", 1]]
+    data = read_workbook(workbook(tmp_path / "w.xlsx", Demand=rows))
+    [issue] = [i for i in data.issues if i.code == "invisible_character"]
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == ("warning", "Demand", 3, "site")
+    assert words in issue.message
