@@ -58,7 +58,15 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from planner.errors import InputError, Issue
-from planner.io.xlsx_guard import RESAVE, ReadLimits, check_zip, damaged_zip, read_bytes, refuse
+from planner.io.xlsx_guard import (
+    RESAVE,
+    ReadLimits,
+    check_zip,
+    damaged_zip,
+    drop_bad_dimensions,
+    read_bytes,
+    refuse,
+)
 from planner.io.xlsx_sheet import FORMULA_MISSING, DamagedCell, SheetScan, TooManyRows, scan_sheet
 from planner.schema import (
     HIGHS_PREFIX,
@@ -730,8 +738,21 @@ def read_workbook(path: Path | str, limits: ReadLimits = ReadLimits()) -> InputD
     content = read_bytes(path, limits)
     sha256 = hashlib.sha256(content).hexdigest()
     check_zip(path, content, limits)
+    content, bad_dimensions = drop_bad_dimensions(content)
     wb = _load(path, content)
-    issues: list[Issue] = []
+    issues: list[Issue] = [
+        Issue(
+            "warning",
+            sheet,
+            None,
+            None,
+            ref,
+            f"sheet {sheet!r} declares a malformed used range (<dimension ref={ref!r}>); it is ignored and "
+            f"the rows are read as written; {RESAVE} to fix it",
+            "bad_dimension",
+        )
+        for sheet, ref in bad_dimensions
+    ]
     tables: dict[str, pd.DataFrame] = {}
     settings_raw: list[Any] = []
     present: list[str] = []

@@ -33,14 +33,10 @@ from tests.fuzz.corpus import (
     cases,
 )
 
-# why known failures fail today (one line each, quoted in the xfail reason)
-_BOGUS_DIMENSION = "#15: a malformed <dimension ref> makes the whole workbook unreadable; the message does not name the sheet"
-
-# case_id -> why it fails today; "solve:<case_id>" entries belong to test_solve_never_exits_70.
-# When a fix lands the case XPASSes (strict), which fails the run: remove its entry here.
-KNOWN_FAILURES: dict[str, str] = {
-    "dimension-bogus-Sites-A0_": _BOGUS_DIMENSION,
-}
+# case_id -> why it fails today (one line, quoted in the xfail reason; "#15: ..."); "solve:<case_id>"
+# entries belong to test_solve_never_exits_70. When a fix lands the case XPASSes (strict), which
+# fails the run: remove its entry here. Every case passes today.
+KNOWN_FAILURES: dict[str, str] = {}
 
 TIME_LIMIT_S = 30.0
 MEMORY_LIMIT_BYTES = 1 << 30

@@ -589,3 +589,14 @@ def test_invisible_characters_in_text_are_warned_about_at_their_cell(
     [issue] = [i for i in data.issues if i.code == "invisible_character"]
     assert (issue.severity, issue.sheet, issue.row, issue.column) == ("warning", "Demand", 3, "site")
     assert words in issue.message
+
+
+def test_a_malformed_dimension_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    def bogus(text: str) -> str:
+        return re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A0:"', text, count=1)
+
+    path = rewrite_part(workbook(tmp_path / "w.xlsx", Demand=DEMAND), SHEET4, bogus)
+    data = read_workbook(path)
+    [issue] = data.issues
+    assert (issue.severity, issue.sheet, issue.code) == ("warning", "Demand", "bad_dimension")
+    assert len(data.tables["Demand"]) == len(DEMAND) - 1
