@@ -566,7 +566,7 @@ def _invisible_warnings(sheet: str, cells: list[tuple[int, str, str]]) -> list[I
                 column,
                 text,
                 f"the cell looks blank but holds only invisible characters ({', '.join(found)}), so it counts "
-                "as filled in; clear the cell or type the value"
+                "as filled in; delete its content or enter the value"
                 if not INVISIBLE.sub("", text).strip()
                 else f"the text holds invisible characters ({', '.join(found)}), which are part of it: it "
                 "matches no id typed without them; delete them (retype the cell)",
