@@ -11,6 +11,12 @@ from typing import Any
 from planner.errors import Issue
 from planner.tables import ROW, InputData
 
+SOLVER_INFINITY = 1e20
+"""HiGHS's infinity: a bound or cost this large is read as infinite, so no entry may reach it."""
+
+IMPLAUSIBLE = 1e12
+"""A quantity, cost or penalty this large (in the column's unit) is no supply chain's: warn."""
+
 
 def is_blank(value: Any) -> bool:
     """True for None, NaN and empty text (how a blank cell looks in a table)."""

@@ -141,6 +141,28 @@ def test_unknown_scenario_in_changes() -> None:
     assert ("error", "ScenarioChanges", 2, "scenario", "unknown_reference") in where(issues)
 
 
+@pytest.mark.parametrize(
+    ("action", "value", "why"),
+    [("add", 2.0, "above its maximum 1"), ("multiply", -1.0, "below its minimum 0"), ("set", 1e300, "")],
+)
+def test_scenario_change_results_are_checked_by_validate(action: str, value: float, why: str) -> None:
+    """validate refuses what the network builder refuses: the changed value, at the change's row."""
+    issues = issues_after(lambda r: r["ScenarioChanges"][0].update(action=action, value=value))
+    errors = [i for i in issues if i.severity == "error"]
+    assert [(i.sheet, i.row, i.column) for i in errors][:1] == [("ScenarioChanges", 2, "value")]
+    assert why in errors[0].message
+
+
+def test_scenario_change_results_wait_for_other_errors() -> None:
+    """On data with other errors the change results are not computed (the builder needs valid data)."""
+
+    def mutate(r: Records) -> None:
+        r["ScenarioChanges"][0].update(action="add", value=2.0)
+        r["Demand"][1].update(period="P3")
+
+    assert "ScenarioChanges" not in {i.sheet for i in issues_after(mutate) if i.code != "unknown_reference"}
+
+
 def test_unknown_period_in_period_column() -> None:
     issues = issues_after(lambda r: r["Demand"][1].update(period="P3"))
     (issue,) = [i for i in issues if i.code == "unknown_period"]
