@@ -223,6 +223,8 @@ class HighsModel:
         self._row_cols: Any = None
         self.is_mip = len(self.lp.integrality_) > 0
         self.runs = 0
+        self.title = ""
+        """What the next ``run`` solves, for the solver log (a sweep sets it per point)."""
         self.handoff_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ changes
@@ -283,6 +285,7 @@ class HighsModel:
                 mark = len(self.messages.lines)
                 _check(h.setSolution(start), "passing the warm start", self.messages, mark)
         self.runs += 1
+        self._log_title()
         t1 = time.perf_counter()
         self._run_highs()
         timings["solve"] = time.perf_counter() - t1
@@ -345,6 +348,19 @@ class HighsModel:
             highs=h,
             columns=list(self.cols),
         )
+
+    def _log_title(self) -> None:
+        """Name this solve (``title``, else ``SolveOptions.log_title``) in the solver log and the logger."""
+        title = self.title or self.opts.log_title
+        if not title:
+            return
+        log.info("solve: %s", title)
+        if self.opts.log_file:
+            try:
+                with open(self.opts.log_file, "a", encoding="utf-8") as f:
+                    f.write(f"{chr(10) if f.tell() else ''}==== planner: {title} ====\n")
+            except OSError:
+                pass  # HiGHS reports an unwritable log file itself
 
     def _run_highs(self) -> None:
         """``Highs.run`` with the scheduler matched to this solve's threads; an error is an error.

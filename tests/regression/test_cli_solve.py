@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,23 @@ def test_solve_writes_a_run_folder_with_report_tables_log_and_manifest(
     assert {"read", "validate", "build", "handoff", "solve", "report"} <= set(manifest["seconds"])
     assert "Summary" in load_workbook(folder / "report.xlsx", read_only=True).sheetnames
     assert ban_workbook.read_bytes() == before  # the input is only read
+
+
+def test_solver_log_names_every_solve_of_a_vss_run(tmp_path: Path) -> None:
+    """The run folder's solver.log holds the main solve and each VSS solve, each titled (#15)."""
+    result = planner_cmd(
+        "solve", str(ROOT / "inputs" / "tiny.xlsx"), "--out", str(tmp_path / "runs"), "--vss", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    (folder,) = (tmp_path / "runs").iterdir()
+    log = (folder / "solver.log").read_text()
+    titles = [line for line in log.splitlines() if line.startswith("==== planner: ")]
+    assert titles[0] == "==== planner: main solve (the plan) ===="
+    assert sum("wait-and-see solve" in t for t in titles) >= 2  # one per scenario
+    assert any("expected-value (EV) solve" in t for t in titles)
+    assert any("EEV solve" in t for t in titles)
+    # HiGHS's own log of each solve follows its title
+    assert len(re.findall(r"^(?:MIP|LP) +has \d+ rows", log, flags=re.M)) >= len(titles)
 
 
 def test_report_copy_is_not_overwritten_without_force(ban_workbook: Path, tmp_path: Path) -> None:
