@@ -107,7 +107,12 @@ def test_infeasible_workbook_exits_3_naming_the_rows(tmp_path: Path) -> None:
     result = planner_cmd("solve", str(path), "--out", str(tmp_path / "r"), cwd=tmp_path)
     assert result.returncode == 3
     assert "Contracts row 2" in result.stderr
+    assert "purchases at least 3" in result.stderr
+    assert "v_purchase" not in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    debug = planner_cmd("--debug", "solve", str(path), "--out", str(tmp_path / "d"), cwd=tmp_path)
+    assert debug.returncode == 3
+    assert "[v_purchase[K, 0, " in debug.stderr  # the solver's names, on request only
 
 
 def test_stress_and_frontier_add_their_sheets(ban_workbook: Path, tmp_path: Path) -> None:
