@@ -570,3 +570,30 @@ def test_summary_and_exit_status() -> None:
     assert exit_status([warn]) == 0
     assert exit_status([warn], strict=True) == 1
     assert exit_status([err, warn], strict=True) == 2
+
+
+def test_did_you_mean_is_bounded_over_many_ids() -> None:
+    """300 typos among 100,000 sites validate in seconds (not ~0.5 s each), and keep their hint."""
+    import time
+
+    from planner.validate import check_references
+
+    records = valid_records()
+    records["Sites"] += [{"site": f"SITE-{i:06d}", "type": "mine", "country": "AU"} for i in range(100_000)]
+    records["Lanes"] += [
+        {
+            "lane": f"T{i}",
+            "origin": f"SITE-{i * 331:06d}".replace("-", "_"),
+            "destination": "PLANT",
+            "product": "CONC",
+        }
+        for i in range(300)
+    ]
+    data = build_data(records)
+    start = time.perf_counter()
+    issues = [i for i in check_references(data) if i.code == "unknown_reference"]
+    elapsed = time.perf_counter() - start
+    assert len(issues) == 300
+    assert elapsed < 10, elapsed
+    for n, issue in enumerate(issues):
+        assert f"Did you mean 'SITE-{n * 331:06d}'" in issue.message, issue.message
