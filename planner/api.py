@@ -178,7 +178,7 @@ def stochastic_values(
     for s in net.scenarios:
         single = build_network(data, scenarios=[s])
         m = build_model(single)
-        solve(m, opts)
+        solve(m, replace(opts, log_title=f"wait-and-see solve (VSS/EVPI), scenario {s} alone"))
         ws_costs[s] = float(m.e_cost_stage1()) + float(m.e_cost_stage2[s]())
     probs = [net.probability[s] for s in net.scenarios]
     ws_list = [ws_costs[s] for s in net.scenarios]
@@ -186,12 +186,13 @@ def stochastic_values(
 
     ev_net = expected_value_network(net)
     ev_model = build_model(ev_net)
-    solve(ev_model, opts)
+    solve(ev_model, replace(opts, log_title="expected-value (EV) solve (VSS): one scenario of mean values"))
     values = first_stage_values(ev_model)
     eev_model = build_model(net)
     fix_first_stage(eev_model, values)
     try:
-        eev = float(solve(eev_model, opts).objective)
+        eev_opts = replace(opts, log_title="EV plan evaluated in every scenario (EEV solve, VSS)")
+        eev = float(solve(eev_model, eev_opts).objective)
         eev_costs = {
             s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]()) for s in net.scenarios
         }
@@ -245,7 +246,7 @@ def stress(
     from planner.resilience import disruption_nodes, network_rates, opening_stock, plan_decisions, plan_window
 
     opts = resolve_options(options, data)
-    lp_opts = replace(opts, log_file=None)
+    lp_opts = opts
     net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     held: dict[tuple[str, str], float] = {}
     if plan is not None:
@@ -258,9 +259,11 @@ def stress(
     for node in all_nodes:
         if progress:
             progress({"event": "stage", "stage": f"stress {node.name}"})
-        tts = time_to_survive(rates, node, lp_opts)
+        tts = time_to_survive(rates, node, replace(lp_opts, log_title=f"stress {node.name}: time to survive"))
         pi_cost, pi_short = (
-            performance_impact(rates, node, node.ttr, lp_opts)
+            performance_impact(
+                rates, node, node.ttr, replace(lp_opts, log_title=f"stress {node.name}: performance impact")
+            )
             if node.ttr is not None
             else (math.nan, math.nan)
         )
@@ -282,7 +285,9 @@ def stress(
     nodes = nodes.sort_values(
         ["rei", "tts_periods"], ascending=[False, True], na_position="last"
     ).reset_index(drop=True)
-    stock, stock_cost, left = size_stockpile(rates, all_nodes, lp_opts)
+    stock, stock_cost, left = size_stockpile(
+        rates, all_nodes, replace(lp_opts, log_title="stress: cheapest stockpile")
+    )
     period_days = rates.period_days  # the length of the period whose rates these are
     stock_rows = [
         {
@@ -311,7 +316,12 @@ def stress(
         if raised:
             if progress:
                 progress({"event": "stage", "stage": "value of each stockpile"})
-            rows_v = stockpile_values(net, designs, raised, replace(lp_opts, mip_gap=0.0))
+            rows_v = stockpile_values(
+                net,
+                designs,
+                raised,
+                replace(lp_opts, mip_gap=0.0, log_title="stress: value of each stockpile"),
+            )
             values = pd.DataFrame(
                 [
                     {
@@ -324,7 +334,9 @@ def stress(
                 columns=values.columns,
             ).sort_values("value", ascending=False, ignore_index=True)
     curve = (
-        cover_curve(net, list(cover_days), replace(opts, log_file=None), designs=designs)
+        cover_curve(
+            net, list(cover_days), replace(opts, log_title="stress: days-of-cover curve"), designs=designs
+        )
         if len(net.inventory)
         else []
     )
@@ -354,7 +366,7 @@ def frontier(
 
     if points < 2:
         raise InputError("--points must be at least 2 (the risk-neutral and the most risk-averse plan)")
-    opts = replace(resolve_options(options, data), log_file=None)
+    opts = replace(resolve_options(options, data), log_title="frontier")
     net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     weights = [i / (points - 1) for i in range(points)]
     report = (
@@ -604,9 +616,11 @@ def _run_in(
 
     work: Path = run_folder.work
     opts = replace(opts, log_file=opts.log_file or work / "solver.log")
-    sol = solve_data(data, opts, progress=progress, validate=False)
+    sol = solve_data(
+        data, replace(opts, log_title="main solve (the plan)"), progress=progress, validate=False
+    )
     timings = {**sol.timings, **timings}
-    later = replace(opts, log_file=None)
+    later = opts  # every further solve (VSS, stress, frontier) writes to the same solver log, titled
 
     stochastic = None
     if vss:

@@ -8,7 +8,6 @@ command ever shows a Python traceback unless ``PLANNER_DEBUG=1`` is set.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -69,8 +68,19 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
     ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show the solver's raw names in infeasibility explanations and the traceback of an "
+            "internal error (as PLANNER_DEBUG=1 does). Give it before the command: planner --debug solve ...",
+        ),
+    ] = False,
 ) -> None:
     """Plan rare-earth magnet supply chains from an Excel workbook."""
+    from planner import diagnose
+
+    diagnose.DEBUG = debug
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,7 +561,9 @@ def main(argv: list[str] | None = None) -> None:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
-        if os.environ.get("PLANNER_DEBUG") == "1":
+        from planner.diagnose import debugging
+
+        if debugging():
             raise
         typer.echo(
             f"internal error: {type(exc).__name__}: {exc} (run with PLANNER_DEBUG=1 for the traceback)",

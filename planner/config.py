@@ -87,6 +87,9 @@ class SolveOptions:
     echo_log: bool = False
     scenarios: tuple[str, ...] | None = None
     highs_options: dict[str, Any] = field(default_factory=dict)
+    log_title: str = ""
+    """What this solve is (e.g. "wait-and-see solve, scenario BAN"): written to ``log_file`` and the
+    ``planner.solve`` logger before the solve, so a run folder's solver log names every solve in it."""
     deadline: float | None = None
     """A ``time.perf_counter()`` value by which every solve must have ended, so that the time limit
     covers a whole run (reading, checking, building and every solve), not HiGHS alone;

@@ -45,6 +45,7 @@ from planner.scenarios import filter_mask, parse_filter
 from planner.schema import TABLES_BY_NAME, normalize_name
 from planner.tables import ROW, InputData, period_lengths
 from planner.validate import reachable_pairs
+from planner.validate_common import SOLVER_INFINITY
 
 ROOT = "ROOT"
 """Node label of periods before the reveal period (shared by every scenario)."""
@@ -225,11 +226,19 @@ def year_ahead_periods(period_days: list[float]) -> list[int]:
     return out
 
 
-def _changed_value_problem(spec: Any, block: np.ndarray) -> str:
-    """Why values produced by a ScenarioChanges row break the column's own rules ('' when they do not)."""
+def _changed_value_problem(spec: Any, block: np.ndarray, unlimited: bool = False) -> str:
+    """Why values produced by a ScenarioChanges row break the column's own rules ('' when they do not).
+
+    Only an ``unlimited`` column (blank = no limit) may hold infinity; no value may reach the
+    solver's infinity (:data:`~planner.validate_common.SOLVER_INFINITY`) otherwise.
+    """
     finite = block[np.isfinite(block)]
     if np.isnan(block).any():
         return "undefined (a blank value cannot be added to or multiplied: use set)"
+    if not unlimited and np.isinf(block).any():
+        return "infinite, but it takes finite numbers only"
+    if finite.size and float(np.abs(finite).max()) >= SOLVER_INFINITY:
+        return f"{float(finite[np.argmax(np.abs(finite))]):g}, which the solver treats as infinite (at most {SOLVER_INFINITY:g})"
     if spec.dtype == "int" and not np.all(np.isclose(finite, np.rint(finite), rtol=0.0, atol=1e-9)):
         bad = finite[~np.isclose(finite, np.rint(finite), rtol=0.0, atol=1e-9)][0]
         return f"{bad:g}, but it takes whole numbers only"
@@ -240,6 +249,100 @@ def _changed_value_problem(spec: Any, block: np.ndarray) -> str:
     return ""
 
 
+PERIOD_TABLES = (
+    "Products",
+    "Processes",
+    "Lanes",
+    "Contracts",
+    "Demand",
+    "Inventory",
+    "ExportControls",
+    "Sites",
+    "CapacityOptions",
+    "SourcingRules",
+    "Groups",
+    "Periods",
+    "ProcessFlows",
+)
+"""Tables whose per-period columns become :class:`PeriodParams` (and ScenarioChanges may change)."""
+
+
+def _period_frames(
+    data: InputData, indexed: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The tables of :data:`PERIOD_TABLES`, indexed as :func:`build_network` indexes them."""
+    indexed = indexed or {}
+    keys = {
+        "Sites": "site",
+        "Products": "product",
+        "Processes": "process",
+        "Lanes": "lane",
+        "Contracts": "contract",
+        "CapacityOptions": "option",
+        "SourcingRules": "rule",
+    }
+    frames: dict[str, pd.DataFrame] = {}
+    for name in PERIOD_TABLES:
+        if name in indexed:
+            frames[name] = indexed[name]
+        elif name in keys:
+            frames[name] = _index(data[name], keys[name])
+        elif name == "Demand":
+            frames[name] = data[name].reset_index(drop=True)
+        elif name == "Inventory":
+            frames[name] = data[name].set_index(["site", "product"], drop=False)
+        else:
+            frames[name] = data[name]
+    return frames
+
+
+def _period_params(frames: dict[str, pd.DataFrame], n: int) -> dict[tuple[str, str], PeriodParams]:
+    """Every per-period column of ``frames`` expanded to ``(rows, n)`` arrays (before scenario changes)."""
+    params: dict[tuple[str, str], PeriodParams] = {}
+    for name, frame in frames.items():
+        spec = TABLES_BY_NAME[name]
+        keys: list[Any]
+        if name == "Inventory":
+            keys = [(str(a), str(b)) for a, b in zip(frame["site"], frame["product"], strict=True)]
+        elif name == "Demand":
+            keys = list(range(len(frame)))
+        elif name == "ExportControls":
+            keys = [(str(a), str(b)) for a, b in zip(frame["rule"], frame["product"], strict=True)]
+        elif spec.key:
+            keys = [str(k) for k in frame[spec.key[0]]]
+        else:
+            keys = list(range(len(frame)))
+        for c in spec.columns:
+            if c.per_period:
+                params[(name, c.name)] = _expand(frame, keys, c.name, n, name)
+    return params
+
+
+def scenario_change_issues(data: InputData) -> list[Issue]:
+    """What :func:`build_network` refuses in ScenarioChanges (a changed value breaking its column's
+    rules, a change before the reveal period, ...), each at its ScenarioChanges row; the validator
+    calls this on otherwise valid data, so ``planner validate`` refuses what ``planner solve`` would."""
+    if data["ScenarioChanges"].empty:
+        return []
+    periods = [str(p) for p in data["Periods"]["period"]]
+    reveal = _period_pos(periods, data.settings.get("reveal_period"), 0)
+    scen_df = data["Scenarios"]
+    scenarios = [str(s) for s in scen_df["scenario"]] if len(scen_df) else [BASE_SCENARIO]
+    # the base data are the same in every period, so periods between two change boundaries hold
+    # the same values: one column per stretch (20,000 periods need not be 20,000 columns)
+    cuts = {0, reveal}
+    for rec in data["ScenarioChanges"].to_dict("records"):
+        for value, default, shift in ((rec["start_period"], 0, 0), (rec["end_period"], len(periods) - 1, 1)):
+            position = (
+                _period_pos(periods, value, default) if _blank(value) or str(value) in periods else default
+            )
+            cuts.add(position + shift)
+    column_of = list(np.cumsum([t in cuts for t in range(len(periods))]) - 1)
+    frames = _period_frames(data)
+    params = _period_params(frames, column_of[-1] + 1 if column_of else 0)
+    return _apply_changes(data, params, frames, periods, reveal, scenarios, column_of)
+
+
 def _apply_changes(
     data: InputData,
     params: dict[tuple[str, str], PeriodParams],
@@ -247,10 +350,17 @@ def _apply_changes(
     periods: list[str],
     reveal: int,
     scenarios: list[str],
-) -> None:
+    column_of: list[int] | None = None,
+) -> list[Issue]:
+    """Apply ScenarioChanges to ``params`` (in place); return the issues of rows that cannot apply.
+
+    ``column_of[t]`` is the column of the arrays that holds period ``t`` (default: column ``t``);
+    :func:`scenario_change_issues` gives periods no change tells apart one column.
+    """
     changes = data["ScenarioChanges"]
     issues: list[Issue] = []
     n = len(periods)
+    col = column_of if column_of is not None else list(range(n))
     records = changes.to_dict("records")
     # base changes (blank scenario) first, so that every scenario starts from the changed base
     ordered = [r for r in records if _blank(r["scenario"])] + [
@@ -292,16 +402,19 @@ def _apply_changes(
         mask = filter_mask(frames[table], TABLES_BY_NAME[table], pairs)
         pp = params[(table, column)]
         arr = pp.base if base_change else pp.by_scenario.setdefault(scen, pp.base.copy())
-        block = arr[mask, start : end + 1]
+        block = arr[mask, col[start] : col[end] + 1]
         value = float(row.value)
         if row.action == "set":
             block[...] = value
         elif row.action == "multiply":
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore", over="ignore"):  # overflow: refused below as infinite
                 block[...] = np.where(np.isinf(block) & (value == 0.0), 0.0, block * value)
         else:
-            block[...] = block + value
-        problem = _changed_value_problem(TABLES_BY_NAME[table].column(column), block)
+            with np.errstate(over="ignore"):
+                block[...] = block + value
+        problem = _changed_value_problem(
+            TABLES_BY_NAME[table].column(column), block, (table, column) in UNLIMITED_COLUMNS
+        )
         if problem:
             issues.append(
                 Issue(
@@ -316,9 +429,8 @@ def _apply_changes(
             continue
         if TABLES_BY_NAME[table].column(column).dtype == "int":
             block = np.rint(block)
-        arr[mask, start : end + 1] = block
-    if issues:
-        raise InputError("scenario changes cannot be applied", issues)
+        arr[mask, col[start] : col[end] + 1] = block
+    return issues
 
 
 def build_network(data: InputData, scenarios: list[str] | None = None) -> Network:
@@ -413,39 +525,24 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         lane_products[str(ln.lane)] = [p for p in prods if (str(ln.origin), p) in holdable]
 
     # per-period parameters
-    frames = {
-        "Products": products,
-        "Processes": processes,
-        "Lanes": lanes,
-        "Contracts": contracts,
-        "Demand": demand,
-        "Inventory": inventory,
-        "ExportControls": data["ExportControls"],
-        "Sites": sites,
-        "CapacityOptions": options,
-        "SourcingRules": sourcing,
-        "Groups": data["Groups"],
-        "Periods": data["Periods"],
-        "ProcessFlows": data["ProcessFlows"],
-    }
-    params: dict[tuple[str, str], PeriodParams] = {}
-    for name, frame in frames.items():
-        spec = TABLES_BY_NAME[name]
-        keys: list[Any]
-        if name == "Inventory":
-            keys = [(str(a), str(b)) for a, b in zip(frame["site"], frame["product"], strict=True)]
-        elif name == "Demand":
-            keys = list(range(len(frame)))
-        elif name == "ExportControls":
-            keys = [(str(a), str(b)) for a, b in zip(frame["rule"], frame["product"], strict=True)]
-        elif spec.key:
-            keys = [str(k) for k in frame[spec.key[0]]]
-        else:
-            keys = list(range(len(frame)))
-        for c in spec.columns:
-            if c.per_period:
-                params[(name, c.name)] = _expand(frame, keys, c.name, n, name)
-    _apply_changes(data, params, frames, periods, reveal, chosen)
+    frames = _period_frames(
+        data,
+        {
+            "Products": products,
+            "Processes": processes,
+            "Lanes": lanes,
+            "Contracts": contracts,
+            "Demand": demand,
+            "Inventory": inventory,
+            "Sites": sites,
+            "CapacityOptions": options,
+            "SourcingRules": sourcing,
+        },
+    )
+    params = _period_params(frames, n)
+    issues = _apply_changes(data, params, frames, periods, reveal, chosen)
+    if issues:
+        raise InputError("scenario changes cannot be applied", issues)
     _scale_by_length(params, period_weight)
 
     return Network(

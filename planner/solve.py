@@ -168,8 +168,20 @@ def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
     h.cbMipInterrupt.subscribe(interrupt)
 
 
-def _iis(lp: Any, opts: SolveOptions) -> tuple[list[int], list[tuple[int, int]]]:
-    """Rows and (column, bound status) of an irreducible infeasible subset of the LP relaxation."""
+_IIS_SIDE = {
+    int(highspy.IisBoundStatus.kIisBoundStatusLower): "lower",
+    int(highspy.IisBoundStatus.kIisBoundStatusUpper): "upper",
+    int(highspy.IisBoundStatus.kIisBoundStatusBoxed): "both",
+    int(highspy.IisBoundStatus.kIisBoundStatusFree): "free",
+}
+"""HiGHS's IIS bound status -> the bound of a row or column that binds."""
+
+
+def _iis(lp: Any, opts: SolveOptions) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(row, bound status) and (column, bound status) of an irreducible infeasible subset of the LP relaxation.
+
+    The bound status (``IisBoundStatus``: lower, upper, boxed) says which bound of the row or
+    column is part of the conflict."""
     relaxed = quiet_highs()
     relaxed.setOptionValue("output_flag", False)
     if len(lp.integrality_):
@@ -186,9 +198,15 @@ def _iis(lp: Any, opts: SolveOptions) -> tuple[list[int], list[tuple[int, int]]]
         status, iis = relaxed.getIis()
         if status == highspy.HighsStatus.kError:
             return [], []
-    rows = list(iis.row_index_)
-    cols = list(zip(iis.col_index_, iis.col_status_, strict=False))
+    rows = list(zip(iis.row_index_, _statuses(iis.row_bound_, len(iis.row_index_)), strict=True))
+    cols = list(zip(iis.col_index_, _statuses(iis.col_bound_, len(iis.col_index_)), strict=True))
     return rows, cols
+
+
+def _statuses(bounds: Any, n: int) -> list[int]:
+    """IIS bound statuses as ints, padded with "unknown" (-2) when HiGHS gives fewer than members."""
+    out = [int(b) for b in list(bounds)[:n]]
+    return out + [-2] * (n - len(out))
 
 
 class HighsModel:
@@ -223,6 +241,8 @@ class HighsModel:
         self._row_cols: Any = None
         self.is_mip = len(self.lp.integrality_) > 0
         self.runs = 0
+        self.title = ""
+        """What the next ``run`` solves, for the solver log (a sweep sets it per point)."""
         self.handoff_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ changes
@@ -270,7 +290,9 @@ class HighsModel:
                     _check(status, f"updating row {con.name}", self.messages, mark)
 
     # ------------------------------------------------------------------ solve
-    def run(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None = None) -> SolveResult:
+    def run(
+        self, explain: Callable[[list[tuple[str, Any, str, float | None]]], list[str]] | None = None
+    ) -> SolveResult:
         """Solve (warm-started after the first run) and load the values; see :func:`solve_model`."""
         h = self.highs
         timings: dict[str, float] = {"handoff": self.handoff_seconds if self.runs == 0 else 0.0}
@@ -283,6 +305,7 @@ class HighsModel:
                 mark = len(self.messages.lines)
                 _check(h.setSolution(start), "passing the warm start", self.messages, mark)
         self.runs += 1
+        self._log_title()
         t1 = time.perf_counter()
         self._run_highs()
         timings["solve"] = time.perf_counter() - t1
@@ -346,6 +369,19 @@ class HighsModel:
             columns=list(self.cols),
         )
 
+    def _log_title(self) -> None:
+        """Name this solve (``title``, else ``SolveOptions.log_title``) in the solver log and the logger."""
+        title = self.title or self.opts.log_title
+        if not title:
+            return
+        log.info("solve: %s", title)
+        if self.opts.log_file:
+            try:
+                with open(self.opts.log_file, "a", encoding="utf-8") as f:
+                    f.write(f"{chr(10) if f.tell() else ''}==== planner: {title} ====\n")
+            except OSError:
+                pass  # HiGHS reports an unwritable log file itself
+
     def _run_highs(self) -> None:
         """``Highs.run`` with the scheduler matched to this solve's threads; an error is an error.
 
@@ -381,17 +417,21 @@ class HighsModel:
         except ValueError as exc:
             raise HighsError(str(exc)) from None
 
-    def _raise_infeasible(self, explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None) -> None:
+    def _raise_infeasible(
+        self, explain: Callable[[list[tuple[str, Any, str, float | None]]], list[str]] | None
+    ) -> None:
         rows, icols = _iis(self.lp, self.opts)
-        members: list[tuple[str, Any, str]] = []
-        for r in rows:
+        members: list[tuple[str, Any, str, float | None]] = []
+        for r, st in rows:
             con = self.info.rows[r].constraint
-            members.append((con.parent_component().name, con.index(), "row"))
+            members.append((con.parent_component().name, con.index(), _IIS_SIDE.get(st, "row"), None))
         for c, st in icols:
             v = self.cols[c]
-            side = "lower" if int(st) in (0, 1) else "upper"
-            members.append((v.parent_component().name, v.index(), side))
-        lines = explain(members) if explain else [f"{c}[{i}] ({s})" for c, i, s in members]
+            side = _IIS_SIDE.get(st, "bound")
+            lower, upper = float(self.lp.col_lower_[c]), float(self.lp.col_upper_[c])
+            value = lower if side == "lower" else upper if side in ("upper", "both") else None
+            members.append((v.parent_component().name, v.index(), side, value))
+        lines = explain(members) if explain else [f"{c}[{i}] ({s})" for c, i, s, _v in members]
         raise InfeasibleError(
             "no plan satisfies every hard constraint of the workbook; these rows conflict"
             if lines
@@ -404,7 +444,7 @@ def solve_model(
     m: Any,
     opts: SolveOptions,
     progress: ProgressFn | None = None,
-    explain: Callable[[list[tuple[str, Any, str]]], list[str]] | None = None,
+    explain: Callable[[list[tuple[str, Any, str, float | None]]], list[str]] | None = None,
 ) -> SolveResult:
     """Hand the model to HiGHS, solve, load the values back, and report.
 

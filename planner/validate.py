@@ -10,6 +10,7 @@ a user has to fix, and each message says what to do.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import defaultdict
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from planner.config import OPTION_FLAGS, option_problem
 from planner.errors import InputError, Issue
 from planner.scenarios import filter_mask, parse_filter
 from planner.schema import (
@@ -755,6 +757,19 @@ def check_settings(data: InputData) -> list[Issue]:
                 "unknown_period",
             )
         )
+    # the solver options: the one check the command line and SolveOptions use too
+    options = {
+        k
+        for k in OPTION_FLAGS
+        if not is_blank(data.settings.get(k)) and (rows.get(k), "value") not in reported
+    }
+    for key in sorted(options):
+        why = option_problem(key, data.settings[key])
+        if why:
+            reported.add((rows.get(key), "value"))
+            out.append(
+                _err("Settings", rows.get(key), "value", data.settings[key], f"{key} {why}", "bad_value")
+            )
     for spec in SETTINGS:
         value: Any = data.settings.get(spec.key)
         if spec.dtype not in ("float", "int") or is_blank(value) or (rows.get(spec.key), "value") in reported:
@@ -919,25 +934,34 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+def _scenario_change_results(data: InputData, found: list[Issue]) -> list[Issue]:
+    """What the ScenarioChanges rows make of the data, checked against each changed column's rules
+    by the network builder's own code (:func:`planner.network.scenario_change_issues`); only on
+    otherwise valid data, which that code needs (the other errors come first)."""
+    if any(i.severity == "error" for i in found):
+        return []
+    from planner.network import scenario_change_issues
+
+    return scenario_change_issues(data)
+
+
 def validate(data: InputData) -> list[Issue]:
     """Run every check; return the reader's issues followed by every check's issues.
 
     Never raises: a check that fails internally becomes an error Issue naming it.
     """
     issues = list(data.issues)
-    for check_fn in CHECKS:
+    checks: list[functools.partial[list[Issue]]] = [functools.partial(fn, data) for fn in CHECKS]
+    checks.append(functools.partial(_scenario_change_results, data, issues))
+    for check_fn in checks:
         try:
-            issues.extend(check_fn(data))
+            issues.extend(check_fn())
         except Exception as exc:  # a check bug must not hide the other findings
-            logger.exception("check %s failed", check_fn.__name__)
+            name = check_fn.func.__name__
+            logger.exception("check %s failed", name)
             issues.append(
                 _err(
-                    "",
-                    None,
-                    None,
-                    None,
-                    f"internal error in {check_fn.__name__}: {type(exc).__name__}: {exc}",
-                    "internal",
+                    "", None, None, None, f"internal error in {name}: {type(exc).__name__}: {exc}", "internal"
                 )
             )
     return issues

@@ -2,7 +2,8 @@
 
 Each check finds a blank cell or a plausible-looking entry that the model would silently read
 in a way the user probably did not mean, and says where and what to do. The structural checks
-(types, references, ranges) live in :mod:`planner.validate`.
+(types, references, ranges) live in :mod:`planner.validate`. One check here also refuses:
+:func:`magnitudes` (a number the solver would read as infinite is an error).
 """
 
 from __future__ import annotations
@@ -11,10 +12,25 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from planner.config import OPTION_FLAGS
 from planner.errors import Issue
-from planner.schema import normalize_name
-from planner.tables import InputData, period_lengths
-from planner.validate_common import did_you_mean, is_blank, periods, process_sites, row, rows, warn
+from planner.schema import SETTINGS, TABLES, normalize_name
+from planner.tables import ROW, InputData, period_lengths
+from planner.validate_common import (
+    IMPLAUSIBLE,
+    SOLVER_INFINITY,
+    did_you_mean,
+    err,
+    is_blank,
+    periods,
+    process_sites,
+    row,
+    rows,
+    warn,
+)
 
 _ISO_TEXT = """
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -51,8 +67,74 @@ def check_plausible(data: InputData) -> list[Issue]:
         derived_requirement,
         floor_penalty_too_high,
         start_dates_disagree_with_lengths,
+        magnitudes,
     ):
         out += check(data)
+    return out
+
+
+def _magnitude_issue(
+    sheet: str, excel_row: int | None, column: str, value: float, unit: str, unlimited: bool
+) -> Issue:
+    shown = f"{value:g}" + (f" {unit}" if unit else "")
+    if abs(value) >= SOLVER_INFINITY:
+        blank = "; leave the cell blank for no limit" if unlimited else ""
+        return err(
+            sheet,
+            excel_row,
+            column,
+            value,
+            f"{shown} is at least {SOLVER_INFINITY:g}, which the solver reads as infinite; enter the real "
+            f"value{blank}",
+            "beyond_solver",
+        )
+    return warn(
+        sheet,
+        excel_row,
+        column,
+        value,
+        f"{shown} is implausibly large (at least {IMPLAUSIBLE:g}); check the unit and the number of zeros",
+        "implausible_magnitude",
+    )
+
+
+def magnitudes(data: InputData) -> list[Issue]:
+    """Numbers no supply chain has (a warning from 1e12 in the column's unit) and numbers the solver
+    reads as infinite (an error from 1e20), in every numeric column and numeric setting."""
+    out: list[Issue] = []
+    for spec in TABLES:
+        frame = data.tables.get(spec.name)
+        if frame is None or frame.empty:
+            continue
+        for c in spec.all_columns:
+            if c.dtype not in ("float", "int") or c.name not in frame.columns:
+                continue
+            values = pd.to_numeric(frame[c.name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                hits = np.flatnonzero(np.isfinite(values) & (np.abs(values) >= IMPLAUSIBLE))
+            unlimited = c.default is None and c.dtype == "float"
+            for i in hits[:20]:
+                excel_row = int(frame[ROW].iloc[i]) if ROW in frame.columns else None
+                out.append(
+                    _magnitude_issue(spec.name, excel_row, c.name, float(values[i]), c.unit, unlimited)
+                )
+    setting_rows = {
+        normalize_name(r["setting"]): row(r) for r in rows(data, "Settings") if not is_blank(r["setting"])
+    }
+    for setting in SETTINGS:
+        value: Any = data.settings.get(setting.key)
+        if setting.dtype not in ("float", "int") or setting.key in OPTION_FLAGS or is_blank(value):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if np.isfinite(number) and abs(number) >= IMPLAUSIBLE:
+            out.append(
+                _magnitude_issue(
+                    "Settings", setting_rows.get(setting.key), "value", number, setting.unit, False
+                )
+            )
     return out
 
 
@@ -199,8 +281,25 @@ def country_codes(data: InputData) -> list[Issue]:
 
 
 def tariffs_above_one(data: InputData) -> list[Issue]:
-    """A tariff is a share of value: above 1 is probably a percentage."""
-    return [
+    """A tariff is a share of value: above 1 is probably a percentage (in Lanes or set by a scenario)."""
+    changes = [
+        warn(
+            "ScenarioChanges",
+            row(r),
+            "value",
+            r["value"],
+            f"this change sets tariff_rate to {float(r['value']):g}, over 100% of the product's value; it is a "
+            f"share (0.25 = 25%): did you mean {float(r['value']) / 100:g}?",
+            "tariff_percent",
+        )
+        for r in rows(data, "ScenarioChanges")
+        if str(r.get("table") or "").strip().lower() == "lanes"
+        and normalize_name(r.get("column") or "") == "tariff_rate"
+        and r.get("action") == "set"
+        and not is_blank(r.get("value"))
+        and float(r["value"]) > 1.0
+    ]
+    return changes + [
         warn(
             "Lanes",
             row(r),

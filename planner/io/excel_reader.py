@@ -46,6 +46,7 @@ import io
 import logging
 import math
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,15 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from planner.errors import InputError, Issue
-from planner.io.xlsx_guard import RESAVE, ReadLimits, check_zip, damaged_zip, read_bytes, refuse
+from planner.io.xlsx_guard import (
+    RESAVE,
+    ReadLimits,
+    check_zip,
+    damaged_zip,
+    drop_bad_dimensions,
+    read_bytes,
+    refuse,
+)
 from planner.io.xlsx_sheet import FORMULA_MISSING, DamagedCell, SheetScan, TooManyRows, scan_sheet
 from planner.schema import (
     HIGHS_PREFIX,
@@ -182,7 +191,7 @@ def _to_text(value: Any) -> str:
 THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}")
 NUMBER_RULE = (
-    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "write the number without a thousands separator, with '.' as the decimal point (a comma is read "
     "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
 )
 
@@ -536,10 +545,56 @@ def _map_columns(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> dic
     return positions
 
 
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Characters that show as nothing (zero-width spaces and joiners, direction marks, BOM, soft hyphen)."""
+INVISIBLE_LISTED = 20
+
+
+def _invisible_warnings(sheet: str, cells: list[tuple[int, str, str]]) -> list[Issue]:
+    """A located warning for each text cell (the first few of a sheet) holding an invisible character:
+    it is part of the id, which then matches no id typed without it."""
+    out = []
+    for excel_row, column, text in cells[:INVISIBLE_LISTED]:
+        found = sorted(
+            {f"U+{ord(ch):04X} {unicodedata.name(ch, '').lower()}".strip() for ch in INVISIBLE.findall(text)}
+        )
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                excel_row,
+                column,
+                text,
+                f"the cell looks blank but holds only invisible characters ({', '.join(found)}), so it counts "
+                "as filled in; delete its content or enter the value"
+                if not INVISIBLE.sub("", text).strip()
+                else f"the text holds invisible characters ({', '.join(found)}), which are part of it: it "
+                "matches no id typed without them; delete them (retype the cell)",
+                "invisible_character",
+            )
+        )
+    rest = cells[INVISIBLE_LISTED:]
+    if rest:
+        out.append(
+            Issue(
+                "warning",
+                sheet,
+                rest[0][0],
+                None,
+                None,
+                f"{len(rest)} more cells hold invisible characters (rows {rest[0][0]} to {rest[-1][0]}); "
+                "delete them (retype the cells)",
+                "invisible_character",
+            )
+        )
+    return out
+
+
 def _table_frame(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> pd.DataFrame:
     """Typed DataFrame of one sheet, following the InputData contract."""
     positions = _map_columns(spec, sheet, issues)
     n = len(sheet.rows)
+    invisible: list[tuple[int, str, str]] = []  # (excel row, column, text) of text with invisible characters
     data: dict[str, Any] = {}
     for c in spec.all_columns:
         j = positions.get(c.name)
@@ -569,12 +624,16 @@ def _table_frame(spec: TableSpec, sheet: _SheetRows, issues: list[Issue]) -> pd.
                     out[i] = parse_value(raw, c)
                 except _CellError as exc:
                     issues.append(Issue("error", spec.name, excel_row, c.name, raw, str(exc), "bad_value"))
+                    continue
+                if isinstance(out[i], str) and INVISIBLE.search(out[i]):
+                    invisible.append((excel_row, c.name, out[i]))
         if c.dtype in ("float", "int"):
             data[c.name] = np.asarray(out, dtype="float64")
         elif c.dtype == "bool":
             data[c.name] = np.asarray(out, dtype=bool)
         else:
             data[c.name] = pd.Series(out, dtype=object)
+    issues.extend(_invisible_warnings(spec.name, invisible))
     data[ROW] = np.asarray([r for r, _ in sheet.rows], dtype="int64")
     frame = pd.DataFrame(data)
     for c in spec.all_columns:
@@ -679,8 +738,21 @@ def read_workbook(path: Path | str, limits: ReadLimits = ReadLimits()) -> InputD
     content = read_bytes(path, limits)
     sha256 = hashlib.sha256(content).hexdigest()
     check_zip(path, content, limits)
+    content, bad_dimensions = drop_bad_dimensions(content)
     wb = _load(path, content)
-    issues: list[Issue] = []
+    issues: list[Issue] = [
+        Issue(
+            "warning",
+            sheet,
+            None,
+            None,
+            ref,
+            f"sheet {sheet!r} declares a malformed used range (<dimension ref={ref!r}>); it is ignored and "
+            f"the rows are read as written; {RESAVE} to fix it",
+            "bad_dimension",
+        )
+        for sheet, ref in bad_dimensions
+    ]
     tables: dict[str, pd.DataFrame] = {}
     settings_raw: list[Any] = []
     present: list[str] = []

@@ -80,11 +80,28 @@ def sheet_title(name: str) -> str:
 # ----------------------------------------------------------------------------- formats
 
 
+MAX_UNIT_CHARS = 24
+"""Longest currency or unit text a number format carries (Excel allows 255 characters per format,
+and a money format holds its unit twice); longer text is cut with an ellipsis."""
+
+
+def _literal(text: str) -> str:
+    """``text`` as literal text of an Excel number format: quoted, a quote inside written ``"\\""``.
+
+    Control characters are dropped and text longer than :data:`MAX_UNIT_CHARS` is cut, so that
+    any Settings ``currency`` or ``mass_unit`` gives a format Excel opens.
+    """
+    clean = "".join(ch for ch in str(text) if ch.isprintable())
+    if len(clean) > MAX_UNIT_CHARS:
+        clean = clean[: MAX_UNIT_CHARS - 1] + "\u2026"
+    return '"' + clean.replace('"', '"\\""') + '"'
+
+
 def _currency_affixes(currency: str) -> tuple[str, str]:
     sym = CURRENCY_SYMBOLS.get(currency.upper())
     if sym:
-        return f'"{sym}"', ""
-    return "", f' "{currency}"'
+        return _literal(sym), ""
+    return "", " " + _literal(currency)
 
 
 def _decimals(values: list[float]) -> int:
@@ -107,7 +124,7 @@ def number_format(kind: str, values: list[float], currency: str, mass_unit: str)
         f = "#,##0" + ("." + "0" * dm if dm else "")
         return f"{pre}{f}{post};-{pre}{f}{post}"
     if kind == "t":
-        return f'#,##0{frac} "{mass_unit}"'
+        return f"#,##0{frac} {_literal(mass_unit)}"
     if kind == "pct":
         return "0.0%"
     if kind == "days":
@@ -146,11 +163,11 @@ def tile_format(kind: str, value: float | None, currency: str, mass_unit: str) -
         return "0.0%"
     if kind == "t":
         return (
-            f'#,##0 "{mass_unit}"'
+            f"#,##0 {_literal(mass_unit)}"
             if v >= 100
-            else f'#,##0.0 "{mass_unit}"'
+            else f"#,##0.0 {_literal(mass_unit)}"
             if v >= 1
-            else f'0.00 "{mass_unit}"'
+            else f"0.00 {_literal(mass_unit)}"
         )
     return number_format(kind, [v], currency, mass_unit) or "General"
 
@@ -528,7 +545,9 @@ def _axis_format(kind: str, top: float, content: ReportContent) -> str:
     if kind == "pct":
         return "0%"
     if kind == "t":
-        return f'#,##0 "{content.mass_unit}"' if top >= 10 else f'#,##0.0 "{content.mass_unit}"'
+        return (
+            f"#,##0 {_literal(content.mass_unit)}" if top >= 10 else f"#,##0.0 {_literal(content.mass_unit)}"
+        )
     return "General"
 
 

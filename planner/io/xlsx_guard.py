@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from planner.errors import InputError, Issue
 
@@ -193,9 +195,12 @@ def _check_format(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
             "not_xlsx",
         )
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        missing = "xl/workbook.xml" if "xl/workbook.xml" not in names else "[Content_Types].xml"
         raise refuse(
             path,
-            "the file is a zip archive but not an Excel .xlsx workbook (no xl/workbook.xml)",
+            f"the file is a zip archive but not an Excel .xlsx workbook (no {missing}); if it came from "
+            f"Excel it is damaged: {RESAVE}, or restore an undamaged copy; otherwise export the data "
+            "as an Excel Workbook (.xlsx)",
             "not_xlsx",
         )
     if _STRICT_NS.encode() in _head(zf, "xl/workbook.xml", 4096):
@@ -212,6 +217,68 @@ def _head(zf: zipfile.ZipFile, name: str, size: int) -> bytes:
         return part.read(size)
 
 
+def _listed_sheets(workbook: Any, rels: Any) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of each sheet the parsed workbook.xml lists, by its relationship."""
+    targets = {}
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+        targets[rel.get("Id")] = full
+    out = []
+    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
+        part = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
+        if part is not None:
+            out.append((sheet.get("name", "?"), part))
+    return out
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"[^>]*>")
+
+
+def drop_bad_dimensions(content: bytes) -> tuple[bytes, list[tuple[str, str]]]:
+    """The workbook without the ``<dimension>`` elements openpyxl cannot parse (``A0:``), and the
+    (sheet, ref) of each dropped one.
+
+    The reader never uses the declared used range (rows are read as written), but openpyxl refuses
+    to open a workbook when one is malformed; unchanged ``content`` when none is.
+    """
+    from defusedxml.ElementTree import fromstring
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        names = set(zf.namelist())
+        try:
+            listed = _listed_sheets(
+                fromstring(zf.read("xl/workbook.xml")), fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            )
+        except Exception:  # malformed or missing: openpyxl's load reports it
+            return content, []
+        bad: dict[str, tuple[str, str]] = {}
+        for name, part in listed:
+            if part not in names:
+                continue
+            match = _DIMENSION.search(_head(zf, part, 4096))
+            if match is None:
+                continue
+            ref = match.group(1).decode("utf-8", "replace")
+            try:
+                range_boundaries(ref)
+            except (ValueError, TypeError):
+                bad[part] = (name, ref)
+        if not bad:
+            return content, []
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in zf.infolist():
+                data = zf.read(info)
+                if info.filename in bad:
+                    data = _DIMENSION.sub(b"", data, count=1)
+                new.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue(), list(bad.values())
+
+
 def _check_sheet_parts(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
     """Refuse a workbook that lists a sheet whose XML part is missing (openpyxl would skip it)."""
     from defusedxml.ElementTree import fromstring
@@ -224,17 +291,8 @@ def _check_sheet_parts(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None
         rels = fromstring(zf.read(rels_name))
     except Exception:  # malformed XML: openpyxl's load reports it
         return
-    targets = {}
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-        targets[rel.get("Id")] = full
-    for sheet in workbook.iter(f"{{{_MAIN_NS}}}sheet"):
-        part = targets.get(sheet.get(f"{{{_REL_NS}}}id"))
-        name = sheet.get("name", "?")
-        if part is not None and part not in names:
+    for name, part in _listed_sheets(workbook, rels):
+        if part not in names:
             raise refuse(
                 path,
                 f"sheet {name!r} is listed in the workbook but its data ({part}) is missing from the file; "

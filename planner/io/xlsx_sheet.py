@@ -13,14 +13,17 @@ data present:
   are not kept, only noted when they hold data (the reader warns about them);
 * a formula cell holds its saved value; a formula without a saved value holds
   :data:`FORMULA_MISSING` and is listed (a computed empty text is a blank cell);
-* hidden rows and columns, and whether the sheet has an AutoFilter, are recorded.
+* hidden rows (also rows 0 points high) and columns, and whether the sheet has an AutoFilter,
+  are recorded; a number cell holding NaN or INF is kept as that float (refused at its cell).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
 
@@ -64,6 +67,31 @@ def _true(flag: Any) -> bool:
     return str(flag).strip().lower() in ("1", "true")
 
 
+def _non_finite(element: Any) -> dict[str, Any] | None:
+    """A number cell holding NaN or (-)INF, as a cell holding that float (the reader refuses it
+    at its row and column); None for anything else."""
+    text = element.findtext(VALUE_TAG)
+    ref = element.get("r")
+    if element.get("t", "n") != "n" or not text or not ref:
+        return None
+    try:
+        number = float(text)
+        row, column = coordinate_to_tuple(ref)
+    except (TypeError, ValueError):
+        return None
+    if math.isfinite(number):
+        return None
+    return {"row": row, "column": column, "value": number, "data_type": "n", "style_id": 0}
+
+
+def _zero(height: Any) -> bool:
+    """A row height of 0 points: the row is as good as hidden."""
+    try:
+        return height is not None and float(height) == 0.0
+    except (TypeError, ValueError):
+        return False
+
+
 class _Parser(WorkSheetParser):
     """openpyxl's parser in data_only mode that also flags formulas without a saved value."""
 
@@ -76,6 +104,9 @@ class _Parser(WorkSheetParser):
                 f"shared-strings table, which has only {len(self.shared_strings)} entries"
             ) from None
         except ValueError:  # a number or date cell whose stored value is not one
+            nonfinite = _non_finite(element)
+            if nonfinite is not None:
+                return nonfinite
             raise DamagedCell(
                 f"cell {element.get('r', '?')} is stored as a number or date but holds "
                 f"{element.findtext(VALUE_TAG)!r}"
@@ -123,7 +154,7 @@ def scan_sheet(ws: Any, max_rows: int) -> SheetScan:
             if n_data > max_rows + 1:  # the header and max_rows data rows
                 raise TooManyRows
             attrs = parser.row_dimensions.get(str(idx))
-            if attrs and _true(attrs.get("hidden")):
+            if attrs and (_true(attrs.get("hidden")) or _zero(attrs.get("ht"))):
                 hidden.add(idx)
         hidden_cols = [
             (int(d["min"]), int(d.get("max", d["min"])))

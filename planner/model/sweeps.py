@@ -110,6 +110,7 @@ def frontier(
             costs[j] = w * c
         hm.highs.changeColsCost(len(idx), idx, costs)
         hm.highs.changeObjectiveOffset(e_weight * offset0)
+        hm.title = f"{opts.log_title or 'frontier'}: weight {w:.2f} on CVaR"
         res = hm.run()
         point = _point(m, net, res, weight=w)
         points.append(point)
@@ -184,6 +185,7 @@ def cover_curve(
         for k in rows:
             m.p_cover_factor[k] = level / length
         hm.refresh_rows(m.c_inventory_cover.values())
+        hm.title = f"{opts.log_title or 'days-of-cover curve'}: {level:g} days"
         res = hm.run()
         point = _point(m, net, res, days=level)
         probs = net.probability
@@ -239,6 +241,7 @@ def stockpile_values(
     for site, product in pairs:
         m.p_stock_cap[site, product] = float(opening.get((site, product), 0.0))
         hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
+        hm.title = f"{opts.log_title or 'value of each stockpile'}: without the stock of {product} at {site}"
         without = _scenario_costs_after(hm, m)
         m.p_stock_cap[site, product] = 1e30
         hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])

@@ -258,6 +258,51 @@ def test_take_or_pay_minimum_no_storage_can_absorb_is_infeasible_with_named_row(
     assert "min_per_period" in text
 
 
+def test_infeasibility_names_the_binding_minimum_in_business_terms() -> None:
+    """Must take 10 per period, demand 5, storage at most 4: the lines name the minimum that binds
+    (not "at most inf"), the business object and its workbook row, never the solver's names (#15)."""
+    from planner.diagnose import explain_members
+
+    rec = {
+        "Periods": periods(2),
+        "Products": [{"product": "MAG"}],
+        "Sites": [
+            {"site": "CN", "type": "supplier", "country": "CN"},
+            {"site": "EU", "type": "demand_region", "country": "DE"},
+        ],
+        "Lanes": [{"lane": "CN-EU", "origin": "CN", "destination": "EU", "product": "MAG"}],
+        "Contracts": [
+            {"contract": "K", "supplier": "CN", "product": "MAG", "price": 2, "min_per_period": 10}
+        ],
+        "Inventory": [{"site": "EU", "product": "MAG", "max_stock": 4}],
+        "Demand": [{"site": "EU", "product": "MAG", "period": p, "quantity": 5} for p in ("P1", "P2")],
+    }
+    with pytest.raises(InfeasibleError) as err:
+        solve_data(from_records(rec), TIGHT)
+    lines = err.value.explanation
+    assert any(
+        line.startswith("contract K, period P")
+        and "purchases at least 10 t (Contracts row 2 min_per_period" in line
+        for line in lines
+    ), lines
+    assert any(
+        "stock of MAG at EU" in line and "at most 4 t (Inventory row 2 max_stock)" in line for line in lines
+    )
+    assert not any("inf" in line.split(":")[-1] for line in lines), lines
+    assert not any("v_" in line or "c_" in line or "[" in line for line in lines), lines
+    # the raw names only on request (planner --debug / PLANNER_DEBUG=1)
+    raw = explain_members([("v_purchase", ("K", 1, "base"), "lower", 10.0)], _net(rec), debug=False)
+    assert raw == ["contract K, period P2: purchases at least 10 t (Contracts row 2 min_per_period, take)"]
+    debug = explain_members([("v_purchase", ("K", 1, "base"), "lower", 10.0)], _net(rec), debug=True)
+    assert debug[0].endswith("[v_purchase[K, 1, base] (lower)]")
+
+
+def _net(rec: dict[str, Any]) -> Any:
+    from planner.network import build_network
+
+    return build_network(from_records(rec))
+
+
 @pytest.mark.covers("c_sourcing_share")
 def test_share_cap_forces_a_dearer_supplier() -> None:
     """CN supplies at 1/t, AU at 3/t; at most 60% of X from any one country. Demand 10:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,23 @@ def test_solve_writes_a_run_folder_with_report_tables_log_and_manifest(
     assert ban_workbook.read_bytes() == before  # the input is only read
 
 
+def test_solver_log_names_every_solve_of_a_vss_run(tmp_path: Path) -> None:
+    """The run folder's solver.log holds the main solve and each VSS solve, each titled (#15)."""
+    result = planner_cmd(
+        "solve", str(ROOT / "inputs" / "tiny.xlsx"), "--out", str(tmp_path / "runs"), "--vss", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    (folder,) = (tmp_path / "runs").iterdir()
+    log = (folder / "solver.log").read_text()
+    titles = [line for line in log.splitlines() if line.startswith("==== planner: ")]
+    assert titles[0] == "==== planner: main solve (the plan) ===="
+    assert sum("wait-and-see solve" in t for t in titles) >= 2  # one per scenario
+    assert any("expected-value (EV) solve" in t for t in titles)
+    assert any("EEV solve" in t for t in titles)
+    # HiGHS's own log of each solve follows its title
+    assert len(re.findall(r"^(?:MIP|LP) +has \d+ rows", log, flags=re.M)) >= len(titles)
+
+
 def test_report_copy_is_not_overwritten_without_force(ban_workbook: Path, tmp_path: Path) -> None:
     target = tmp_path / "board.xlsx"
     target.write_bytes(b"keep me")
@@ -89,7 +107,12 @@ def test_infeasible_workbook_exits_3_naming_the_rows(tmp_path: Path) -> None:
     result = planner_cmd("solve", str(path), "--out", str(tmp_path / "r"), cwd=tmp_path)
     assert result.returncode == 3
     assert "Contracts row 2" in result.stderr
+    assert "purchases at least 3" in result.stderr
+    assert "v_purchase" not in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+    debug = planner_cmd("--debug", "solve", str(path), "--out", str(tmp_path / "d"), cwd=tmp_path)
+    assert debug.returncode == 3
+    assert "[v_purchase[K, 0, " in debug.stderr  # the solver's names, on request only
 
 
 def test_stress_and_frontier_add_their_sheets(ban_workbook: Path, tmp_path: Path) -> None:

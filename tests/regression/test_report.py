@@ -441,3 +441,36 @@ def test_report_builds_for_every_model_case(records: Any, settings: dict[str, An
     costs = wb["Costs"]
     total = _find(costs, "Total", column=1)
     assert costs.cell(row=total.row, column=2).value == pytest.approx(sol.expected_cost, rel=1e-9, abs=1e-9)
+
+
+def _format_is_well_formed(fmt: str) -> bool:
+    """Quotes balanced once backslash escapes are skipped, at most 255 characters (Excel's limit)."""
+    quoted = False
+    i = 0
+    while i < len(fmt):
+        ch = fmt[i]
+        if ch == "\\" and not quoted:
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        i += 1
+    return not quoted and len(fmt) <= 255
+
+
+def test_currency_with_a_quote_and_a_long_unit_keep_every_number_format_valid(
+    content: ReportContent, tmp_path: Path
+) -> None:
+    """Settings text inside number formats is escaped and cut: the report still opens (#15)."""
+    odd = dataclasses.replace(content, currency='US"D', mass_unit="tonnes " + "x" * 293)
+    path = write_report(odd, tmp_path / "odd.xlsx")
+    wb = openpyxl.load_workbook(path)
+    formats = {c.number_format for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    bad = sorted(f for f in formats if not _format_is_well_formed(f))
+    assert not bad, bad[:3]
+    money = [f for f in formats if "US" in f]
+    assert money
+    assert all('"US"\\""D"' in f for f in money), money[:3]
+    tonnes = [f for f in formats if "tonnes" in f]
+    assert tonnes
+    assert all(len(f) < 60 and "\u2026" in f for f in tonnes), tonnes[:3]

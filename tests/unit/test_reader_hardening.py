@@ -456,7 +456,7 @@ def test_many_hidden_rows_are_summed_up_after_the_first_twenty(tmp_path: Path) -
 # 3. numbers typed as text: one rule, no locale guess
 
 RULE = (
-    "type the number without a thousands separator, with '.' as the decimal point (a comma is read "
+    "write the number without a thousands separator, with '.' as the decimal point (a comma is read "
     "as a thousands separator only before groups of exactly three digits, as in 1,500 or 1,234.5)"
 )
 
@@ -563,3 +563,40 @@ def test_a_number_cell_holding_text_is_refused_with_the_cell(tmp_path: Path) -> 
     issue = refusal(path)
     assert issue.sheet == "Demand"
     assert "cell D2 is stored as a number or date but holds 'abc'" in issue.message
+
+
+@pytest.mark.parametrize("text", ["NaN", "INF", "-INF"])
+def test_a_number_cell_holding_nan_or_inf_is_an_error_at_its_cell(tmp_path: Path, text: str) -> None:
+    path = rewrite_part(
+        workbook(tmp_path / "w.xlsx", Demand=DEMAND),
+        SHEET4,
+        lambda t: t.replace("<v>1</v>", f"<v>{text}</v>", 1),
+    )
+    data = read_workbook(path)
+    [issue] = [i for i in data.issues if i.severity == "error"]
+    assert (issue.sheet, issue.row, issue.column) == ("Demand", 2, "quantity")
+    assert "finite, not NaN/inf" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("text", "words"), [("DR\u200b", "U+200B"), ("\ufeffDR", "U+FEFF"), ("\u200b", "looks blank")]
+)
+def test_invisible_characters_in_text_are_warned_about_at_their_cell(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    rows = [DEMAND[0], DEMAND[1], [text, "MAG", "P2", 1]]
+    data = read_workbook(workbook(tmp_path / "w.xlsx", Demand=rows))
+    [issue] = [i for i in data.issues if i.code == "invisible_character"]
+    assert (issue.severity, issue.sheet, issue.row, issue.column) == ("warning", "Demand", 3, "site")
+    assert words in issue.message
+
+
+def test_a_malformed_dimension_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    def bogus(text: str) -> str:
+        return re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A0:"', text, count=1)
+
+    path = rewrite_part(workbook(tmp_path / "w.xlsx", Demand=DEMAND), SHEET4, bogus)
+    data = read_workbook(path)
+    [issue] = data.issues
+    assert (issue.severity, issue.sheet, issue.code) == ("warning", "Demand", "bad_dimension")
+    assert len(data.tables["Demand"]) == len(DEMAND) - 1

@@ -116,3 +116,21 @@ def test_a_safety_stock_penalty_that_outweighs_the_shortage_it_protects() -> Non
     issue = only(issues_after(floor), "floor_penalty_high")
     assert (issue.sheet, issue.row, issue.column) == ("Inventory", 3, "floor_penalty")
     assert "use at most 500" in issue.message
+
+
+def test_an_implausible_magnitude_is_a_warning_and_the_solvers_infinity_an_error() -> None:
+    issue = only(issues_after(lambda r: r["Sites"][1].update(cost_fixed=1e15)), "implausible_magnitude")
+    assert (issue.sheet, issue.row, issue.column) == ("Sites", 3, "cost_fixed")
+    assert "check the unit" in issue.message
+    (error,) = [
+        i for i in issues_after(lambda r: r["Sites"][1].update(cost_fixed=1e300)) if i.severity == "error"
+    ]
+    assert (error.sheet, error.row, error.column, error.code) == ("Sites", 3, "cost_fixed", "beyond_solver")
+    assert "reads as infinite" in error.message
+
+
+def test_an_implausible_setting_is_a_warning_at_its_row() -> None:
+    from tests.unit.test_validate import VALID_SETTINGS
+
+    issues = issues_after(lambda r: None, {**VALID_SETTINGS, "shortage_penalty": 1e13})
+    assert only(issues, "implausible_magnitude").column == "value"
