@@ -703,7 +703,11 @@ def _demand(status_quo: bool) -> list[dict[str, Any]]:
         penalty = DEFENCE_PENALTY if region["site"] == "D_US_DEF" else None
         for period in PERIODS:
             total = in_period(annual_demand(region, year_of(period), status_quo), period)
-            dfars = region["site"] == "D_US_DEF" and PERIODS.index(period) >= PERIODS.index(DFARS_START)
+            dfars = (
+                not status_quo
+                and region["site"] == "D_US_DEF"
+                and PERIODS.index(period) >= PERIODS.index(DFARS_START)
+            )
             for product, share, klass, seg_source in _segments_of(region):
                 source = f"{region['source']}; segment: {seg_source}" + (f"; {DFARS_SOURCE}" if dfars else "")
                 rows.append(
