@@ -725,6 +725,16 @@ def _demand(status_quo: bool) -> list[dict[str, Any]]:
     return rows
 
 
+def _stock_tonnes(text: str, region: Row | None, product: str, status_quo: bool) -> float:
+    """Tonnes of a stock given as tonnes or as ``weeks:N`` of the region's first-period demand."""
+    if not text.startswith("weeks:"):
+        return float(text)
+    assert region is not None, "weeks of demand need a demand region"
+    share = sum(s for p, s, _k, _src in _segments_of(region) if p == product)
+    per_year = annual_demand(region, year_of(PERIODS[0]), status_quo) * share
+    return round(per_year * float(text.split(":")[1]) * 7 / 365.25, 1)
+
+
 def _inventory(status_quo: bool) -> list[dict[str, Any]]:
     value = {r["product"]: float(r["value_per_kg"]) * 1000 for r in table("products")}
     regions = {r["site"]: r for r in table("demand")}
@@ -732,21 +742,15 @@ def _inventory(status_quo: bool) -> list[dict[str, Any]]:
     for r in table("stocks"):
         for site in words(r["site"]):
             for product in words(r["product"]):
-                def tonnes(text: str) -> float:
-                    if not text.startswith("weeks:"):
-                        return float(text)
-                    region = regions[site]
-                    share = sum(s for p, s, _k, _src in _segments_of(region) if p == product)
-                    per_year = annual_demand(region, year_of(PERIODS[0]), status_quo) * share
-                    return round(per_year * float(text.split(":")[1]) * 7 / 365.25, 1)
-
                 floor = r["floor"]
                 rows.append(
                     {
                         "site": site,
                         "product": product,
-                        "initial_stock": tonnes(r["opening"]),
-                        "min_stock": tonnes(floor) if floor else None,
+                        "initial_stock": _stock_tonnes(r["opening"], regions.get(site), product, status_quo),
+                        "min_stock": _stock_tonnes(floor, regions.get(site), product, status_quo)
+                        if floor
+                        else None,
                         "floor_penalty": FLOOR_PENALTY if floor else None,
                         "cost_holding": per_quarter(value[product] * HOLDING_RATE),
                         **prov(r["source"]),
