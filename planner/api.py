@@ -804,3 +804,68 @@ def compare(run_a: str | Path, run_b: str | Path, out: str | Path | None = None,
     except OSError as exc:
         raise output_error(exc, "--out") from exc
     return target
+
+
+def run_saa(
+    workbook: str | Path | None,
+    out: str | Path,
+    sample: int,
+    replications: int,
+    evaluate: int,
+    seed: int = 0,
+    options: SolveOptions | None = None,
+    command: list[str] | None = None,
+) -> tuple[Path, Any]:
+    """Sample-average approximation in a run folder of its own (:mod:`planner.saa`).
+
+    ``<out>/<input stem>-saa-<timestamp>`` gets ``saa.json`` (estimates, intervals, input,
+    versions, options, command), ``tables.xlsx`` (summary, replications, evaluation, decisions)
+    and ``solver.log`` (every solve, titled). Written as a partial folder and renamed when done.
+    Returns the folder and the :class:`planner.saa.SaaResult`.
+    """
+    import pandas as pd
+
+    from planner import runfolder
+    from planner.io.results_writer import write_tables_xlsx
+    from planner.saa import saa
+
+    started = datetime.now(UTC)
+    path = Path(workbook) if workbook is not None else default_workbook()
+    data = read(path)
+    check(data)
+    opts = resolve_options(options, data)
+    runfolder.clean_stale(Path(out))
+    try:
+        folder = runfolder.start(Path(out), f"{path.stem}-saa", started)
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
+    try:
+        result = saa(
+            data, sample, replications, evaluate, seed, replace(opts, log_file=folder.work / "solver.log")
+        )
+        summary = result.summary()
+        tables = {
+            "summary": pd.DataFrame({"measure": list(summary), "value": [str(v) for v in summary.values()]}),
+            "replications": result.table,
+            "evaluation": result.evaluation,
+            "decisions": result.decisions,
+        }
+        write_tables_xlsx(tables, folder.work / "tables.xlsx")
+        manifest = {
+            "status": "complete",
+            "command": command,
+            "input": {"file": str(path), "sha256": data.sha256},
+            "started_utc": started.isoformat(timespec="seconds"),
+            "versions": versions(),
+            "options": {"mip_gap": opts.mip_gap, "time_limit": opts.time_limit, "threads": opts.threads},
+            "saa": summary,
+        }
+        (folder.work / "saa.json").write_text(json.dumps(manifest, indent=2, default=str))
+        final = folder.finish()
+    except OSError as exc:
+        folder.discard()
+        raise runfolder.output_error(exc, "--out") from None
+    except BaseException:
+        folder.discard()
+        raise
+    return final, result

@@ -548,6 +548,42 @@ def _print_summary(record: object, progress: _Progress) -> None:
 
 
 @app.command(cls=_Command)
+def saa(
+    workbook: WorkbookArg = None,
+    sample: Annotated[int, typer.Option("--sample", min=1, help="Draws per SAA problem (N).")] = 50,
+    replications: Annotated[
+        int, typer.Option("--replications", min=2, help="Independent SAA problems for the bounds (M).")
+    ] = 10,
+    evaluate: Annotated[
+        int, typer.Option("--evaluate", min=2, help="Fresh draws to price the chosen plan on (K).")
+    ] = 500,
+    out: OutOpt = Path("reports"),
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = None,
+    sample_seed: Annotated[
+        int, typer.Option("--sample-seed", min=0, max=MAX_SEED, help="Seed of the scenario draws.")
+    ] = 0,
+    highs_option: HighsOpt = None,
+) -> None:
+    """Sample scenarios (Scenarios and Distributions sheets) and bound the chosen plan: SAA lower and
+    upper bounds and the optimality gap with 95% confidence intervals."""
+    from planner.api import run_saa
+
+    options = _solve_options(time_limit, gap, threads, seed, highs_option, echo_log=False, scenarios=None)
+    folder, result = run_saa(
+        workbook, out, sample, replications, evaluate, sample_seed, options=options, command=_command()
+    )
+    lo, hi = result.lower_bound_ci
+    ulo, uhi = result.upper_bound_ci
+    typer.echo(f"lower bound   {money(result.lower_bound)}  (95% CI {money(lo)} .. {money(hi)})")
+    typer.echo(f"plan's cost   {money(result.upper_bound)}  (95% CI {money(ulo)} .. {money(uhi)})")
+    typer.echo(f"optimality gap of the plan <= {money(result.gap_ci_upper)} with 95% confidence")
+    typer.echo(f"wrote {folder}")
+
+
+@app.command(cls=_Command)
 def compare(
     run_a: Annotated[Path, typer.Argument(help="First run folder (A).", show_default=False)],
     run_b: Annotated[Path, typer.Argument(help="Second run folder (B).", show_default=False)],

@@ -47,6 +47,7 @@ PRODUCT_STAGES = ("ore", "concentrate", "oxide", "metal", "magnet", "scrap", "ot
 CONFIDENCE_TAGS = ("S", "S2", "D", "A", "U")
 END_USES = ("all", "civil", "automotive", "defence")
 CHANGE_ACTIONS = ("set", "multiply", "add")
+DISTRIBUTIONS = ("uniform", "triangular", "choice")
 
 
 @dataclass(frozen=True)
@@ -909,6 +910,50 @@ TABLES: tuple[TableSpec, ...] = (
             _c("end_period", "period", "Last period changed (blank = last).", default=None),
         ),
         key=(),
+    ),
+    TableSpec(
+        "Distributions",
+        "Random factors for sampled scenarios (planner saa): each sample draws a regime from Scenarios by "
+        "probability, then a value for every factor of that regime, applied like a ScenarioChanges row.",
+        (
+            _c("factor", "str", "Factor id.", required=True, example="APPROVAL_R61"),
+            _c(
+                "scenario",
+                "str",
+                "Regime (Scenarios row) in which the factor is drawn (blank = every regime).",
+                default="",
+                ref="Scenarios.scenario",
+            ),
+            _c("table", "str", "Sheet changed.", required=True, example="ExportControls"),
+            _c("filter", "str", "Rows changed, as ScenarioChanges.filter (blank = every row).", default=""),
+            _c("column", "str", "Column changed (one with per-period values).", required=True),
+            _c("action", "str", "set, multiply or add.", default="set", allowed=CHANGE_ACTIONS),
+            _c(
+                "distribution",
+                "str",
+                "uniform (low, high), triangular (low, mode, high) or choice (values, weights).",
+                required=True,
+                allowed=DISTRIBUTIONS,
+            ),
+            _c("low", "float", "Least value (uniform, triangular).", default=None),
+            _c("mode", "float", "Most likely value (triangular).", default=None),
+            _c("high", "float", "Greatest value (uniform, triangular).", default=None),
+            _c("values", "str", "Values of a choice, separated by spaces, e.g. 1 0.6 0.", default=""),
+            _c(
+                "weights",
+                "str",
+                "Probabilities of the choice's values, separated by spaces, summing to 1 (blank = equal).",
+                default="",
+            ),
+            _c(
+                "start_period",
+                "period",
+                "First period changed (blank = the reveal period, as ScenarioChanges).",
+                default=None,
+            ),
+            _c("end_period", "period", "Last period changed (blank = last).", default=None),
+        ),
+        key=("factor",),
     ),
 )
 

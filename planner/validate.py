@@ -10,6 +10,7 @@ a user has to fix, and each message says what to do.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -753,6 +754,32 @@ def check_scenario_changes(data: InputData) -> list[Issue]:
     return out
 
 
+def check_distributions(data: InputData) -> list[Issue]:
+    """Distributions rows: drawable parameters; each factor's table, column and filter checked as a
+    ScenarioChanges row; what its extreme draws make of the data checked as a scenario's changes."""
+    from planner.network import scenario_change_issues
+    from planner.sampling import SHEET, as_change_rows, distribution_issues, probe_data
+
+    if data.tables.get(SHEET) is None or data[SHEET].empty:
+        return []
+    out = distribution_issues(data)
+    structural = check_scenario_changes(as_change_rows(data))
+    out += [dataclasses.replace(i, sheet=SHEET) for i in structural]
+    if any(i.severity == "error" for i in out):
+        return out
+    probe, where = probe_data(data)
+    for issue in scenario_change_issues(probe):
+        if issue.row not in where:
+            out.append(dataclasses.replace(issue, sheet=SHEET))
+            continue
+        frow, column, value = where[issue.row]
+        message = f"a draw of {value:g} breaks the data: {issue.message}"
+        out.append(
+            dataclasses.replace(issue, sheet=SHEET, row=frow, column=column, value=value, message=message)
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # settings
 
@@ -950,6 +977,7 @@ CHECKS: tuple[Check, ...] = (
     check_export_controls,
     check_scenario_probabilities,
     check_scenario_changes,
+    check_distributions,
     check_settings,
     check_reachable_demand,
     check_plausible,
