@@ -47,6 +47,8 @@ PRODUCT_STAGES = ("ore", "concentrate", "oxide", "metal", "magnet", "scrap", "ot
 CONFIDENCE_TAGS = ("S", "S2", "D", "A", "U")
 END_USES = ("all", "civil", "automotive", "defence")
 CHANGE_ACTIONS = ("set", "multiply", "add")
+DECIDE_WHEN = ("now", "at_reveal")
+"""Values of the ``decide`` columns: a design decision taken now (first stage) or at the reveal (recourse)."""
 
 
 @dataclass(frozen=True)
@@ -442,7 +444,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "CapacityOptions",
-        "New plants and expansions the plan may build: decided now, available after the lead time.",
+        "New plants and expansions the plan may build: decided now or at the reveal (decide), available after the lead time.",
         (
             _c("option", "str", "Option id.", required=True, example="MP_10X"),
             _c("site", "str", "Site that gains capacity.", required=True, ref="Sites.site"),
@@ -494,6 +496,15 @@ TABLES: tuple[TableSpec, ...] = (
                 default=False,
             ),
             _c("max_units", "int", "Most units (with integer).", default=1, min_value=1),
+            _c(
+                "decide",
+                "str",
+                "When the build is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; its lead time then counts from the reveal period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
+            ),
         ),
         key=("option",),
     ),
@@ -569,6 +580,15 @@ TABLES: tuple[TableSpec, ...] = (
                 unit="periods",
                 default=0,
                 **NONNEG,
+            ),
+            _c(
+                "decide",
+                "str",
+                "When the qualification (qualification lanes only) is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; its lead time then counts from the reveal period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
             ),
         ),
         key=("lane",),
@@ -759,6 +779,15 @@ TABLES: tuple[TableSpec, ...] = (
                 "bool",
                 "Receive the product from one origin site only (needs a destination).",
                 default=False,
+            ),
+            _c(
+                "decide",
+                "str",
+                "When the single-source assignment (single_source rules only) is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; receipts before the reveal bind the source in every scenario). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
             ),
         ),
         key=("rule",),

@@ -495,6 +495,18 @@ def check_lanes(data: InputData) -> list[Issue]:
                     "qualification_capacity",
                 )
             )
+        if record.get("decide") == "at_reveal" and not bool(record["qualification"]):
+            out.append(
+                _warn(
+                    "Lanes",
+                    _row(record),
+                    "decide",
+                    "at_reveal",
+                    "the lane needs no qualification, so there is nothing to decide at the reveal; clear decide "
+                    "or set qualification to TRUE",
+                    "nothing_to_decide",
+                )
+            )
     return out
 
 
@@ -544,8 +556,8 @@ def check_inventory(data: InputData) -> list[Issue]:
 
 
 def check_sourcing_rules(data: InputData) -> list[Issue]:
-    """single_source needs a destination."""
-    return [
+    """single_source needs a destination; decide = at_reveal only on a single_source rule (warning)."""
+    out = [
         _err(
             "SourcingRules",
             _row(r),
@@ -557,6 +569,20 @@ def check_sourcing_rules(data: InputData) -> list[Issue]:
         for r in _rows(data, "SourcingRules")
         if bool(r["single_source"]) and is_blank(r["destination"])
     ]
+    out += [
+        _warn(
+            "SourcingRules",
+            _row(r),
+            "decide",
+            "at_reveal",
+            "only a single_source assignment can wait for the reveal (a share cap has no decision); clear "
+            "decide or set single_source to TRUE",
+            "nothing_to_decide",
+        )
+        for r in _rows(data, "SourcingRules")
+        if r.get("decide") == "at_reveal" and not bool(r["single_source"])
+    ]
+    return out
 
 
 def check_export_controls(data: InputData) -> list[Issue]:
