@@ -245,7 +245,9 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
 
     for ln in net.lanes.itertuples(index=False):
         lane = str(ln.lane)
-        usable_from = int(ln.lead_time_qualification) if bool(ln.qualification) else 0
+        usable_from = net.lane_usable_from(
+            lane
+        )  # after the qualification lead time (from the reveal if waited)
         for p in net.lane_products[lane]:
             for g in tags:
                 if (str(ln.origin), p, g) not in have:
