@@ -99,6 +99,7 @@ def _variable_line(
         component
         in ("v_flow", "v_activity", "v_disposal", "v_unused", "v_serve", "v_use", "v_inventory", "v_open")
         + ("v_build", "v_qualify", "v_assign", "v_build_wait", "v_qualify_wait", "v_assign_wait")
+        + ("v_sign_wait",)
         and nonneg
     ):
         return None  # non-negativity

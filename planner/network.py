@@ -12,6 +12,10 @@ Periods ``t = 0..T-1``. The scenario is revealed at period ``r`` (Settings
 for ``t >= r``. Scenario changes may only touch periods ``>= r``, so the data of
 a ROOT node is the base data.
 
+Design rows whose ``decide`` column is ``at_reveal`` (``wait_options``, ``wait_lanes``,
+``wait_rules``, ``wait_contracts``) are decided at the reveal, per scenario: their lead
+times count from ``r`` (``option_available``, :meth:`Network.lane_usable_from`).
+
 Per-period parameters
 ---------------------
 Every ``per_period`` column of the schema is expanded to an array of shape
@@ -125,6 +129,7 @@ class Network:
     wait_options: set[str] = field(default_factory=set)
     wait_lanes: set[str] = field(default_factory=set)  # qualification lanes only
     wait_rules: set[str] = field(default_factory=set)  # single-source rules only
+    wait_contracts: set[str] = field(default_factory=set)  # signed (or not) at the reveal
 
     # ---------------------------------------------------------------- nodes
     @property
@@ -540,6 +545,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         for r in sourcing.itertuples(index=False)
         if bool(r.single_source) and not _blank(r.destination) and decided_at_reveal(r)
     }
+    wait_contracts = {str(c.contract) for c in contracts.itertuples(index=False) if decided_at_reveal(c)}
     option_available = {}
     for o in options.itertuples(index=False):
         earliest = _period_pos(periods, o.earliest_period, 0)
@@ -611,6 +617,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         wait_options=wait_options,
         wait_lanes=wait_lanes,
         wait_rules=wait_rules,
+        wait_contracts=wait_contracts,
     )
 
 

@@ -595,7 +595,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "Contracts",
-        "Purchase contracts: material bought at the supplier site, within a min and max per period.",
+        "Purchase contracts: material bought at the supplier site, within a min and max per period; signed now or at the reveal (decide).",
         (
             _c("contract", "str", "Contract id.", required=True, example="C_FLOOR"),
             _c(
@@ -645,6 +645,15 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             _c("start_period", "period", "First period of the contract (blank = first).", default=None),
             _c("end_period", "period", "Last period of the contract (blank = last).", default=None),
+            _c(
+                "decide",
+                "str",
+                "When the contract is signed: now (committed before any scenario is known, as every contract "
+                "without this column) or at_reveal (signed or not at the reveal period, separately in each "
+                "scenario; no purchases under it before the reveal; needs max_per_period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
+            ),
         ),
         key=("contract",),
     ),

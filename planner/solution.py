@@ -450,6 +450,17 @@ def _wait_decisions(m: Any, net: Network) -> list[dict[str, Any]]:
                 "effective_period": when(net.lane_usable_from(lane)),
             }
         )
+    for c, s in m.v_sign_wait:
+        v = round(_val(m.v_sign_wait[c, s]), 6)
+        rows.append(
+            {
+                "decision": f"{'sign contract' if v > 0.5 else 'do not sign'} at the reveal in {s}",
+                "id": c,
+                "value": v,
+                "cost": 0.0,
+                "effective_period": per[net.reveal],
+            }
+        )
     for r, o, s in m.v_assign_wait:
         v = round(_val(m.v_assign_wait[r, o, s]), 6)
         if v > 0.5:

@@ -511,9 +511,21 @@ def check_lanes(data: InputData) -> list[Issue]:
 
 
 def check_contracts(data: InputData) -> list[Issue]:
-    """Contract minimum <= maximum, and start_period not after end_period."""
+    """Contract minimum <= maximum, start_period not after end_period; a contract signed at the reveal needs a maximum."""
     out: list[Issue] = []
     for record in _rows(data, "Contracts"):
+        if record.get("decide") == "at_reveal" and is_blank(record["max_per_period"]):
+            out.append(
+                _err(
+                    "Contracts",
+                    _row(record),
+                    "max_per_period",
+                    None,
+                    "the contract is signed at the reveal (decide = at_reveal), so it needs a finite maximum to "
+                    "tie its purchases to the signing decision; give the most it could supply per period",
+                    "wait_contract_max",
+                )
+            )
         lo, hi = record["min_per_period"], record["max_per_period"]
         if not is_blank(lo) and not is_blank(hi) and lo > hi:
             out.append(

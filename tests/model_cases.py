@@ -92,7 +92,16 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
                 "min_per_period": 0.5,
                 "price": 40,
                 "take_or_pay": "pay",
-            }
+            },
+            {
+                "contract": "K2",
+                "supplier": "AU1",
+                "product": "OX",
+                "min_per_period": 0.5,
+                "max_per_period": 4,
+                "price": 35,
+                "decide": "at_reveal",
+            },
         ],
         "Demand": [
             {"site": "US1", "product": "MAG", "period": p["period"], "quantity": 2, "shortage_penalty": 1000}

@@ -10,7 +10,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.model.constraints.balance import add_balance_constraints
 from planner.model.constraints.capacity import add_capacity_constraints
 from planner.model.constraints.content import add_content_constraints
-from planner.model.constraints.contracts import add_contract_constraints
+from planner.model.constraints.contracts import add_contract_constraints, add_contract_sign_constraints
 from planner.model.constraints.inventory import add_inventory_constraints, cover_index
 from planner.model.constraints.lanes import add_lane_constraints, add_lane_open_constraints
 from planner.model.constraints.licence import add_licence_constraints
@@ -26,6 +26,7 @@ CONSTRAINT_FAMILIES = (
     add_lane_constraints,
     add_lane_open_constraints,
     add_contract_constraints,
+    add_contract_sign_constraints,
     add_inventory_constraints,
     add_sourcing_constraints,
     add_licence_constraints,

@@ -271,6 +271,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
         cid = str(c.contract)
         start = net.periods.index(c.start_period) if not _blank(c.start_period) else 0
         end = net.periods.index(c.end_period) if not _blank(c.end_period) else T - 1
+        if cid in net.wait_contracts:
+            start = max(start, net.reveal)  # signed at the reveal: nothing bought under it before
         ix.purchases_at[(str(c.supplier), str(c.product))].append(cid)
         for t, w in nodes:
             if start <= t <= end:

@@ -18,7 +18,7 @@ from planner.model.index import ModelIndex
 from planner.network import ROOT, Network
 
 FIRST_STAGE_VARS = ("v_open", "v_build", "v_qualify", "v_assign")
-WAIT_VARS = ("v_build_wait", "v_qualify_wait", "v_assign_wait")
+WAIT_VARS = ("v_build_wait", "v_qualify_wait", "v_assign_wait", "v_sign_wait")
 """Design decisions taken at the reveal (one per scenario, last index the scenario): second stage."""
 
 
@@ -124,6 +124,11 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_assign_wait = pyo.Var(
         m.idx_assign_wait, domain=binary, doc="single-source assignment made at the reveal, per scenario"
     )
+    m.v_sign_wait = pyo.Var(
+        [(str(c), s) for c in net.contracts.index if str(c) in net.wait_contracts for s in scen],
+        domain=binary,
+        doc="contract signed at the reveal, per scenario",
+    )
 
     # --- operational (per node)
     m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity (by output tag)")
@@ -132,9 +137,9 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     contracts = net.contracts
 
     def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
-        lo = (
-            net.p("Contracts", "min_per_period", c, t, w) if contracts.at[c, "take_or_pay"] == "take" else 0.0
-        )
+        # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
+        take = contracts.at[c, "take_or_pay"] == "take" and c not in net.wait_contracts
+        lo = net.p("Contracts", "min_per_period", c, t, w) if take else 0.0
         return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
 
     m.v_purchase = pyo.Var(ix.purchase, domain=nonneg, bounds=purchase_bounds, doc="contract purchase")

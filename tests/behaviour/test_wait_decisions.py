@@ -282,3 +282,124 @@ def test_single_source_assigned_at_the_reveal(demand_in_p1: bool, decide: str, e
         else:
             assert assigned == {("S", "A", "OPEN"), ("S", "B", "CUT")}
         assert values(sol, "v_assign") == {}
+
+
+def contract_case(decide: str) -> dict[str, list[dict[str, Any]]]:
+    """D needs 10 t in P1 and in P2 (shortage 1,000/t). Spot contract S at A: 50/t, no minimum.
+    Contract K at B: 30/t, take-or-pay 'pay' with a minimum and maximum of 10 t per period, signed
+    ``decide``. In scenario LOW (p = 0.5) the P2 demand is 0; in HIGH (p = 0.5) it stays 10. Reveal P2."""
+    return {
+        "Periods": [{"period": "P1"}, {"period": "P2"}],
+        "Products": [{"product": "X", "value": 10}],
+        "Sites": [
+            {"site": "A", "type": "supplier", "country": "AU"},
+            {"site": "B", "type": "supplier", "country": "JP"},
+            {"site": "D", "type": "demand_region", "country": "DE"},
+        ],
+        "Contracts": [
+            {"contract": "S", "supplier": "A", "product": "X", "price": 50},
+            {
+                "contract": "K",
+                "supplier": "B",
+                "product": "X",
+                "price": 30,
+                "min_per_period": 10,
+                "max_per_period": 10,
+                "take_or_pay": "pay",
+                "decide": decide,
+            },
+        ],
+        "Lanes": [
+            {"lane": "AD", "origin": "A", "destination": "D"},
+            {"lane": "BD", "origin": "B", "destination": "D"},
+        ],
+        "Demand": [
+            {"site": "D", "product": "X", "period": p, "quantity": 10, "shortage_penalty": 1000}
+            for p in ("P1", "P2")
+        ],
+        "Scenarios": [{"scenario": "HIGH", "probability": 0.5}, {"scenario": "LOW", "probability": 0.5}],
+        "ScenarioChanges": [
+            {
+                "scenario": "LOW",
+                "table": "Demand",
+                "filter": "period=P2",
+                "column": "quantity",
+                "action": "set",
+                "value": 0,
+                "start_period": "P2",
+            }
+        ],
+    }
+
+
+@pytest.mark.covers("c_contracts_sign", "c_contracts_pay")
+@pytest.mark.parametrize(("decide", "expected"), [("now", 600.0), ("at_reveal", 650.0)])
+def test_contract_signed_at_the_reveal(decide: str, expected: float) -> None:
+    """Signed now (committed, as every contract today): P1 10 t from K (300); P2 HIGH 10 t from K
+    (300), LOW pays the unused minimum (300): 300 + 300 = 600.
+
+    Signed at the reveal: nothing can be bought under K in P1 (before the reveal), so P1 buys spot
+    (500); in P2, HIGH signs K (300) and LOW does not (0): 500 + 0.5 x 300 = 650. Were K usable
+    before the reveal, the optimum would be 300 + 0.5 x 300 = 450.
+    """
+    sol = solve(from_records(contract_case(decide), {"reveal_period": "P2"}))
+    assert sol.objective == pytest.approx(expected, rel=1e-9)
+    if decide == "at_reveal":
+        assert values(sol, "v_sign_wait") == {("K", "HIGH"): 1.0, ("K", "LOW"): 0.0}
+        p = sol.purchases
+        bought = p.groupby(["contract", "period", "scenario"])["quantity"].sum()
+        assert bought.get(("K", "P1", "HIGH"), 0.0) == pytest.approx(0.0, abs=1e-9)
+        assert bought[("S", "P1", "HIGH")] == pytest.approx(10.0)
+        assert bought[("K", "P2", "HIGH")] == pytest.approx(10.0)
+        assert bought.get(("K", "P2", "LOW"), 0.0) == pytest.approx(0.0, abs=1e-9)
+        assert all(name != "v_sign_wait" for name, _ in first_stage_values(sol.extra["model"]))
+
+
+@pytest.mark.covers("c_contracts_take_wait")
+def test_take_contract_signed_at_the_reveal_must_take_its_minimum_where_signed() -> None:
+    """As above with K 'take' and a minimum of 6 t (maximum 10): HIGH signs and takes 10 t from K
+    (300); LOW does not sign (signing would force 6 t it cannot place: nothing stores or discards X,
+    so it would be infeasible). 500 + 0.5 x 300 = 650; K bought only in HIGH."""
+    rec = contract_case("at_reveal")
+    rec["Contracts"][1].update(take_or_pay="take", min_per_period=6)
+    sol = solve(from_records(rec, {"reveal_period": "P2"}))
+    assert sol.objective == pytest.approx(650.0, rel=1e-9)
+    assert values(sol, "v_sign_wait") == {("K", "HIGH"): 1.0, ("K", "LOW"): 0.0}
+
+
+def test_no_row_before_the_reveal_depends_on_one_scenarios_waited_decision() -> None:
+    """In the full-feature case (an option, a qualification, a single-source rule and a contract at the
+    reveal), no constraint row of a ROOT node holds a waited variable, except the single-source links
+    of pre-reveal receipts, which hold one row per scenario (the same receipt binds every scenario)."""
+    from pyomo.core.expr.visitor import identify_variables
+
+    from planner.model.build import build_model
+    from planner.network import ROOT, build_network
+    from tests.model_cases import full_feature_records
+
+    m = build_model(build_network(from_records(*full_feature_records())))
+    assert all(len(getattr(m, name)) > 0 for name in WAIT_VARS)
+    leaks = []
+    per_scenario = []
+    for con in m.component_objects(pyo_constraint(), descend_into=True):
+        for index, row in con.items():
+            if not (isinstance(index, tuple) and ROOT in index):
+                continue
+            waited = [v for v in identify_variables(row.body) if v.parent_component().name in WAIT_VARS]
+            if con.name == "c_sourcing_single_link_wait":
+                per_scenario.append(index)
+            elif waited:
+                leaks.append((con.name, index, [v.name for v in waited]))
+    assert leaks == []
+    scen = set(m.idx.scenarios)
+    by_flow: dict[Any, set[str]] = {}
+    for rule, lane, t, _w, s in per_scenario:
+        by_flow.setdefault((rule, lane, t), set()).add(s)
+    assert by_flow
+    assert all(v == scen for v in by_flow.values())
+
+
+def pyo_constraint() -> Any:
+    import pyomo.environ as pyo
+
+    return pyo.Constraint

@@ -74,7 +74,8 @@ def test_value_not_allowed_in_records() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sheet", "value"), [("Lanes", "later"), ("CapacityOptions", "At reveal"), ("SourcingRules", "wait")]
+    ("sheet", "value"),
+    [("Lanes", "later"), ("CapacityOptions", "At reveal"), ("SourcingRules", "wait"), ("Contracts", "soon")],
 )
 def test_decide_takes_now_or_at_reveal(sheet: str, value: str) -> None:
     issues = issues_after(lambda r: r[sheet][0].update(decide=value))
@@ -97,6 +98,12 @@ def test_decide_now_at_reveal_or_blank_is_clean(value: str) -> None:
         r["SourcingRules"][0].update(decide=value)  # single_source
 
     assert issues_after(mutate) == []
+
+
+def test_contract_signed_at_the_reveal_needs_a_maximum() -> None:
+    issues = issues_after(lambda r: r["Contracts"][0].update(decide="at_reveal", max_per_period=None))
+    assert ("error", "Contracts", 2, "max_per_period", "wait_contract_max") in where(issues)
+    assert issues_after(lambda r: r["Contracts"][0].update(decide="at_reveal")) == []
 
 
 def test_decide_at_reveal_with_nothing_to_decide_is_a_warning() -> None:

@@ -23,12 +23,20 @@ def options_by_process(net: Network) -> dict[tuple[str, str], list[str]]:
 
 
 def installed_capacity(
-    m: Any, net: Network, opts: dict[tuple[str, str], list[str]], n: str, k: str, t: int, w: str
+    m: Any,
+    net: Network,
+    opts: dict[tuple[str, str], list[str]],
+    n: str,
+    k: str,
+    t: int,
+    w: str,
+    waited: bool = True,
 ) -> Any:
     r"""Capacity of process k at site n in (t, w): :math:`\bar X_{k,t} O_n + \sum_o w_t \Delta_o Y_o` (inf if unlimited).
 
     An option decided at the reveal contributes :math:`Y_{o,w}` of the scenario node ``w``; its
     :math:`t^{avail}_o` counts from the reveal period, so it never adds capacity at ROOT.
+    ``waited=False`` leaves such options out (what is known before the reveal).
 
     :math:`\bar X_{k,t}` is already scaled by the period weight :math:`w_t` (Network); option capacity
     is stated per reference period and scaled here.
@@ -38,6 +46,8 @@ def installed_capacity(
         return math.inf
     rhs = cap * m.v_open[n] if n in net.gated_sites else cap
     for o in opts.get((n, k), ()):
+        if not waited and o in net.wait_options:
+            continue
         share = net.option_share(o, t)  # 0 before available, ramping up to 1
         if share > 0:
             added = float(net.options.at[o, "capacity_added"]) * net.period_weight[t]
