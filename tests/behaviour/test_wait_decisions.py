@@ -92,6 +92,21 @@ def test_tiny_with_japanese_qualification_at_the_reveal_costs_1150() -> None:
     assert decisions.loc["qualify lane at the reveal in BAN", "effective_period"] == "P2"
 
 
+def test_findings_do_not_call_a_waited_qualification_here_and_now() -> None:
+    """The JP-EU qualification is taken at the reveal in BAN only: 0.3 x 200,000 = 60,000 in expectation,
+    none of it committed before the licence outcome is known."""
+    from planner.metrics import compute_metrics, finding_records
+
+    sol = solve(tiny_variant("at_reveal"))
+    m = compute_metrics(sol, sol.extra["network"])
+    assert m.wait_capex == pytest.approx(60_000.0, rel=1e-9)
+    (decisions,) = [f for f in finding_records(m) if f.topic == "decisions"]
+    assert "Here-and-now" not in decisions.text
+    assert "decided at the reveal" in decisions.text
+    now = solve(tiny_variant("now"))
+    assert compute_metrics(now, now.extra["network"]).wait_capex == 0.0
+
+
 def test_vss_and_evpi_run_with_a_decision_at_the_reveal() -> None:
     """RP = 1,150 (above). Wait-and-see, each scenario alone (money in $1,000):
 
