@@ -98,7 +98,8 @@ def _variable_line(
     if (
         component
         in ("v_flow", "v_activity", "v_disposal", "v_unused", "v_serve", "v_use", "v_inventory", "v_open")
-        + ("v_build", "v_qualify", "v_assign")
+        + ("v_build", "v_qualify", "v_assign", "v_build_wait", "v_qualify_wait", "v_assign_wait")
+        + ("v_sign_wait",)
         and nonneg
     ):
         return None  # non-negativity
@@ -132,6 +133,12 @@ def _variable_line(
     if component == "v_build":
         (o,) = idx
         return f"capacity option {o}: units built {_bound(side, value, '')} (CapacityOptions {'max_units' if side == 'upper' else 'row'})"
+    if component == "v_build_wait":
+        o, s = idx
+        return f"capacity option {o} built at the reveal in {s}: units built {_bound(side, value, '')} (CapacityOptions {'max_units' if side == 'upper' else 'row'})"
+    if component == "v_qualify_wait":
+        lane, s = idx
+        return f"lane {lane} qualified at the reveal in {s}: at most once ({_row_of(net, 'Lanes', lane)} qualification)"
     if component == "v_open":
         (n,) = idx
         state = "opened at most once (its capacity counts once)" if side == "upper" else "must be open"

@@ -198,6 +198,7 @@ class Metrics:
     stochastic_per_scenario: pd.DataFrame | None = None
     manifest: dict[str, Any] | None = None
     site_names: dict[str, str] = field(default_factory=dict)
+    wait_capex: float = 0.0  # expected capacity and qualification cost of decisions taken at the reveal
     product_names: dict[str, str] = field(default_factory=dict)
     product_values: dict[str, float] = field(default_factory=dict)
     scenario_descriptions: dict[str, str] = field(default_factory=dict)
@@ -309,6 +310,17 @@ def _worst(frame: pd.DataFrame, key: str, value: str, highest: bool = True) -> t
 
 
 # ----------------------------------------------------------------------------- pieces
+
+
+def _wait_capex(sol: Solution, prob: dict[str, float]) -> float:
+    """Expected capacity and qualification cost booked to scenario nodes: decisions taken at the reveal."""
+    c = sol.costs
+    if c.empty or "stage" not in c.columns:
+        return 0.0
+    part = c[(c["stage"] == 2) & c["component"].isin(("capacity", "qualification"))]
+    return float(
+        sum(prob.get(str(s), 0.0) * float(v) for s, v in zip(part["scenario"], part["cost"], strict=True))
+    )
 
 
 def _costs(sol: Solution, scen: list[str], prob: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -743,6 +755,7 @@ def compute_metrics(
         scenarios=sc,
         costs=costs,
         costs_expected=costs_exp,
+        wait_capex=_wait_capex(sol, prob),
         shortage_by_product=by_p,
         shortage_by_scenario=by_s,
         shortage_detail=detail,
@@ -1043,14 +1056,27 @@ def _finding_first_stage(m: Metrics) -> Finding | None:
         if len(m.costs_expected)
         else pd.Series(dtype=float)
     )
-    capex = float(sum(ce.get(c, 0.0) for c in ("capacity", "qualification")))
-    if capex <= 1e-9:
+    total = float(sum(ce.get(c, 0.0) for c in ("capacity", "qualification")))
+    capex = total - m.wait_capex  # decisions taken at the reveal are not here and now
+    if total <= 1e-9:
         return None
+    if capex <= 1e-9:
+        text = (
+            f"Capacity and qualifications decided at the reveal cost {fmt_money(total, m.currency)} in expectation, "
+            f"{fmt_pct(total / m.expected_cost if m.expected_cost else 0.0)} of expected cost; nothing is committed "
+            f"before the licence outcome is known (see Decisions)."
+        )
+        return Finding("decisions", text, total, "Decisions", {"capex": 0.0, "wait_capex": m.wait_capex})
     text = (
         f"Here-and-now commitments (new capacity, sites and qualifications) cost {fmt_money(capex, m.currency)}, "
         f"{fmt_pct(capex / m.expected_cost if m.expected_cost else 0.0)} of expected cost; they are taken before the "
         f"licence outcome is known (see Decisions)."
     )
+    if m.wait_capex > 1e-9:
+        text = (
+            text[:-1]
+            + f"; decisions left to the reveal add {fmt_money(m.wait_capex, m.currency)} in expectation."
+        )
     return Finding("decisions", text, capex, "Decisions", {"capex": capex})
 
 

@@ -12,6 +12,10 @@ Periods ``t = 0..T-1``. The scenario is revealed at period ``r`` (Settings
 for ``t >= r``. Scenario changes may only touch periods ``>= r``, so the data of
 a ROOT node is the base data.
 
+Design rows whose ``decide`` column is ``at_reveal`` (``wait_options``, ``wait_lanes``,
+``wait_rules``, ``wait_contracts``) are decided at the reveal, per scenario: their lead
+times count from ``r`` (``option_available``, :meth:`Network.lane_usable_from`).
+
 Per-period parameters
 ---------------------
 Every ``per_period`` column of the schema is expanded to an array of shape
@@ -121,6 +125,11 @@ class Network:
     period_days: list[float] = field(default_factory=list)  # length of each period in days
     period_weight: list[float] = field(default_factory=list)  # length / reference length (w_t)
     year_ahead: list[int] = field(default_factory=list)  # following periods within a year (H default)
+    # design decisions taken at the reveal, per scenario (decide = at_reveal); the rest are first stage
+    wait_options: set[str] = field(default_factory=set)
+    wait_lanes: set[str] = field(default_factory=set)  # qualification lanes only
+    wait_rules: set[str] = field(default_factory=set)  # single-source rules only
+    wait_contracts: set[str] = field(default_factory=set)  # signed (or not) at the reveal
 
     # ---------------------------------------------------------------- nodes
     @property
@@ -148,6 +157,14 @@ class Network:
         """A per-period parameter value."""
         return self.params[(table, column)].get(key, t, node)
 
+    def lane_usable_from(self, lane: str) -> int:
+        """First period a lane can carry: 0 without qualification, else the qualification lead time,
+        counted from period 0 when decided now and from the reveal period when decided at the reveal."""
+        if not bool(self.lanes.at[lane, "qualification"]):
+            return 0
+        lead = int(self.lanes.at[lane, "lead_time_qualification"])
+        return lead + (self.reveal if lane in self.wait_lanes else 0)
+
     def option_share(self, option: str, t: int) -> float:
         """Share of capacity_added option ``option`` adds in period ``t``: 0 before it is available, then
         min(1, (k + 1) / (ramp_periods + 1)) in the k-th period from availability (1 without a ramp)."""
@@ -164,6 +181,12 @@ class Network:
 
 
 # ----------------------------------------------------------------------------- building
+
+
+def decided_at_reveal(row: Any) -> bool:
+    """Is a design row's ``decide`` column ``at_reveal`` (blank or missing = now)?"""
+    value = getattr(row, "decide", "now")
+    return not _blank(value) and str(value).strip() == "at_reveal"
 
 
 def _index(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -511,10 +534,24 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
     gated_sites = [
         str(s.site) for s in sites.itertuples(index=False) if s.status == "candidate" or bool(s.closable)
     ]
+    wait_options = {str(o.option) for o in options.itertuples(index=False) if decided_at_reveal(o)}
+    wait_lanes = {
+        str(ln.lane)
+        for ln in lanes.itertuples(index=False)
+        if bool(ln.qualification) and decided_at_reveal(ln)
+    }
+    wait_rules = {
+        str(r.rule)
+        for r in sourcing.itertuples(index=False)
+        if bool(r.single_source) and not _blank(r.destination) and decided_at_reveal(r)
+    }
+    wait_contracts = {str(c.contract) for c in contracts.itertuples(index=False) if decided_at_reveal(c)}
     option_available = {}
     for o in options.itertuples(index=False):
         earliest = _period_pos(periods, o.earliest_period, 0)
-        option_available[str(o.option)] = max(earliest, int(o.lead_time), site_first_period[str(o.site)])
+        # a build decided at the reveal counts its lead time from the reveal period
+        lead = int(o.lead_time) + (reveal if str(o.option) in wait_options else 0)
+        option_available[str(o.option)] = max(earliest, lead, site_first_period[str(o.site)])
 
     product_ids = [str(p) for p in products.index]
     holdable = reachable_pairs(data)
@@ -577,6 +614,10 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         period_days=period_days,
         period_weight=period_weight,
         year_ahead=year_ahead_periods(period_days),
+        wait_options=wait_options,
+        wait_lanes=wait_lanes,
+        wait_rules=wait_rules,
+        wait_contracts=wait_contracts,
     )
 
 

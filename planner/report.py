@@ -252,7 +252,8 @@ def _decisions_sheet(sol: Solution, net: Network, m: Metrics) -> SheetSpec:
     blocks = [
         Block(
             "decisions",
-            "Strategic decisions (taken once, before the scenario is known)",
+            "Strategic decisions (taken once, before the scenario is known; 'at the reveal in S': taken in scenario S "
+            "only, once it is known)",
             frame,
             {"Value": "num", "Cost": "money"},
         )

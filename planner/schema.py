@@ -48,6 +48,8 @@ CONFIDENCE_TAGS = ("S", "S2", "D", "A", "U")
 END_USES = ("all", "civil", "automotive", "defence")
 CHANGE_ACTIONS = ("set", "multiply", "add")
 DISTRIBUTIONS = ("uniform", "triangular", "choice")
+DECIDE_WHEN = ("now", "at_reveal")
+"""Values of the ``decide`` columns: a design decision taken now (first stage) or at the reveal (recourse)."""
 
 
 @dataclass(frozen=True)
@@ -443,7 +445,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "CapacityOptions",
-        "New plants and expansions the plan may build: decided now, available after the lead time.",
+        "New plants and expansions the plan may build: decided now or at the reveal (decide), available after the lead time.",
         (
             _c("option", "str", "Option id.", required=True, example="MP_10X"),
             _c("site", "str", "Site that gains capacity.", required=True, ref="Sites.site"),
@@ -495,6 +497,15 @@ TABLES: tuple[TableSpec, ...] = (
                 default=False,
             ),
             _c("max_units", "int", "Most units (with integer).", default=1, min_value=1),
+            _c(
+                "decide",
+                "str",
+                "When the build is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; its lead time then counts from the reveal period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
+            ),
         ),
         key=("option",),
     ),
@@ -571,12 +582,21 @@ TABLES: tuple[TableSpec, ...] = (
                 default=0,
                 **NONNEG,
             ),
+            _c(
+                "decide",
+                "str",
+                "When the qualification (qualification lanes only) is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; its lead time then counts from the reveal period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
+            ),
         ),
         key=("lane",),
     ),
     TableSpec(
         "Contracts",
-        "Purchase contracts: material bought at the supplier site, within a min and max per period.",
+        "Purchase contracts: material bought at the supplier site, within a min and max per period; signed now or at the reveal (decide).",
         (
             _c("contract", "str", "Contract id.", required=True, example="C_FLOOR"),
             _c(
@@ -626,6 +646,15 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             _c("start_period", "period", "First period of the contract (blank = first).", default=None),
             _c("end_period", "period", "Last period of the contract (blank = last).", default=None),
+            _c(
+                "decide",
+                "str",
+                "When the contract is signed: now (committed before any scenario is known, as every contract "
+                "without this column) or at_reveal (signed or not at the reveal period, separately in each "
+                "scenario; no purchases under it before the reveal; needs max_per_period). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
+            ),
         ),
         key=("contract",),
     ),
@@ -768,6 +797,15 @@ TABLES: tuple[TableSpec, ...] = (
                 "bool",
                 "Receive the product from one origin site only (needs a destination).",
                 default=False,
+            ),
+            _c(
+                "decide",
+                "str",
+                "When the single-source assignment (single_source rules only) is decided: now (before any scenario is known, one decision for all "
+                "scenarios) or at_reveal (at the reveal period, separately in each scenario, as a recourse "
+                "decision; receipts before the reveal bind the source in every scenario). Blank = now.",
+                default="now",
+                allowed=DECIDE_WHEN,
             ),
         ),
         key=("rule",),

@@ -416,7 +416,64 @@ def _decisions(m: Any, net: Network) -> pd.DataFrame:
                     "effective_period": per[0],
                 }
             )
+    rows += _wait_decisions(m, net)
     return pd.DataFrame(rows, columns=["decision", "id", "value", "cost", "effective_period"])
+
+
+def _wait_decisions(m: Any, net: Network) -> list[dict[str, Any]]:
+    """Rows of the design decisions taken at the reveal: one per decision and scenario ("... in <scenario>")."""
+    rows: list[dict[str, Any]] = []
+    per = net.periods
+
+    def when(t: int) -> str:
+        return per[t] if t < len(per) else "after horizon"
+
+    for o, s in m.v_build_wait:
+        v = round(_val(m.v_build_wait[o, s]), 6)
+        rows.append(
+            {
+                "decision": f"{'build capacity' if v > 0.5 else 'do not build'} at the reveal in {s}",
+                "id": o,
+                "value": v,
+                "cost": float(net.options.at[o, "cost_build"]) * v,
+                "effective_period": when(net.option_available[o]),
+            }
+        )
+    for lane, s in m.v_qualify_wait:
+        v = round(_val(m.v_qualify_wait[lane, s]), 6)
+        rows.append(
+            {
+                "decision": f"{'qualify lane' if v > 0.5 else 'do not qualify'} at the reveal in {s}",
+                "id": lane,
+                "value": v,
+                "cost": float(net.lanes.at[lane, "cost_qualification"]) * v,
+                "effective_period": when(net.lane_usable_from(lane)),
+            }
+        )
+    for c, s in m.v_sign_wait:
+        v = round(_val(m.v_sign_wait[c, s]), 6)
+        rows.append(
+            {
+                "decision": f"{'sign contract' if v > 0.5 else 'do not sign'} at the reveal in {s}",
+                "id": c,
+                "value": v,
+                "cost": 0.0,
+                "effective_period": per[net.reveal],
+            }
+        )
+    for r, o, s in m.v_assign_wait:
+        v = round(_val(m.v_assign_wait[r, o, s]), 6)
+        if v > 0.5:
+            rows.append(
+                {
+                    "decision": f"single source at the reveal in {s}",
+                    "id": f"{r}: {o}",
+                    "value": v,
+                    "cost": 0.0,
+                    "effective_period": per[net.reveal],
+                }
+            )
+    return rows
 
 
 def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:

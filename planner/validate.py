@@ -496,13 +496,37 @@ def check_lanes(data: InputData) -> list[Issue]:
                     "qualification_capacity",
                 )
             )
+        if record.get("decide") == "at_reveal" and not bool(record["qualification"]):
+            out.append(
+                _warn(
+                    "Lanes",
+                    _row(record),
+                    "decide",
+                    "at_reveal",
+                    "the lane needs no qualification, so there is nothing to decide at the reveal; clear decide "
+                    "or set qualification to TRUE",
+                    "nothing_to_decide",
+                )
+            )
     return out
 
 
 def check_contracts(data: InputData) -> list[Issue]:
-    """Contract minimum <= maximum, and start_period not after end_period."""
+    """Contract minimum <= maximum, start_period not after end_period; a contract signed at the reveal needs a maximum."""
     out: list[Issue] = []
     for record in _rows(data, "Contracts"):
+        if record.get("decide") == "at_reveal" and is_blank(record["max_per_period"]):
+            out.append(
+                _err(
+                    "Contracts",
+                    _row(record),
+                    "max_per_period",
+                    None,
+                    "the contract is signed at the reveal (decide = at_reveal), so it needs a finite maximum to "
+                    "tie its purchases to the signing decision; give the most it could supply per period",
+                    "wait_contract_max",
+                )
+            )
         lo, hi = record["min_per_period"], record["max_per_period"]
         if not is_blank(lo) and not is_blank(hi) and lo > hi:
             out.append(
@@ -545,8 +569,8 @@ def check_inventory(data: InputData) -> list[Issue]:
 
 
 def check_sourcing_rules(data: InputData) -> list[Issue]:
-    """single_source needs a destination."""
-    return [
+    """single_source needs a destination; decide = at_reveal only on a single_source rule (warning)."""
+    out = [
         _err(
             "SourcingRules",
             _row(r),
@@ -558,6 +582,20 @@ def check_sourcing_rules(data: InputData) -> list[Issue]:
         for r in _rows(data, "SourcingRules")
         if bool(r["single_source"]) and is_blank(r["destination"])
     ]
+    out += [
+        _warn(
+            "SourcingRules",
+            _row(r),
+            "decide",
+            "at_reveal",
+            "only a single_source assignment can wait for the reveal (a share cap has no decision); clear "
+            "decide or set single_source to TRUE",
+            "nothing_to_decide",
+        )
+        for r in _rows(data, "SourcingRules")
+        if r.get("decide") == "at_reveal" and not bool(r["single_source"])
+    ]
+    return out
 
 
 def check_content_demand(data: InputData) -> list[Issue]:

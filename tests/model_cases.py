@@ -48,7 +48,16 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
                 "cost_build": 10,
                 "integer": True,
                 "max_units": 2,
-            }
+            },
+            {
+                "option": "X2",
+                "site": "US2",
+                "process": "mag",
+                "capacity_added": 3,
+                "cost_build": 8,
+                "cost_fixed": 1,
+                "decide": "at_reveal",
+            },
         ],
         "Lanes": [
             {"lane": "L1", "origin": "CN1", "destination": "VN1", "cost_flow": 1, "capacity": 100},
@@ -63,6 +72,16 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
                 "capacity": 10,
             },
             {"lane": "L5", "origin": "US2", "destination": "US1"},
+            {
+                "lane": "L7",
+                "origin": "CN1",
+                "destination": "US2",
+                "product": "OX",
+                "qualification": True,
+                "cost_qualification": 4,
+                "capacity": 5,
+                "decide": "at_reveal",
+            },
             {"lane": "L6", "origin": "CN1", "destination": "US2", "product": "OX"},
         ],
         "Contracts": [
@@ -73,7 +92,16 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
                 "min_per_period": 0.5,
                 "price": 40,
                 "take_or_pay": "pay",
-            }
+            },
+            {
+                "contract": "K2",
+                "supplier": "AU1",
+                "product": "OX",
+                "min_per_period": 0.5,
+                "max_per_period": 4,
+                "price": 35,
+                "decide": "at_reveal",
+            },
         ],
         "Demand": [
             {"site": "US1", "product": "MAG", "period": p["period"], "quantity": 2, "shortage_penalty": 1000}
@@ -103,6 +131,13 @@ def full_feature_records() -> tuple[dict[str, list[dict[str, Any]]], dict[str, A
         "SourcingRules": [
             {"rule": "S1", "product": "OX", "group": "", "max_share": 0.8},
             {"rule": "S2", "product": "OX", "destination": "VN1", "single_source": True},
+            {
+                "rule": "S3",
+                "product": "MAG",
+                "destination": "US1",
+                "single_source": True,
+                "decide": "at_reveal",
+            },
         ],
         "ExportControls": [
             {

@@ -10,7 +10,7 @@ from pyomo.common.gc_manager import PauseGC
 from planner.model.constraints.balance import add_balance_constraints
 from planner.model.constraints.capacity import add_capacity_constraints
 from planner.model.constraints.content import add_content_constraints
-from planner.model.constraints.contracts import add_contract_constraints
+from planner.model.constraints.contracts import add_contract_constraints, add_contract_sign_constraints
 from planner.model.constraints.inventory import add_inventory_constraints, cover_index
 from planner.model.constraints.lanes import add_lane_constraints, add_lane_open_constraints
 from planner.model.constraints.licence import add_licence_constraints
@@ -26,6 +26,7 @@ CONSTRAINT_FAMILIES = (
     add_lane_constraints,
     add_lane_open_constraints,
     add_contract_constraints,
+    add_contract_sign_constraints,
     add_inventory_constraints,
     add_sourcing_constraints,
     add_licence_constraints,
@@ -47,7 +48,10 @@ def build_model(net: Network, scenarios: list[str] | None = None, relax: bool = 
         m.idx = ix
         m.net = net
         m.sourcing_sets = sourcing_sets(net, ix)
-        m.idx_assign = list(m.sourcing_sets.assign)
+        m.idx_assign = [(r, o) for r, o in m.sourcing_sets.assign if r not in net.wait_rules]
+        m.idx_assign_wait = [
+            (r, o, s) for r, o in m.sourcing_sets.assign if r in net.wait_rules for s in ix.scenarios
+        ]
         keys, soft = cover_index(net, ix)
         m.idx_cover_soft = [k for k in keys if (k[0], k[1]) in soft]
         add_variables(m, net, ix, relax=relax)

@@ -245,7 +245,9 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
 
     for ln in net.lanes.itertuples(index=False):
         lane = str(ln.lane)
-        usable_from = int(ln.lead_time_qualification) if bool(ln.qualification) else 0
+        usable_from = net.lane_usable_from(
+            lane
+        )  # after the qualification lead time (from the reveal if waited)
         for p in net.lane_products[lane]:
             for g in tags:
                 if (str(ln.origin), p, g) not in have:
@@ -269,6 +271,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
         cid = str(c.contract)
         start = net.periods.index(c.start_period) if not _blank(c.start_period) else 0
         end = net.periods.index(c.end_period) if not _blank(c.end_period) else T - 1
+        if cid in net.wait_contracts:
+            start = max(start, net.reveal)  # signed at the reveal: nothing bought under it before
         ix.purchases_at[(str(c.supplier), str(c.product))].append(cid)
         for t, w in nodes:
             if start <= t <= end:

@@ -113,7 +113,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
             t = key[2]
             add(CostTerm("cover", t, key[3], disc[t] * cover_pen * weight[t], m.v_cover_short[key]))
 
-    # --- first stage: sites, options, qualification (node ROOT)
+    # --- design: sites, options, qualification (node ROOT when decided now)
     gated = set(net.gated_sites)
     for s in net.sites.itertuples(index=False):
         site = str(s.site)
@@ -143,22 +143,31 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
             elif float(s.cost_closing):
                 add(CostTerm("capacity", 0, ROOT, float(s.cost_closing), None))
                 add(CostTerm("capacity", 0, ROOT, -float(s.cost_closing), m.v_open[site]))
+    # a decision taken at the reveal is booked to its scenario node (t >= r): paid only where taken
     for o in net.options.itertuples(index=False):
         opt = str(o.option)
-        if float(o.cost_build):
-            # paid when the capacity becomes available (commissioning), discounted to today
-            t_build = min(net.option_available[opt], last)
-            add(CostTerm("capacity", t_build, ROOT, disc[t_build] * float(o.cost_build), m.v_build[opt]))
-        if float(o.cost_fixed):
-            for t in net.T:
-                if t >= net.option_available[opt]:
-                    add(CostTerm("fixed", t, ROOT, disc[t] * float(o.cost_fixed) * weight[t], m.v_build[opt]))
-    for lane in m.v_qualify:
+        builds = (
+            [(s, m.v_build_wait[opt, s]) for s in ix.scenarios]
+            if opt in net.wait_options
+            else [(ROOT, m.v_build[opt])]
+        )
+        for node, var in builds:
+            if float(o.cost_build):
+                # paid when the capacity becomes available (commissioning), discounted to today
+                t_build = min(net.option_available[opt], last)
+                add(CostTerm("capacity", t_build, node, disc[t_build] * float(o.cost_build), var))
+            if float(o.cost_fixed):
+                for t in net.T:
+                    if t >= net.option_available[opt]:
+                        add(CostTerm("fixed", t, node, disc[t] * float(o.cost_fixed) * weight[t], var))
+    qualifications = [(lane, ROOT, m.v_qualify[lane]) for lane in m.v_qualify]
+    qualifications += [(lane, s, m.v_qualify_wait[lane, s]) for lane, s in m.v_qualify_wait]
+    for lane, node, var in qualifications:
         cost = float(net.lanes.at[lane, "cost_qualification"])
         if cost:
             # paid when the qualification completes (its lead time), discounted to today
-            t_q = min(int(net.lanes.at[lane, "lead_time_qualification"]), last)
-            add(CostTerm("qualification", t_q, ROOT, disc[t_q] * cost, m.v_qualify[lane]))
+            t_q = min(net.lane_usable_from(lane), last)
+            add(CostTerm("qualification", t_q, node, disc[t_q] * cost, var))
     return terms
 
 

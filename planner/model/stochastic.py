@@ -3,6 +3,11 @@
 The same :func:`planner.model.build.build_model` builds the extensive form (all
 scenarios), one scenario (for mpi-sppy or wait-and-see solves) and the
 expected-value problem; this module moves first-stage decisions between those models.
+
+Design decisions a row defers to the reveal (``decide = at_reveal``: ``v_build_wait``,
+``v_qualify_wait``, ``v_assign_wait``, :data:`~planner.model.variables.WAIT_VARS`) are
+second-stage: indexed by scenario, they are never in the non-anticipative list, the first-stage
+values or a fixed design, so an EV plan or a committed design leaves them free to adapt per scenario.
 """
 
 from __future__ import annotations
@@ -31,7 +36,10 @@ OPERATIONAL_VARS = (
 
 
 def nonanticipative_vars(m: Any) -> list[Any]:
-    """Every first-stage variable data object: design decisions and ROOT-node operations."""
+    """Every first-stage variable data object: design decisions taken now and ROOT-node operations.
+
+    Decisions taken at the reveal (WAIT_VARS) are second-stage and not included.
+    """
     out: list[Any] = []
     for name in FIRST_STAGE_VARS:
         out.extend(getattr(m, name).values())

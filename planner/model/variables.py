@@ -3,6 +3,8 @@
 First-stage variables (one value for every scenario) are listed in
 :data:`FIRST_STAGE_VARS`; operational variables are indexed by a node ``w``
 that is ROOT before the reveal period, so their ROOT entries are first-stage too.
+Design decisions a row defers to the reveal (``decide = at_reveal``) are the
+:data:`WAIT_VARS`: indexed by the scenario node at the reveal, they are second-stage.
 """
 
 from __future__ import annotations
@@ -13,9 +15,35 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
-from planner.network import Network
+from planner.network import ROOT, Network
 
 FIRST_STAGE_VARS = ("v_open", "v_build", "v_qualify", "v_assign")
+WAIT_VARS = ("v_build_wait", "v_qualify_wait", "v_assign_wait", "v_sign_wait")
+"""Design decisions taken at the reveal (one per scenario, last index the scenario): second stage."""
+
+
+def build_var(m: Any, o: str, w: str) -> Any:
+    """Units of option ``o`` built, as seen at node ``w``: :math:`Y_o` or, decided at the reveal, :math:`Y_{o,w}`.
+
+    A waited option adds capacity only from the reveal period on (Network.option_available), where
+    ``w`` is a scenario; asking for it at ROOT is a builder error.
+    """
+    if o in m.net.wait_options:
+        if w == ROOT:
+            raise ValueError(f"option {o} is decided at the reveal: it has no value before the reveal period")
+        return m.v_build_wait[o, w]
+    return m.v_build[o]
+
+
+def qualify_var(m: Any, lane: str, w: str) -> Any:
+    """Qualification of ``lane`` as seen at node ``w``: :math:`Q_l` or, decided at the reveal, :math:`Q_{l,w}`."""
+    if lane in m.net.wait_lanes:
+        if w == ROOT:
+            raise ValueError(
+                f"lane {lane} is qualified at the reveal: it has no value before the reveal period"
+            )
+        return m.v_qualify_wait[lane, w]
+    return m.v_qualify[lane]
 
 
 def _ub(x: float) -> float | None:
@@ -71,10 +99,36 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
         units = float(net.options.at[o, "max_units"]) if bool(net.options.at[o, "integer"]) else 1.0
         return (0.0, units)
 
-    m.v_build = pyo.Var(opts, domain=build_domain, bounds=build_bounds, doc="capacity option units built")
+    now_opts = [o for o in opts if o not in net.wait_options]
+    m.v_build = pyo.Var(now_opts, domain=build_domain, bounds=build_bounds, doc="capacity option units built")
     qual = [str(lane) for lane in net.lanes.index if bool(net.lanes.at[lane, "qualification"])]
-    m.v_qualify = pyo.Var(qual, domain=binary, doc="lane / supplier qualified")
+    m.v_qualify = pyo.Var(
+        [q for q in qual if q not in net.wait_lanes], domain=binary, doc="lane / supplier qualified"
+    )
     m.v_assign = pyo.Var(m.idx_assign, domain=binary, doc="single-source assignment")
+
+    # --- design decisions taken at the reveal: one per scenario (second stage)
+    scen = list(ix.scenarios)
+    wait_opts = [(o, s) for o in opts if o in net.wait_options for s in scen]
+    m.v_build_wait = pyo.Var(
+        wait_opts,
+        domain=lambda _m, o, s: build_domain(_m, o),
+        bounds=lambda _m, o, s: build_bounds(_m, o),
+        doc="capacity option units built at the reveal, per scenario",
+    )
+    m.v_qualify_wait = pyo.Var(
+        [(q, s) for q in qual if q in net.wait_lanes for s in scen],
+        domain=binary,
+        doc="lane / supplier qualified at the reveal, per scenario",
+    )
+    m.v_assign_wait = pyo.Var(
+        m.idx_assign_wait, domain=binary, doc="single-source assignment made at the reveal, per scenario"
+    )
+    m.v_sign_wait = pyo.Var(
+        [(str(c), s) for c in net.contracts.index if str(c) in net.wait_contracts for s in scen],
+        domain=binary,
+        doc="contract signed at the reveal, per scenario",
+    )
 
     # --- operational (per node)
     m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity (by output tag)")
@@ -83,9 +137,9 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     contracts = net.contracts
 
     def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
-        lo = (
-            net.p("Contracts", "min_per_period", c, t, w) if contracts.at[c, "take_or_pay"] == "take" else 0.0
-        )
+        # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
+        take = contracts.at[c, "take_or_pay"] == "take" and c not in net.wait_contracts
+        lo = net.p("Contracts", "min_per_period", c, t, w) if take else 0.0
         return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
 
     m.v_purchase = pyo.Var(ix.purchase, domain=nonneg, bounds=purchase_bounds, doc="contract purchase")

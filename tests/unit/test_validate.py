@@ -73,6 +73,50 @@ def test_value_not_allowed_in_records() -> None:
     assert "Did you mean 'mine'" in issue.message
 
 
+@pytest.mark.parametrize(
+    ("sheet", "value"),
+    [("Lanes", "later"), ("CapacityOptions", "At reveal"), ("SourcingRules", "wait"), ("Contracts", "soon")],
+)
+def test_decide_takes_now_or_at_reveal(sheet: str, value: str) -> None:
+    issues = issues_after(lambda r: r[sheet][0].update(decide=value))
+    (issue,) = [i for i in issues if i.code == "bad_value"]
+    assert (issue.severity, issue.sheet, issue.row, issue.column, issue.value) == (
+        "error",
+        sheet,
+        2,
+        "decide",
+        value,
+    )
+    assert "expected one of 'now', 'at_reveal'" in issue.message
+
+
+@pytest.mark.parametrize("value", ["now", "at_reveal", ""])
+def test_decide_now_at_reveal_or_blank_is_clean(value: str) -> None:
+    def mutate(r: Records) -> None:
+        r["Lanes"][2].update(decide=value)  # L3 needs qualification
+        r["CapacityOptions"][0].update(decide=value)
+        r["SourcingRules"][0].update(decide=value)  # single_source
+
+    assert issues_after(mutate) == []
+
+
+def test_contract_signed_at_the_reveal_needs_a_maximum() -> None:
+    issues = issues_after(lambda r: r["Contracts"][0].update(decide="at_reveal", max_per_period=None))
+    assert ("error", "Contracts", 2, "max_per_period", "wait_contract_max") in where(issues)
+    assert issues_after(lambda r: r["Contracts"][0].update(decide="at_reveal")) == []
+
+
+def test_decide_at_reveal_with_nothing_to_decide_is_a_warning() -> None:
+    def mutate(r: Records) -> None:
+        r["Lanes"][0].update(decide="at_reveal")  # L1 needs no qualification
+        r["SourcingRules"][0].update(decide="at_reveal", single_source=False)
+
+    assert [w for w in where(issues_after(mutate)) if w[4] == "nothing_to_decide"] == [
+        ("warning", "Lanes", 2, "decide", "nothing_to_decide"),
+        ("warning", "SourcingRules", 2, "decide", "nothing_to_decide"),
+    ]
+
+
 def test_whole_number_in_records() -> None:
     issues = issues_after(lambda r: r["Lanes"][0].update(transit_periods=1.5))
     assert ("error", "Lanes", 2, "transit_periods", "bad_value") in where(issues)

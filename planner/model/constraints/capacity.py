@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from planner.errors import ModelBuildError
 from planner.model.index import ModelIndex
+from planner.model.variables import build_var
 from planner.network import Network
 
 
@@ -22,9 +23,20 @@ def options_by_process(net: Network) -> dict[tuple[str, str], list[str]]:
 
 
 def installed_capacity(
-    m: Any, net: Network, opts: dict[tuple[str, str], list[str]], n: str, k: str, t: int, w: str
+    m: Any,
+    net: Network,
+    opts: dict[tuple[str, str], list[str]],
+    n: str,
+    k: str,
+    t: int,
+    w: str,
+    waited: bool = True,
 ) -> Any:
     r"""Capacity of process k at site n in (t, w): :math:`\bar X_{k,t} O_n + \sum_o w_t \Delta_o Y_o` (inf if unlimited).
+
+    An option decided at the reveal contributes :math:`Y_{o,w}` of the scenario node ``w``; its
+    :math:`t^{avail}_o` counts from the reveal period, so it never adds capacity at ROOT.
+    ``waited=False`` leaves such options out (what is known before the reveal).
 
     :math:`\bar X_{k,t}` is already scaled by the period weight :math:`w_t` (Network); option capacity
     is stated per reference period and scaled here.
@@ -34,12 +46,14 @@ def installed_capacity(
         return math.inf
     rhs = cap * m.v_open[n] if n in net.gated_sites else cap
     for o in opts.get((n, k), ()):
+        if not waited and o in net.wait_options:
+            continue
         share = net.option_share(o, t)  # 0 before available, ramping up to 1
         if share > 0:
             added = float(net.options.at[o, "capacity_added"]) * net.period_weight[t]
             if share != 1.0:
                 added = added * share
-            rhs = rhs + added * m.v_build[o]
+            rhs = rhs + added * build_var(m, o, w)
     return rhs
 
 
@@ -53,6 +67,13 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     .. math::
         Y_o \le \bar Y_o\, O_n \quad (n \in N^{gate}) \qquad (\texttt{c\_capacity\_option\_open})
+
+    .. math::
+        Y_{o,s} \le \bar Y_o\, O_n \quad (n \in N^{gate},\ o \in O^{wait},\ s \in S)
+        \qquad (\texttt{c\_capacity\_option\_open\_wait})
+
+    An option decided at the reveal (:math:`o \in O^{wait}`) uses :math:`Y_{o,w}` of the scenario node
+    in place of :math:`Y_o`; it is available from :math:`t^{avail}_o \ge r` only.
 
     :math:`\bar X_{k,t}` and :math:`\Delta_o` are per reference period; :math:`w_t` is the period weight
     (Network.period_weight), already applied to :math:`\bar X` by the Network; :math:`\mu_{o,t}` the
@@ -83,10 +104,24 @@ def add_capacity_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     m.c_capacity_process = pyo.Constraint(index, rule=rule, doc="process capacity")
 
-    gated_opts = [str(o) for o in net.options.index if str(net.options.at[o, "site"]) in gated]
+    gated_opts = [
+        str(o)
+        for o in net.options.index
+        if str(net.options.at[o, "site"]) in gated and str(o) not in net.wait_options
+    ]
 
     def open_rule(_m: Any, o: str) -> Any:
         units = float(net.options.at[o, "max_units"]) if bool(net.options.at[o, "integer"]) else 1.0
         return m.v_build[o] <= units * m.v_open[str(net.options.at[o, "site"])]
 
     m.c_capacity_option_open = pyo.Constraint(gated_opts, rule=open_rule, doc="options need an open site")
+
+    def open_wait_rule(_m: Any, o: str, s: str) -> Any:
+        units = float(net.options.at[o, "max_units"]) if bool(net.options.at[o, "integer"]) else 1.0
+        return m.v_build_wait[o, s] <= units * m.v_open[str(net.options.at[o, "site"])]
+
+    m.c_capacity_option_open_wait = pyo.Constraint(
+        [(o, s) for o, s in m.v_build_wait if str(net.options.at[o, "site"]) in gated],
+        rule=open_wait_rule,
+        doc="options built at the reveal need an open site",
+    )

@@ -10,6 +10,7 @@ import pyomo.environ as pyo
 
 from planner.model.bounds import FlowBounds
 from planner.model.index import ModelIndex
+from planner.model.variables import qualify_var
 from planner.network import Network
 
 
@@ -19,7 +20,9 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     .. math::
         \sum_{p,g} F_{l,p,g,t} \le \bar F_{l,t}\, Q_l^{[l \in L^{qual}]} \qquad (\texttt{c\_lanes\_capacity})
 
-    Before its qualification lead time a qualified lane has no flow variables at all.
+    Before its qualification lead time a qualified lane has no flow variables at all. A lane qualified
+    at the reveal (:math:`l \in L^{wait}`) uses :math:`Q_{l,w}` of the scenario node and its lead time
+    counts from the reveal period (Network.lane_usable_from), so it never carries at ROOT.
     """
     by_lane_node: dict[tuple[str, int, str], list[tuple[str, str, str, int, str]]] = defaultdict(list)
     for key in ix.flow:
@@ -34,7 +37,7 @@ def add_lane_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     def rule(_m: Any, lane: str, t: int, w: str) -> Any:
         cap = net.p("Lanes", "capacity", lane, t, w)
         total = sum(m.v_flow[k] for k in by_lane_node[(lane, t, w)])
-        return total <= (cap * m.v_qualify[lane] if lane in qual else cap)
+        return total <= (cap * qualify_var(m, lane, w) if lane in qual else cap)
 
     m.c_lanes_capacity = pyo.Constraint(index, rule=rule, doc="lane capacity")
 

@@ -37,7 +37,13 @@ def review_weights(net: Network, rule: str, prod: str, t_end: int, scenario: str
 
 
 def reference_volume(
-    m: Any, net: Network, lic: LicenceRule, opts: dict[tuple[str, str], list[str]], t: int, w: str
+    m: Any,
+    net: Network,
+    lic: LicenceRule,
+    opts: dict[tuple[str, str], list[str]],
+    t: int,
+    w: str,
+    waited: bool = True,
 ) -> LinearForm | None:
     r"""What the buyers file for under a rule in period t: :math:`R_{e,p,t}` (``None`` = unlimited).
 
@@ -45,7 +51,9 @@ def reference_volume(
     demand for the product at covered destinations (of the rule's end use; all classes for
     ``all``) plus what the processes at covered destinations consume at installed capacity
     (base capacity of open sites plus the options built). Unlimited when a covered process
-    that uses the product has no capacity.
+    that uses the product has no capacity. ``waited=False`` leaves out options built at the reveal:
+    a filing before the reveal cannot count capacity that is decided only at the reveal (nor one
+    scenario's choice of it).
     """
     given = net.p("ExportControls", "reference_volume", (lic.rule, lic.product), t, w)
     if not math.isnan(given):
@@ -59,7 +67,7 @@ def reference_volume(
         for proc, q in m.idx.consume.get((d, lic.product), ()):
             if t < net.site_first_period[d]:
                 continue
-            cap = installed_capacity(m, net, opts, d, proc, t, w)
+            cap = installed_capacity(m, net, opts, d, proc, t, w, waited=waited)
             if isinstance(cap, float) and math.isinf(cap):
                 return None
             repn = _linear(cap)
@@ -106,7 +114,8 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     weights (:func:`review_weights`), :math:`R` the reference volume (:func:`reference_volume`),
     :math:`H` the periods a buyer may file ahead (:func:`advance_periods`) and :math:`\rho` the
     approval share under the regime of the scenario in which the review ends. Refused volume
-    is lost: it still counts against the requirement. Shipments declared for other end uses at a mixed
+    is lost: it still counts against the requirement. A filing row of a ROOT node counts no capacity
+    option built at the reveal (its requirement may not depend on a scenario's recourse). Shipments declared for other end uses at a mixed
     demand site, :math:`Z`, need no licence under an end-use rule, but cannot exceed what those
     customers receive in the arrival period:
 
@@ -127,12 +136,12 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
                             covered[(rule, prod, t, w)].append((lane, prod, g, t, w))
     index = sorted(covered)
 
-    refs: dict[tuple[str, str, int, str], LinearForm | None] = {}
+    refs: dict[tuple[str, str, int, str, bool], LinearForm | None] = {}
 
-    def ref(lic: LicenceRule, t: int, w: str) -> LinearForm | None:
-        key = (lic.rule, lic.product, t, w)
+    def ref(lic: LicenceRule, t: int, w: str, waited: bool = True) -> LinearForm | None:
+        key = (lic.rule, lic.product, t, w, waited)
         if key not in refs:
-            refs[key] = reference_volume(m, net, lic, opts, t, w)
+            refs[key] = reference_volume(m, net, lic, opts, t, w, waited=waited)
         return refs[key]
 
     # end-use declarations at demand sites that also have customers of other classes
@@ -186,7 +195,7 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         ahead = advance_periods(net, rule, prod, t, w)
         const, lin = 0.0, []
         for tr in range(min(t + ahead, len(net.periods) - 1) + 1):
-            r = ref(lic, tr, net.node(tr, scenario))
+            r = ref(lic, tr, net.node(tr, scenario), waited=w != ROOT)  # ROOT: nothing decided at the reveal
             if r is None:
                 return pyo.Constraint.Skip  # unlimited requirement: filing is not bounded
             const += r[0]

@@ -134,10 +134,56 @@ def add_sourcing_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         flow = sum(m.v_flow[k] for k in flows_by[(lane, t, w)] if k[1] == product_of[rule])
         return flow <= big_m[(rule, lane, t, w)] * m.v_assign[rule, origin]
 
-    m.c_sourcing_single_link = pyo.Constraint(list(big_m), rule=link_rule, doc="single-source link")
-    rules = sorted({r for r, _ in ss.assign})
+    now_links = [k for k in big_m if k[0] not in net.wait_rules]
+    m.c_sourcing_single_link = pyo.Constraint(now_links, rule=link_rule, doc="single-source link")
+    rules = sorted({r for r, _ in ss.assign if r not in net.wait_rules})
 
     def one_rule(_m: Any, rule: str) -> Any:
         return sum(m.v_assign[r, o] for r, o in ss.assign if r == rule) <= 1
 
     m.c_sourcing_single_one = pyo.Constraint(rules, rule=one_rule, doc="one source")
+    add_sourcing_wait_constraints(m, net, ix, big_m, flows_by, product_of)
+
+
+def add_sourcing_wait_constraints(
+    m: Any,
+    net: Network,
+    ix: ModelIndex,
+    big_m: dict[tuple[str, str, int, str], float],
+    flows_by: dict[tuple[str, int, str], list[tuple[str, str, str, int, str]]],
+    product_of: dict[str, str],
+) -> None:
+    r"""Single sourcing decided at the reveal: one assignment per scenario.
+
+    .. math::
+        \sum_g F_{l,p,g,t,w} \le M_{l,p,t}\, A^{src}_{r,o(l),s} \quad (s \text{ through } w)
+        \quad (\texttt{c\_sourcing\_single\_link\_wait}), \qquad
+        \sum_o A^{src}_{r,o,s} \le 1 \quad (\texttt{c\_sourcing\_single\_one\_wait})
+
+    for rules :math:`r \in R^{wait}` (SourcingRules.decide = at_reveal). A receipt shipped before the
+    reveal (node ROOT) binds its origin in *every* scenario (one row per scenario through the node):
+    the rule still allows one origin over the whole horizon of a scenario, and nothing done before
+    the reveal can depend on the scenario. Setting :math:`A^{src}_{r,o,s} = A^{src}_{r,o}` for all
+    :math:`s` recovers the first-stage rule, so waiting never costs more.
+    """
+    index = [
+        (rule, lane, t, w, s)
+        for (rule, lane, t, w) in big_m
+        if rule in net.wait_rules
+        for s in net.node_scenarios(w, ix.scenarios)
+    ]
+
+    def link_rule(_m: Any, rule: str, lane: str, t: int, w: str, s: str) -> Any:
+        origin = str(net.lanes.at[lane, "origin"])
+        flow = sum(m.v_flow[k] for k in flows_by[(lane, t, w)] if k[1] == product_of[rule])
+        return flow <= big_m[(rule, lane, t, w)] * m.v_assign_wait[rule, origin, s]
+
+    m.c_sourcing_single_link_wait = pyo.Constraint(
+        index, rule=link_rule, doc="single-source link (assignment at the reveal)"
+    )
+    pairs = sorted({(r, s) for r, _o, s in m.v_assign_wait})
+
+    def one_rule(_m: Any, rule: str, s: str) -> Any:
+        return sum(m.v_assign_wait[r, o, w] for r, o, w in m.v_assign_wait if r == rule and w == s) <= 1
+
+    m.c_sourcing_single_one_wait = pyo.Constraint(pairs, rule=one_rule, doc="one source per scenario")
