@@ -806,6 +806,54 @@ def compare(run_a: str | Path, run_b: str | Path, out: str | Path | None = None,
     return target
 
 
+def _side_run(
+    workbook: str | Path | None,
+    out: str | Path,
+    label: str,
+    options: SolveOptions | None,
+    command: list[str] | None,
+    work: Callable[[InputData, SolveOptions], tuple[dict[str, Any], dict[str, Any], Any]],
+) -> tuple[Path, Any]:
+    """A run folder ``<out>/<input stem>-<label>-<timestamp>`` for an analysis other than ``solve``:
+    ``work(data, options)`` returns (tables, summary, result); the folder gets ``tables.xlsx``,
+    ``<label>.json`` (summary, input, versions, options, command) and ``solver.log``. Written as a
+    partial folder and renamed when complete."""
+    from planner import runfolder
+    from planner.io.results_writer import write_tables_xlsx
+
+    started = datetime.now(UTC)
+    path = Path(workbook) if workbook is not None else default_workbook()
+    data = read(path)
+    check(data)
+    opts = resolve_options(options, data)
+    runfolder.clean_stale(Path(out))
+    try:
+        folder = runfolder.start(Path(out), f"{path.stem}-{label}", started)
+    except OSError as exc:
+        raise runfolder.output_error(exc, "--out") from None
+    try:
+        tables, summary, result = work(data, replace(opts, log_file=folder.work / "solver.log"))
+        write_tables_xlsx(tables, folder.work / "tables.xlsx")
+        manifest = {
+            "status": "complete",
+            "command": command,
+            "input": {"file": str(path), "sha256": data.sha256},
+            "started_utc": started.isoformat(timespec="seconds"),
+            "versions": versions(),
+            "options": {"mip_gap": opts.mip_gap, "time_limit": opts.time_limit, "threads": opts.threads},
+            label: summary,
+        }
+        (folder.work / f"{label}.json").write_text(json.dumps(manifest, indent=2, default=str))
+        final = folder.finish()
+    except OSError as exc:
+        folder.discard()
+        raise runfolder.output_error(exc, "--out") from None
+    except BaseException:
+        folder.discard()
+        raise
+    return final, result
+
+
 def run_saa(
     workbook: str | Path | None,
     out: str | Path,
@@ -816,33 +864,15 @@ def run_saa(
     options: SolveOptions | None = None,
     command: list[str] | None = None,
 ) -> tuple[Path, Any]:
-    """Sample-average approximation in a run folder of its own (:mod:`planner.saa`).
-
-    ``<out>/<input stem>-saa-<timestamp>`` gets ``saa.json`` (estimates, intervals, input,
-    versions, options, command), ``tables.xlsx`` (summary, replications, evaluation, decisions)
-    and ``solver.log`` (every solve, titled). Written as a partial folder and renamed when done.
-    Returns the folder and the :class:`planner.saa.SaaResult`.
-    """
+    """Sample-average approximation in a run folder of its own (:mod:`planner.saa`): ``saa.json``
+    (estimates and intervals), ``tables.xlsx`` (summary, replications, evaluation, decisions) and
+    ``solver.log``. Returns the folder and the :class:`planner.saa.SaaResult`."""
     import pandas as pd
 
-    from planner import runfolder
-    from planner.io.results_writer import write_tables_xlsx
     from planner.saa import saa
 
-    started = datetime.now(UTC)
-    path = Path(workbook) if workbook is not None else default_workbook()
-    data = read(path)
-    check(data)
-    opts = resolve_options(options, data)
-    runfolder.clean_stale(Path(out))
-    try:
-        folder = runfolder.start(Path(out), f"{path.stem}-saa", started)
-    except OSError as exc:
-        raise runfolder.output_error(exc, "--out") from None
-    try:
-        result = saa(
-            data, sample, replications, evaluate, seed, replace(opts, log_file=folder.work / "solver.log")
-        )
+    def work(data: InputData, opts: SolveOptions) -> tuple[dict[str, Any], dict[str, Any], Any]:
+        result = saa(data, sample, replications, evaluate, seed, opts)
         summary = result.summary()
         tables = {
             "summary": pd.DataFrame({"measure": list(summary), "value": [str(v) for v in summary.values()]}),
@@ -850,22 +880,30 @@ def run_saa(
             "evaluation": result.evaluation,
             "decisions": result.decisions,
         }
-        write_tables_xlsx(tables, folder.work / "tables.xlsx")
-        manifest = {
-            "status": "complete",
-            "command": command,
-            "input": {"file": str(path), "sha256": data.sha256},
-            "started_utc": started.isoformat(timespec="seconds"),
-            "versions": versions(),
-            "options": {"mip_gap": opts.mip_gap, "time_limit": opts.time_limit, "threads": opts.threads},
-            "saa": summary,
+        return tables, summary, result
+
+    return _side_run(workbook, out, "saa", options, command, work)
+
+
+def run_replay(
+    workbook: str | Path | None,
+    out: str | Path,
+    evaluate: int,
+    seed: int = 0,
+    options: SolveOptions | None = None,
+    command: list[str] | None = None,
+) -> tuple[Path, Any]:
+    """Out-of-sample replay in a run folder of its own (:mod:`planner.replay`): ``replay.json``,
+    ``tables.xlsx`` (summary per plan, outcome per draw) and ``solver.log``."""
+    from planner.replay import replay
+
+    def work(data: InputData, opts: SolveOptions) -> tuple[dict[str, Any], dict[str, Any], Any]:
+        result = replay(data, evaluate, seed, opts)
+        summary = {
+            "evaluate": evaluate,
+            "seed": seed,
+            "plans": result.summary.to_dict("records"),
         }
-        (folder.work / "saa.json").write_text(json.dumps(manifest, indent=2, default=str))
-        final = folder.finish()
-    except OSError as exc:
-        folder.discard()
-        raise runfolder.output_error(exc, "--out") from None
-    except BaseException:
-        folder.discard()
-        raise
-    return final, result
+        return {"summary": result.summary, "outcomes": result.outcomes}, summary, result
+
+    return _side_run(workbook, out, "replay", options, command, work)

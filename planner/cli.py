@@ -584,6 +584,35 @@ def saa(
 
 
 @app.command(cls=_Command)
+def replay(
+    workbook: WorkbookArg = None,
+    evaluate: Annotated[int, typer.Option("--evaluate", min=1, help="Sampled draws to replay on (K).")] = 200,
+    out: OutOpt = Path("reports"),
+    time_limit: TimeLimitOpt = None,
+    gap: GapOpt = None,
+    threads: ThreadsOpt = None,
+    seed: SeedOpt = None,
+    sample_seed: Annotated[
+        int, typer.Option("--sample-seed", min=0, max=MAX_SEED, help="Seed of the scenario draws.")
+    ] = 0,
+    highs_option: HighsOpt = None,
+) -> None:
+    """Solve, then replay the plan and the expected-value plan on freshly sampled scenarios (first stage
+    fixed, recourse re-optimised): the distribution of cost, shortage and service of each."""
+    from planner.api import run_replay
+
+    options = _solve_options(time_limit, gap, threads, seed, highs_option, echo_log=False, scenarios=None)
+    folder, result = run_replay(workbook, out, evaluate, sample_seed, options=options, command=_command())
+    for r in result.summary.itertuples():
+        typer.echo(
+            f"{r.plan:<20} expected {money(r.expected_cost)}  p95 {money(r.cost_p95)}  "
+            f"max {money(r.cost_max)}  short in {r.share_of_draws_short:.0%} of draws "
+            f"(expected {r.expected_shortage:,.1f} t)"
+        )
+    typer.echo(f"wrote {folder}")
+
+
+@app.command(cls=_Command)
 def compare(
     run_a: Annotated[Path, typer.Argument(help="First run folder (A).", show_default=False)],
     run_b: Annotated[Path, typer.Argument(help="Second run folder (B).", show_default=False)],

@@ -23,6 +23,7 @@ import pytest
 from planner.api import solve_data
 from planner.config import SolveOptions
 from planner.io.excel_reader import read_workbook
+from planner.replay import replay
 from planner.saa import saa
 from planner.sampling import sample_data
 from planner.tables import InputData, from_records
@@ -165,3 +166,36 @@ def test_bad_distributions_are_located(
     assert issues, "expected an error"
     assert all(i.sheet == "Distributions" and i.row == 2 for i in issues), [str(i) for i in issues]
     assert any(i.column == column and words in i.message for i in issues), [str(i) for i in issues]
+
+
+def test_replay_prices_the_plan_on_fresh_draws(tiny: InputData) -> None:
+    """The plan (qualify JP-EU) costs 1,200 in OPEN and 1,500 in BAN whatever the draw; over 100
+    draws with a BAN share q its mean is 1,200 + 300 q. The expected-value plan (approval share 0.7
+    in P2: 7 t from CN, 3 t short at 1,000 unless JP is qualified) qualifies too: the same plan."""
+    result = replay(tiny, 100, seed=4, options=EXACT)
+    q = ban_share(sample_data(tiny, 100, 4, prefix="P"))
+    summary = result.summary.set_index("plan")
+    assert summary.loc["plan", "expected_cost"] == pytest.approx(1000 * (1200 + 300 * q))
+    assert summary.loc["plan", "cost_max"] == pytest.approx(1_500_000)
+    assert summary.loc["plan", "cost_p50"] == pytest.approx(1_200_000 if q < 0.5 else 1_500_000)
+    assert summary.loc["plan", "expected_shortage"] == pytest.approx(0.0)
+    assert summary.loc["expected-value plan", "expected_cost"] == pytest.approx(
+        summary.loc["plan", "expected_cost"]
+    )
+    assert result.outcomes["draws"].groupby(result.outcomes["plan"]).sum().tolist() == [100, 100]
+
+
+def test_replay_shows_the_tail_a_plan_without_the_second_source_carries(tiny: InputData) -> None:
+    """With the qualification priced at 10,000 (above 10 x (1,000 - 80) x 0.3 = 2,760 it does not pay),
+    the plan stocks 6 t instead: OPEN 500 + 360 + 200 = 1,060; BAN 860 + 4 x 1,000 = 4,860. Every BAN
+    draw is 4 t short."""
+    lanes = tiny["Lanes"].copy()
+    lanes.loc[lanes["lane"] == "JP-EU", "cost_qualification"] = 10_000_000.0
+    data = replace(tiny, tables={**tiny.tables, "Lanes": lanes})
+    result = replay(data, 50, seed=5, options=EXACT)
+    q = ban_share(sample_data(data, 50, 5, prefix="P"))
+    plan = result.summary.set_index("plan").loc["plan"]
+    assert plan["expected_cost"] == pytest.approx(1000 * (1060 * (1 - q) + 4860 * q))
+    assert plan["share_of_draws_short"] == pytest.approx(q)
+    assert plan["shortage_max"] == pytest.approx(4.0)
+    assert plan["expected_shortage"] == pytest.approx(4.0 * q)

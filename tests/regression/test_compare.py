@@ -9,6 +9,7 @@ qualification, 20 t from CN at 50,000: 1,000,000. Expected purchases in A: 500,0
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -108,3 +109,21 @@ def test_compare_does_not_overwrite_without_force(runs: tuple[Path, Path], tmp_p
     assert target.read_bytes() == b"keep"
     assert compare(a, b, target, force=True) == target
     assert pd.read_excel(target, sheet_name="Summary").shape[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        (["saa", "--sample", "10", "--replications", "2", "--evaluate", "10"], "saa"),
+        (["replay", "--evaluate", "10"], "replay"),
+    ],
+)
+def test_saa_and_replay_write_a_run_folder(tmp_path: Path, args: list[str], label: str) -> None:
+    result = planner_cmd(args[0], str(TINY), *args[1:], "--out", "runs", "--gap", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (folder,) = list((tmp_path / "runs").iterdir())
+    assert folder.name.startswith(f"tiny-{label}-")
+    assert {p.name for p in folder.iterdir()} == {f"{label}.json", "tables.xlsx", "solver.log"}
+    manifest = json.loads((folder / f"{label}.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest[label]
