@@ -66,8 +66,6 @@ def solve_ph(
     from planner.api import check, check_outputs, default_workbook, read, resolve_options, run
     from planner.network import build_network
 
-    comm = _comm()
-    rank = comm.Get_rank()
     if max_iterations < 1:
         raise InputError("--ph-iterations must be at least 1")
     if rho is not None and not (math.isfinite(rho) and rho > 0):
@@ -85,6 +83,8 @@ def solve_ph(
             f"{weight:g}: CVaR couples the scenarios, which PH keeps apart; set risk_weight to 0 or solve "
             "without --decompose"
         )
+    comm = _comm()
+    rank = comm.Get_rank()
     from planner.model.ph import PHSettings, cylinders_for, run_ph
 
     try:
