@@ -397,6 +397,7 @@ def _solve_decomposed(
         report=report,
         force=force,
         command=_command(),
+        quiet=quiet,
     )
     if record is None:  # not MPI rank 0
         return
@@ -407,7 +408,7 @@ def _solve_decomposed(
     upper = "-" if ph["upper_bound"] is None else money(ph["upper_bound"])
     progress.console.print(
         f"progressive hedging on {ph['mpi_ranks']} MPI ranks ({', '.join(ph['cylinders'])}): "
-        f"lower bound {lower}, upper bound {upper}, gap {gap}, {ph['iterations']} iterations, "
+        f"lower bound {lower}, upper bound {upper}, gap {gap}, {ph['iterations']} iteration{'s' if ph['iterations'] != 1 else ''}, "
         f"{ph['seconds']:.1f} s"
     )
 

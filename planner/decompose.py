@@ -14,7 +14,9 @@ and the first-stage decisions of the best xhat. The other ranks write nothing.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,13 +57,15 @@ def solve_ph(
     report: str | Path | None = None,
     force: bool = False,
     command: list[str] | None = None,
+    quiet: bool = False,
 ) -> Any:
     """Progressive hedging on every MPI rank; rank 0 writes the run folder and returns its RunRecord.
 
     Other ranks return None. The time limit (``options`` or Settings) bounds PH; the evaluation
     of the best xhat on rank 0 gets the same limit again. PH solves the risk-neutral problem,
     so a workbook with ``risk_weight`` above 0 is refused. An error inside PH on any rank aborts
-    every rank (``MPI_Abort``), so that no rank waits for ever for the others.
+    every rank (``MPI_Abort``), so that no rank waits for ever for the others. ``quiet`` silences
+    mpi-sppy's iteration trace (printed by rank 0).
     """
     from planner.api import check, check_outputs, default_workbook, read, resolve_options, run
     from planner.network import build_network
@@ -97,11 +101,16 @@ def solve_ph(
         rel_gap=float(opts.mip_gap) if opts.mip_gap is not None else 1e-4,
         default_rho=rho,
         subproblem_gap=float(opts.mip_gap) if opts.mip_gap is not None else 1e-4,
+        threads=opts.threads,
     )
     if rank == 0 and progress:
         progress({"event": "stage", "stage": f"progressive hedging on {comm.Get_size()} MPI ranks"})
     try:
-        result = run_ph(net, settings, comm)
+        with (
+            open(os.devnull, "w") as devnull,
+            contextlib.redirect_stdout(devnull) if quiet else contextlib.nullcontext(),
+        ):
+            result = run_ph(net, settings, comm)
     except Exception as exc:  # one rank failing would leave the others waiting: stop them all
         if comm.Get_size() > 1:
             sys.stderr.write(f"error on MPI rank {rank}: {type(exc).__name__}: {exc}\n")
@@ -130,6 +139,7 @@ def solve_ph(
             "rel_gap": settings.rel_gap,
             "rho": result.rho,
             "subproblem_gap": settings.subproblem_gap,
+            "threads": settings.threads,
         },
         "note": "lower_bound and upper_bound are what PH's cylinders proved for the risk-neutral "
         "expected cost; the plan (result) is the extensive form with the first stage fixed at the "

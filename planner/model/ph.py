@@ -39,6 +39,8 @@ class PHSettings:
     default_rho: float | None = None
     """None: 1e-3 times the largest objective coefficient of a first-stage variable, at least 1."""
     subproblem_gap: float = 1e-6
+    threads: int | None = None
+    """HiGHS threads per subproblem solve (None or 0: HiGHS decides)."""
     verbose: bool = False
 
 
@@ -111,6 +113,8 @@ def _config(settings: PHSettings, net: Network) -> Any:
     cfg.rel_gap = settings.rel_gap
     cfg.iter0_mipgap = settings.subproblem_gap
     cfg.iterk_mipgap = settings.subproblem_gap
+    if settings.threads:
+        cfg.max_solver_threads = settings.threads
     cfg.verbose = settings.verbose
     cfg.display_progress = settings.verbose
     # HiGHS solves no MIQP: PH's proximal term is linearised (binaries exactly, the rest by cuts)
