@@ -378,6 +378,43 @@ def _solve_decomposed(
     force: bool,
 ) -> None:
     """``planner solve --decompose ph`` on one MPI rank: rank 0 prints the summary, the others nothing."""
+    from planner.decompose import launcher_rank
+
+    try:
+        _solve_ph(
+            method,
+            workbook,
+            out,
+            options,
+            quiet,
+            ph_iterations,
+            ph_rho,
+            vss,
+            tables,
+            tables_format,
+            report,
+            force,
+        )
+    except PlannerError as exc:
+        if launcher_rank() != 0:  # every rank finds the same error: rank 0 alone reports it
+            raise typer.Exit(exc.exit_code) from None
+        raise
+
+
+def _solve_ph(
+    method: str,
+    workbook: Path | None,
+    out: Path,
+    options: Any,
+    quiet: bool,
+    ph_iterations: int,
+    ph_rho: float | None,
+    vss: bool,
+    tables: Path | None,
+    tables_format: str,
+    report: Path | None,
+    force: bool,
+) -> None:
     from planner.decompose import METHODS, solve_ph
 
     if method not in METHODS:

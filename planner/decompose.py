@@ -28,6 +28,18 @@ METHODS = ("ph",)
 """The decompositions ``planner solve --decompose`` knows."""
 
 
+def launcher_rank() -> int:
+    """This process's MPI rank as the launcher (mpiexec) set it in the environment; 0 without one.
+
+    Known before MPI is initialised, so that only rank 0 reports an error every rank finds alike
+    (a bad option, a workbook error)."""
+    for name in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"):
+        value = os.environ.get(name, "")
+        if value.isdigit():
+            return int(value)
+    return 0
+
+
 def _comm() -> Any:
     try:
         from mpi4py import MPI
@@ -161,4 +173,4 @@ def solve_ph(
     )
 
 
-__all__ = ["METHODS", "solve_ph"]
+__all__ = ["METHODS", "launcher_rank", "solve_ph"]

@@ -62,3 +62,36 @@ def test_ph_on_one_rank_says_how_many_it_needs(tmp_path: Path) -> None:
     assert "at least 2 MPI ranks" in result.stderr
     assert "mpiexec -n 2" in result.stderr
     assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize(
+    ("ranks", "cylinders"),
+    [
+        (2, ["ph_hub", "xhatshuffle"]),
+        (4, ["ph_hub", "xhatshuffle"]),
+        (3, ["ph_hub", "lagrangian", "xhatshuffle"]),
+        (6, ["ph_hub", "lagrangian", "xhatshuffle"]),
+    ],
+)
+def test_rank_layouts(ranks: int, cylinders: list[str]) -> None:
+    from planner.model.ph import cylinders_for
+
+    assert cylinders_for(ranks) == cylinders
+
+
+@pytest.mark.parametrize("ranks", [1, 5, 7])
+def test_rank_counts_without_a_layout_are_refused(ranks: int) -> None:
+    from planner.model.ph import cylinders_for
+
+    with pytest.raises(ValueError, match="MPI ranks"):
+        cylinders_for(ranks)
+
+
+def test_launcher_rank_reads_the_launchers_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.decompose import launcher_rank
+
+    for name in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"):
+        monkeypatch.delenv(name, raising=False)
+    assert launcher_rank() == 0
+    monkeypatch.setenv("PMI_RANK", "3")
+    assert launcher_rank() == 3
