@@ -800,3 +800,29 @@ __all__ = [
     "stress",
     "frontier",
 ]
+
+
+def compare(run_a: str | Path, run_b: str | Path, out: str | Path | None = None, force: bool = False) -> Path:
+    """Write the comparison workbook of two run folders (B minus A); return its path.
+
+    Sheets: Summary (cost with its solver-tolerance verdict, bound, gap, shortage), Decisions
+    (what only A or only B decides, and what changed), Costs (expected cost by component),
+    Scenarios, Shortages and Dependency (share of each origin country in each destination's
+    receipts), see :mod:`planner.compare`. Neither run folder is written.
+    """
+    from planner.compare import compare_runs
+    from planner.io.results_writer import write_tables_xlsx
+    from planner.io.run_reader import read_run
+    from planner.runfolder import output_error
+
+    a, b = read_run(Path(run_a)), read_run(Path(run_b))
+    target = Path(out) if out is not None else Path(f"compare-{a.name}-vs-{b.name}.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"--out {target}: give a file name ending in .xlsx")
+    if target.exists() and not force:
+        raise InputError(f"--out {target} already exists; choose another name or add --force to replace it")
+    try:
+        write_tables_xlsx(compare_runs(a, b), target)
+    except OSError as exc:
+        raise output_error(exc, "--out") from exc
+    return target

@@ -669,6 +669,25 @@ def _print_summary(record: object, progress: _Progress) -> None:
         con.print(f"{name:<11} {path}")
 
 
+@app.command(cls=_Command)
+def compare(
+    run_a: Annotated[Path, typer.Argument(help="First run folder (A).", show_default=False)],
+    run_b: Annotated[Path, typer.Argument(help="Second run folder (B).", show_default=False)],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Workbook to write (default compare-A-vs-B.xlsx here).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out file.")] = False,
+) -> None:
+    """Compare two run folders: decisions, cost by component, shortage and dependency (B minus A)."""
+    from planner.api import compare as compare_runs
+
+    target = compare_runs(run_a, run_b, out, force=force)
+    typer.echo(f"wrote {target}")
+
+
 # ---------------------------------------------------------------------------------------------
 # entry point
 

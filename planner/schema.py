@@ -653,6 +653,14 @@ TABLES: tuple[TableSpec, ...] = (
                 default=None,
                 **NONNEG,
             ),
+            _c(
+                "no_controlled_content",
+                "bool",
+                "Serve only with material below the content threshold of the export rules (a buyer's own "
+                "content rule, e.g. DFARS for US defence magnets); needs an ExportControls row with a "
+                "content_threshold. Blank = no.",
+                default=False,
+            ),
         ),
         key=("site", "product", "period", "customer_class"),
     ),

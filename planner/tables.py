@@ -59,7 +59,8 @@ def from_records(
 ) -> InputData:
     """Build InputData from plain Python records (tests, converters, generators).
 
-    Missing columns take their schema default; missing tables are empty. Values
+    Missing columns and blank values (None, "") take their schema default, as blank cells of a
+    workbook do; missing tables are empty. Values
     are coerced to the schema dtypes; ``_row`` is the position the record would
     have in a sheet (header = row 1, so the first record is row 2).
     """
@@ -74,7 +75,8 @@ def from_records(
             raise KeyError(f"{spec.name}: unknown columns {sorted(unknown)}")
         data: dict[str, list[Any]] = {}
         for c in spec.all_columns:
-            vals = [r.get(c.name, c.default) for r in rows]
+            # a None or "" cell is blank: it takes the column default, as in a workbook
+            vals = [c.default if r.get(c.name) is None or r.get(c.name) == "" else r[c.name] for r in rows]
             if c.dtype in ("float", "int"):
                 data[c.name] = [float("nan") if v is None or v == "" else float(v) for v in vals]
             elif c.dtype == "bool":

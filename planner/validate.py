@@ -559,6 +559,27 @@ def check_sourcing_rules(data: InputData) -> list[Issue]:
     ]
 
 
+def check_content_demand(data: InputData) -> list[Issue]:
+    """Demand.no_controlled_content needs a content rule: without a content_threshold on some
+    ExportControls row, material carries no origin tag and the limit could not be enforced."""
+    if any(not is_blank(r["content_threshold"]) for r in _rows(data, "ExportControls")):
+        return []
+    return [
+        _err(
+            "Demand",
+            _row(r),
+            "no_controlled_content",
+            r["no_controlled_content"],
+            "no ExportControls row has a content_threshold, so the model cannot tell controlled content "
+            "from free material; give the controlling country's content rule a content_threshold (e.g. "
+            "0.001 for the 0.1% rule) or clear this cell",
+            "content_limit_without_rule",
+        )
+        for r in _rows(data, "Demand")
+        if bool(r["no_controlled_content"])
+    ]
+
+
 def check_export_controls(data: InputData) -> list[Issue]:
     """Controlling country used by a site (warning); destination group of kind country; periods ordered."""
     countries = _ids(data, "Sites", "country")
@@ -925,6 +946,7 @@ CHECKS: tuple[Check, ...] = (
     check_contracts,
     check_inventory,
     check_sourcing_rules,
+    check_content_demand,
     check_export_controls,
     check_scenario_probabilities,
     check_scenario_changes,

@@ -84,6 +84,12 @@ NDPR_MET_PER_MAGNET = 0.30  # RE content 29-32.5%, in-house scrap re-melted (fac
 QUALIFICATION_COST = 5_000_000.0  # automotive supplier qualification [A]
 QUALIFICATION_MONTHS = 6  # PPAP, 6 months [A]
 US_DEFENCE_CLASS = "defence"
+DFARS_START = "2027-01"
+DFARS_SOURCE = (
+    "US defence sourcing rule: from 1 Jan 2027 defence magnets may not contain Chinese-mined, "
+    "-refined or -made material (DFARS 225.7018, cited in the issue brief) [U]; modelled as the "
+    "buyer's content limit Demand.no_controlled_content (below the 0.1% content threshold) [A]"
+)
 FEED_COMPOSITION = {  # bought feeds without a mine row: NdPr share, Dy+Tb share of TREO [A]
     "CONC_REL": (0.20, 0.01),
     "CONC_SA": (0.20, 0.01),
@@ -144,6 +150,11 @@ def period_table() -> list[tuple[str, str, float]]:
 PERIODS = [p for p, _d, _l in period_table()]
 LENGTH = {p: length for p, _d, length in period_table()}
 MONTHS = [p for p in PERIODS if "Q" not in p]
+# Breachable working-stock floor: a tonne below it for the whole horizon costs half a tonne short
+# (formulation §5.5: keep k x floor_penalty below the shortage penalty for any k), so the floor
+# is kept in normal times (holding is ~2.5% of value a quarter) and drawn before customers go short.
+SHORTAGE_PENALTY = float(next(r["value"] for r in table("settings") if r["setting"] == "shortage_penalty"))
+FLOOR_PENALTY = round(0.5 * SHORTAGE_PENALTY / (sum(LENGTH.values()) / QUARTER_DAYS), 0)
 LAST_PERIOD = PERIODS[-1]
 
 
@@ -692,7 +703,13 @@ def _demand(status_quo: bool) -> list[dict[str, Any]]:
         penalty = DEFENCE_PENALTY if region["site"] == "D_US_DEF" else None
         for period in PERIODS:
             total = in_period(annual_demand(region, year_of(period), status_quo), period)
+            dfars = (
+                not status_quo
+                and region["site"] == "D_US_DEF"
+                and PERIODS.index(period) >= PERIODS.index(DFARS_START)
+            )
             for product, share, klass, seg_source in _segments_of(region):
+                source = f"{region['source']}; segment: {seg_source}" + (f"; {DFARS_SOURCE}" if dfars else "")
                 rows.append(
                     {
                         "site": region["site"],
@@ -701,10 +718,21 @@ def _demand(status_quo: bool) -> list[dict[str, Any]]:
                         "quantity": round(total * share, 2),
                         "customer_class": klass,
                         "shortage_penalty": penalty,
-                        **prov(f"{region['source']}; segment: {seg_source}"),
+                        "no_controlled_content": dfars,
+                        **prov(source),
                     }
                 )
     return rows
+
+
+def _stock_tonnes(text: str, region: Row | None, product: str, status_quo: bool) -> float:
+    """Tonnes of a stock given as tonnes or as ``weeks:N`` of the region's first-period demand."""
+    if not text.startswith("weeks:"):
+        return float(text)
+    assert region is not None, "weeks of demand need a demand region"
+    share = sum(s for p, s, _k, _src in _segments_of(region) if p == product)
+    per_year = annual_demand(region, year_of(PERIODS[0]), status_quo) * share
+    return round(per_year * float(text.split(":")[1]) * 7 / 365.25, 1)
 
 
 def _inventory(status_quo: bool) -> list[dict[str, Any]]:
@@ -714,19 +742,16 @@ def _inventory(status_quo: bool) -> list[dict[str, Any]]:
     for r in table("stocks"):
         for site in words(r["site"]):
             for product in words(r["product"]):
-                opening = r["opening"]
-                if opening.startswith("weeks:"):
-                    region = regions[site]
-                    share = sum(s for p, s, _k, _src in _segments_of(region) if p == product)
-                    per_year = annual_demand(region, year_of(PERIODS[0]), status_quo) * share
-                    stock = round(per_year * float(opening.split(":")[1]) * 7 / 365.25, 1)
-                else:
-                    stock = float(opening)
+                floor = r["floor"]
                 rows.append(
                     {
                         "site": site,
                         "product": product,
-                        "initial_stock": stock,
+                        "initial_stock": _stock_tonnes(r["opening"], regions.get(site), product, status_quo),
+                        "min_stock": _stock_tonnes(floor, regions.get(site), product, status_quo)
+                        if floor
+                        else None,
+                        "floor_penalty": FLOOR_PENALTY if floor else None,
                         "cost_holding": per_quarter(value[product] * HOLDING_RATE),
                         **prov(r["source"]),
                     }

@@ -291,7 +291,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
         for wd in sorted({net.node(td, s) for s in scenarios}):
             ix.shortage.append((drow, wd))
             if ix.tagged:
-                ix.serve += [(drow, g, wd) for g in tags if (str(row.site), str(row.product), g) in have]
+                allowed = [g for g in tags if not (g == CONTROLLED and bool(row.no_controlled_content))]
+                ix.serve += [(drow, g, wd) for g in allowed if (str(row.site), str(row.product), g) in have]
 
     demand_pairs = {(site, prod) for site, prod, _ in ix.demand_at}
     triples = set(have) | {(s, p, g) for s, p in demand_pairs for g in tags if not ix.tagged}

@@ -175,6 +175,95 @@ def test_content_rule_catches_third_country_magnet(threshold: float | None, expe
     assert sol.shortages["shortage"].sum() == pytest.approx(0.0)
 
 
+def buyer_content_case(limit: bool, defence_penalty: float = 1000) -> dict[str, list[dict[str, Any]]]:
+    """A US magnet plant (5/t) makes magnets from Chinese oxide (10/t) or Australian oxide (30/t).
+    The US demand site wants 1 t of civil and 1 t of defence magnets in P1. A content rule R61
+    (threshold 0.1%, approval 1: it refuses nothing) only defines what counts as Chinese content;
+    the US magnet is made in the US, so no export rule covers it. ``limit`` sets the defence row's
+    Demand.no_controlled_content (the buyer's own rule, as DFARS)."""
+    return {
+        "Periods": periods(1),
+        "Products": [{"product": "OX", "value": 100}, {"product": "MAG", "value": 200}],
+        "Groups": [{"group": "WEST", "kind": "country", "member": "US"}],
+        "Sites": [
+            {"site": "CN1", "type": "refinery", "country": "CN"},
+            {"site": "AU1", "type": "refinery", "country": "AU"},
+            {"site": "US2", "type": "magnet_plant", "country": "US"},
+            {"site": "US1", "type": "demand_region", "country": "US"},
+        ],
+        "Processes": [
+            {"process": "cn", "site": "CN1", "cost_variable": 10},
+            {"process": "au", "site": "AU1", "cost_variable": 30},
+            {"process": "mag", "site": "US2", "cost_variable": 5},
+        ],
+        "ProcessFlows": [
+            {"process": "cn", "product": "OX", "direction": "out", "quantity": 1},
+            {"process": "au", "product": "OX", "direction": "out", "quantity": 1},
+            {"process": "mag", "product": "OX", "direction": "in", "quantity": 1},
+            {"process": "mag", "product": "MAG", "direction": "out", "quantity": 1},
+        ],
+        "Lanes": [
+            {"lane": "L1", "origin": "CN1", "destination": "US2"},
+            {"lane": "L2", "origin": "AU1", "destination": "US2"},
+            {"lane": "L3", "origin": "US2", "destination": "US1"},
+        ],
+        "Demand": [
+            {"site": "US1", "product": "MAG", "period": "P1", "quantity": 1, "shortage_penalty": 1000},
+            {
+                "site": "US1",
+                "product": "MAG",
+                "period": "P1",
+                "quantity": 1,
+                "customer_class": "defence",
+                "shortage_penalty": defence_penalty,
+                "no_controlled_content": limit,
+            },
+        ],
+        "ExportControls": [
+            {
+                "rule": "R61",
+                "country": "CN",
+                "product": "MAG",
+                "destination_group": "WEST",
+                "content_threshold": 0.001,
+                "approval_share": 1.0,
+            }
+        ],
+    }
+
+
+@pytest.mark.covers("c_balance_demand", "c_content_share")
+@pytest.mark.parametrize(
+    ("limit", "defence_penalty", "expected", "short"),
+    [
+        (False, 1000, 2 * (10 + 5), 0.0),  # no buyer rule: both magnets from Chinese oxide
+        (True, 1000, (10 + 5) + (0.001 * 10 + 0.999 * 30 + 5), 0.0),  # defence: at most 0.1% CN content
+        (True, 20, (10 + 5) + 20, 1.0),  # a compliant magnet (34.98) costs more than the shortage (20)
+    ],
+)
+def test_buyer_content_limit_serves_defence_demand_below_the_threshold(
+    limit: bool, defence_penalty: float, expected: float, short: float
+) -> None:
+    """Demand.no_controlled_content: a US plant may not serve its defence customers with magnets
+    made from Chinese oxide, though no export rule covers that domestic shipment. Hand values: civil
+    15 (Chinese oxide); defence 0.001 x 10 + 0.999 x 30 + 5 = 34.98 (the partial variant, content
+    at the threshold), or the shortage penalty when it is cheaper."""
+    sol = solve(buyer_content_case(limit, defence_penalty))
+    assert sol.objective == pytest.approx(expected)
+    assert sol.shortages["shortage"].sum() == pytest.approx(short)
+
+
+def test_buyer_content_limit_needs_a_content_rule() -> None:
+    from planner.validate import validate
+
+    rec = buyer_content_case(True)
+    rec["ExportControls"][0]["content_threshold"] = None
+    issues = [i for i in validate(from_records(rec, {})) if i.code == "content_limit_without_rule"]
+    assert len(issues) == 1
+    assert (issues[0].sheet, issues[0].column) == ("Demand", "no_controlled_content")
+    assert issues[0].row is not None
+
+
 def test_one_scenario_of_probability_one_equals_the_deterministic_model() -> None:
     det = ban_case(0.0)
     det["Scenarios"] = []

@@ -176,21 +176,17 @@ def _defence_receipts(sol: Solution) -> pd.DataFrame:
 
 
 def test_no_chinese_content_is_imported_for_us_defence_after_2026(example_optimum: Solution) -> None:
-    """DFARS (from 2027-01), modelled as a content rule: no magnet with Chinese content (tag C,
-    content >= 0.1%) is shipped from abroad to US defence users."""
+    """DFARS (from 2027-01): no magnet with Chinese content (tag C, content >= 0.1%) is shipped
+    from abroad to US defence users."""
     f = _defence_receipts(example_optimum)
     assert not f.empty
     imported = f[f.origin_country != "US"]
     assert imported.loc[imported.origin_tag == "C", "quantity"].sum() == pytest.approx(0.0, abs=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#12: DFARS is modelled as a content rule of the export regime, which covers shipments "
-    "between countries; US plants still deliver magnets made with Chinese metal to US defence users "
-    "(about 15,000 t over the horizon and the nine scenarios). Needs a demand-side content limit.",
-)
 def test_no_chinese_content_reaches_us_defence_after_2026(example_optimum: Solution) -> None:
+    """DFARS as the buyer's content limit (Demand.no_controlled_content): US plants cannot serve
+    defence users with magnets made from Chinese metal either."""
     f = _defence_receipts(example_optimum)
     assert f.loc[f.origin_tag == "C", "quantity"].sum() == pytest.approx(0.0, abs=1e-6)
 
