@@ -105,6 +105,7 @@ def solve_data(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     validate: bool = True,
+    first_stage: dict[tuple[str, Any], float] | None = None,
 ) -> Solution:
     """Validate, build and solve one workbook's data; return the solution tables.
 
@@ -112,6 +113,9 @@ def solve_data(
     handoff (compile + pass to HiGHS), solve (HiGHS), load, extract.
     The time limit covers validating, building and solving (HiGHS gets what is left), or the
     whole run when ``options.deadline`` is set (:func:`run` sets it before reading).
+    ``first_stage`` (values keyed as :func:`planner.model.stochastic.first_stage_values` returns
+    them, e.g. progressive hedging's best xhat) fixes the first stage: the solve then evaluates that
+    plan, each scenario's recourse optimised.
     """
     opts = resolve_options(options, data).with_deadline(time.perf_counter())
     timings: dict[str, float] = {}
@@ -133,6 +137,10 @@ def solve_data(
     stage("build")
     t = time.perf_counter()
     model = build_model(net)
+    if first_stage is not None:
+        from planner.model.stochastic import fix_first_stage
+
+        fix_first_stage(model, first_stage)
     timings["build"] = time.perf_counter() - t
     stage("solve")
     check_deadline(opts, "reading, checking and building the model")
@@ -501,6 +509,8 @@ def run(
     with_stress: bool = False,
     frontier_points: int | None = None,
     command: list[str] | None = None,
+    first_stage: dict[tuple[str, Any], float] | None = None,
+    decomposition: dict[str, Any] | None = None,
 ) -> RunRecord:
     """read -> validate -> network -> build -> solve -> tables, in a run folder of its own.
 
@@ -516,6 +526,9 @@ def run(
     ``command`` (the command line, if any) is recorded in the manifest. The time limit
     covers the whole run: reading, checking, building and every solve.
     An output that cannot be written (disk full, no permission) is an InputError naming it.
+    ``first_stage`` fixes the first stage of the main solve (see :func:`solve_data`) and
+    ``decomposition`` (what a decomposition such as progressive hedging proved) goes into the manifest
+    under that name: :func:`planner.decompose.solve_ph` passes both.
     """
     clock = time.perf_counter()
     started = datetime.now(UTC)
@@ -569,6 +582,8 @@ def run(
             frontier_points,
             command,
             {"read": t_read, "validate": t_validate},
+            first_stage,
+            decomposition,
         )
     except BaseException:
         run_folder.discard()
@@ -608,6 +623,8 @@ def _run_in(
     frontier_points: int | None,
     command: list[str] | None,
     timings: dict[str, float],
+    first_stage: dict[tuple[str, Any], float] | None = None,
+    decomposition: dict[str, Any] | None = None,
 ) -> RunRecord:
     """Solve and write the run into ``run_folder.work``; rename it to its final name at the end."""
     import os
@@ -616,8 +633,11 @@ def _run_in(
 
     work: Path = run_folder.work
     opts = replace(opts, log_file=opts.log_file or work / "solver.log")
+    title = "main solve (the plan)"
+    if first_stage is not None:
+        title = "the decomposition's first stage fixed, every scenario's recourse optimised (the plan)"
     sol = solve_data(
-        data, replace(opts, log_title="main solve (the plan)"), progress=progress, validate=False
+        data, replace(opts, log_title=title), progress=progress, validate=False, first_stage=first_stage
     )
     timings = {**sol.timings, **timings}
     later = opts  # every further solve (VSS, stress, frontier) writes to the same solver log, titled
@@ -707,6 +727,8 @@ def _run_in(
         "seconds": {k: round(v, 4) for k, v in timings.items()},
         "files": {k: str(v) for k, v in files.items()},
     }
+    if decomposition is not None:
+        manifest["decomposition"] = decomposition
     if stochastic is not None:
         manifest["stochastic"] = {k: v for k, v in stochastic.items() if k != "per_scenario"}
     stage("report")

@@ -305,6 +305,25 @@ def solve(
     report: ReportOpt = None,
     force: ForceOpt = False,
     highs_option: HighsOpt = None,
+    decompose: Annotated[
+        str | None,
+        typer.Option(
+            "--decompose",
+            help="ph: progressive hedging with mpi-sppy's hub and spokes, run under MPI "
+            "(mpiexec -n 2 or more planner solve ... --decompose ph); the plan is the extensive form "
+            "with the first stage fixed at PH's best xhat, the manifest holds PH's bounds.",
+        ),
+    ] = None,
+    ph_iterations: Annotated[
+        int, typer.Option("--ph-iterations", help="With --decompose ph: most PH iterations.")
+    ] = 50,
+    ph_rho: Annotated[
+        float | None,
+        typer.Option(
+            "--ph-rho",
+            help="With --decompose ph: PH's penalty rho (default: 1e-3 of the largest first-stage cost).",
+        ),
+    ] = None,
 ) -> None:
     """Read, validate, build and solve a workbook; write the run folder (report, tables, log, manifest)."""
     from planner.api import run
@@ -312,6 +331,22 @@ def solve(
     options = _solve_options(
         time_limit, gap, threads, seed, highs_option, echo_log=solver_log, scenarios=_scenario_list(scenarios)
     )
+    if decompose is not None:
+        _solve_decomposed(
+            decompose,
+            workbook,
+            out,
+            options,
+            quiet,
+            ph_iterations,
+            ph_rho,
+            vss=vss,
+            tables=tables,
+            tables_format=tables_format,
+            report=report,
+            force=force,
+        )
+        return
     progress = _Progress(quiet)
     record = run(
         workbook,
@@ -326,6 +361,93 @@ def solve(
         command=_command(),
     )
     _print_summary(record, progress)
+
+
+def _solve_decomposed(
+    method: str,
+    workbook: Path | None,
+    out: Path,
+    options: Any,
+    quiet: bool,
+    ph_iterations: int,
+    ph_rho: float | None,
+    vss: bool,
+    tables: Path | None,
+    tables_format: str,
+    report: Path | None,
+    force: bool,
+) -> None:
+    """``planner solve --decompose ph`` on one MPI rank: rank 0 prints the summary, the others nothing."""
+    from planner.decompose import launcher_rank
+
+    try:
+        _solve_ph(
+            method,
+            workbook,
+            out,
+            options,
+            quiet,
+            ph_iterations,
+            ph_rho,
+            vss,
+            tables,
+            tables_format,
+            report,
+            force,
+        )
+    except PlannerError as exc:
+        if launcher_rank() != 0:  # every rank finds the same error: rank 0 alone reports it
+            raise typer.Exit(exc.exit_code) from None
+        raise
+
+
+def _solve_ph(
+    method: str,
+    workbook: Path | None,
+    out: Path,
+    options: Any,
+    quiet: bool,
+    ph_iterations: int,
+    ph_rho: float | None,
+    vss: bool,
+    tables: Path | None,
+    tables_format: str,
+    report: Path | None,
+    force: bool,
+) -> None:
+    from planner.decompose import METHODS, solve_ph
+
+    if method not in METHODS:
+        raise InputError(f"--decompose takes {' or '.join(METHODS)}, not {method!r}")
+    if vss:
+        raise InputError("--vss is not available with --decompose ph; solve without --decompose for VSS")
+    progress = _Progress(quiet)
+    record = solve_ph(
+        workbook,
+        out=out,
+        options=options,
+        progress=progress,
+        max_iterations=ph_iterations,
+        rho=ph_rho,
+        tables_dir=tables,
+        tables_format=tables_format,
+        report=report,
+        force=force,
+        command=_command(),
+        quiet=quiet,
+    )
+    if record is None:  # not MPI rank 0
+        return
+    _print_summary(record, progress)
+    ph = record.manifest["decomposition"]
+    gap = "-" if ph["gap"] is None else f"{ph['gap']:.3%}"
+    lower = "-" if ph["lower_bound"] is None else money(ph["lower_bound"])
+    upper = "-" if ph["upper_bound"] is None else money(ph["upper_bound"])
+    progress.console.print(
+        f"progressive hedging on {ph['mpi_ranks']} MPI ranks ({', '.join(ph['cylinders'])}): "
+        f"lower bound {lower}, upper bound {upper}, gap {gap}, {ph['iterations']} iteration{'s' if ph['iterations'] != 1 else ''}, "
+        f"{ph['seconds']:.1f} s"
+    )
 
 
 @app.command(cls=_Command)
