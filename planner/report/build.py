@@ -1,0 +1,127 @@
+"""Assemble the whole report: :func:`build_report`."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from planner.metrics import (
+    Metrics,
+    compute_metrics,
+    finding_records,
+    fmt_money,
+    fmt_pct,
+)
+from planner.report.charts import _charts
+from planner.report.content import (
+    ReportContent,
+    _expected_label,
+)
+from planner.report.provenance import _inputs_sheet, _run_info_sheet
+from planner.report.sheets import (
+    _costs_sheet,
+    _decisions_sheet,
+    _flows_sheet,
+    _inventory_sheet,
+    _licences_sheet,
+    _scenarios_sheet,
+    _shortages_sheet,
+)
+from planner.report.summary import _tiles
+
+if TYPE_CHECKING:
+    from planner.network import Network
+    from planner.solution import Solution
+
+
+def build_report(
+    sol: Solution,
+    net: Network,
+    metrics: Metrics | None = None,
+    stochastic: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    title: str = "Rare-earth magnet supply plan",
+) -> ReportContent:
+    """Decide the content of every sheet of the manager's report.
+
+    ``metrics`` is computed when not given (from ``stochastic`` and ``manifest``, see
+    :func:`planner.metrics.compute_metrics`); ``now`` stamps the run information.
+    """
+    m = (
+        metrics
+        if metrics is not None
+        else compute_metrics(sol, net, stochastic=stochastic, manifest=manifest)
+    )
+    now = now or datetime.now(UTC)
+    recs = finding_records(m)
+    costs_sheet, nonzero = _costs_sheet(sol, m)
+    flows_sheet = _flows_sheet(sol, m)
+    has_mix = any(
+        b.key == "supply_mix" and b.frame.shape[1] > 1 and len(b.frame) > 0 for b in flows_sheet.blocks
+    )
+    sheets = [
+        _decisions_sheet(sol, net, m),
+        costs_sheet,
+        _scenarios_sheet(m),
+        flows_sheet,
+        _inventory_sheet(m),
+        _shortages_sheet(sol, m),
+        _licences_sheet(sol, m),
+        _inputs_sheet(net, m),
+        _run_info_sheet(sol, net, m, manifest, now),
+    ]
+    alerts = []
+    if not m.proven_optimal:
+        gap = "unknown" if not math.isfinite(m.gap) else f"{m.gap:.2%}"
+        alerts.append(
+            f"Not proven optimal, gap {gap}: the solver stopped before proving this is the cheapest plan; "
+            f"a better plan may cost up to {gap} less than the objective ({sol.message or m.status})."
+        )
+    notes = []
+    if m.risk_weight > 0:
+        notes.append(
+            f"The plan minimises expected cost + {m.risk_weight:g} x CVaR {fmt_pct(m.cvar_alpha)} "
+            f"(objective {fmt_money(m.objective, m.currency)}), so it pays some expected cost to protect the bad scenarios."
+        )
+    flagged = m.flagged_kpis
+    assumption_note = (
+        "* rests on input rows marked A (assumption) or U (unconfirmed), or not rated at all; see the Inputs sheet."
+        if flagged
+        else "No KPI rests on input rows marked as assumptions (A), unconfirmed (U) or unrated."
+    )
+    periods = f"{m.periods[0]} to {m.periods[-1]}" if m.periods else ""
+    solver = getattr(sol.extra.get("solve_result"), "solver", "") or (
+        (manifest or {}).get("versions") or {}
+    ).get("solver", "")
+    subtitle = (
+        f"{len(m.periods)} periods ({periods}), {len(m.scenario_ids)} scenario{'s' if len(m.scenario_ids) != 1 else ''}; "
+        f"costs in {m.currency}, quantities in {m.mass_unit}. Solved: {m.status}"
+        f"{f' by {solver}' if solver else ''}, report of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+    )
+    scenario_lines = [
+        f"{s} ({fmt_pct(m.probability[s])}): {m.scenario_descriptions[s]}"
+        if m.scenario_descriptions.get(s)
+        else f"{s} ({fmt_pct(m.probability[s])})"
+        for s in m.scenario_ids
+    ]
+    return ReportContent(
+        title=title,
+        subtitle=subtitle,
+        currency=m.currency,
+        mass_unit=m.mass_unit,
+        tiles=_tiles(m),
+        findings=[f.text for f in recs],
+        finding_sheets=[f.sheet for f in recs],
+        notes=notes,
+        alerts=alerts,
+        assumption_note=assumption_note,
+        charts=_charts(m, nonzero, has_mix, _expected_label(m.scenario_ids)),
+        sheets=sheets,
+        scenario_lines=scenario_lines
+        if len(scenario_lines) > 1 or any(m.scenario_descriptions.values())
+        else [],
+        input_path=str(net.data.path) if net.data.path else None,
+        metrics=m,
+    )

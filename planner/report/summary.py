@@ -1,0 +1,130 @@
+"""The Summary page's content: KPI tiles."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from planner.metrics import (
+    KPI_COVER,
+    KPI_CVAR,
+    KPI_DEPENDENCY,
+    KPI_EXPECTED_COST,
+    KPI_SERVICE,
+    KPI_SHORTAGE,
+    KPI_VSS,
+    KPI_WORST_COST,
+    Metrics,
+    fmt_money,
+    fmt_pct,
+    fmt_tonnes,
+    most_dependent_stage,
+    stage_phrase,
+)
+from planner.report.content import (
+    Tile,
+)
+
+if TYPE_CHECKING:
+    pass
+
+# ----------------------------------------------------------------------------- summary
+
+
+def _tiles(m: Metrics) -> list[Tile]:
+    flagged = set(m.flagged_kpis)
+    n = len(m.scenario_ids)
+    tiles = [
+        Tile(
+            "Expected total cost",
+            m.expected_cost,
+            "money",
+            f"probability-weighted over {n} scenario{'s' if n != 1 else ''}",
+            KPI_EXPECTED_COST in flagged,
+        ),
+        Tile(
+            "Worst-scenario cost",
+            m.worst_cost,
+            "money",
+            f"in '{m.worst_scenario}'",
+            KPI_WORST_COST in flagged,
+        ),
+        Tile(
+            f"CVaR {fmt_pct(m.cvar_alpha)}",
+            m.cvar,
+            "money",
+            f"mean cost of the worst {fmt_pct(1 - m.cvar_alpha)} of outcomes",
+            KPI_CVAR in flagged,
+        ),
+        Tile(
+            "Here-and-now cost",
+            m.first_stage_cost,
+            "money",
+            "committed before the scenario is known",
+            KPI_EXPECTED_COST in flagged,
+        ),
+        Tile(
+            "Expected service level",
+            m.expected_service,
+            "pct",
+            f"worst {fmt_pct(m.worst_service)} in '{m.worst_service_scenario}'"
+            if m.worst_service < 1 - 1e-9
+            else "all demand met in every scenario",
+            KPI_SERVICE in flagged,
+            alert=m.worst_service < 1 - 1e-9,
+        ),
+        Tile(
+            "Tonnes short (expected)",
+            m.expected_shortage,
+            "t",
+            f"worst {fmt_tonnes(m.worst_shortage, m.mass_unit)} in '{m.worst_shortage_scenario}'"
+            if m.worst_shortage > 1e-9
+            else "no shortage in any scenario",
+            KPI_SHORTAGE in flagged,
+            alert=m.expected_shortage > 1e-9,
+        ),
+    ]
+    r = most_dependent_stage(m)
+    if r is not None:
+        tiles.append(
+            Tile(
+                f"Highest {m.controlling_country} share",
+                float(r["share"]),
+                "pct",
+                f"of {stage_phrase(str(r['stage']))} output; supply HHI {float(r['hhi']):,.0f}",
+                KPI_DEPENDENCY in flagged,
+                alert=float(r["share"]) > 0.5,
+            )
+        )
+    else:
+        tiles.append(Tile(f"Highest {m.controlling_country} share", None, "pct", "no supply in the plan"))
+    st = m.stochastic or {}
+    if "VSS" in st:
+        evpi = st.get("EVPI", math.nan)
+        tiles.append(
+            Tile(
+                "Value of stochastic plan",
+                st["VSS"] if math.isfinite(st["VSS"]) else None,
+                "money",
+                f"VSS; EVPI {fmt_money(evpi, m.currency)}"
+                if math.isfinite(evpi)
+                else "VSS (average-scenario plan infeasible)",
+                KPI_VSS in flagged,
+            )
+        )
+    else:
+        cov = m.cover
+        if len(cov) and float(cov["stock"].max()) > 1e-9:
+            r = cov.loc[cov["stock"].astype(float).idxmax()]
+            tiles.append(
+                Tile(
+                    "Peak stock held",
+                    float(r["stock"]),
+                    "t",
+                    f"{r['product']} at {r['site']}, {r['period']}",
+                    KPI_COVER in flagged,
+                )
+            )
+        else:
+            tiles.append(Tile("Peak stock held", 0.0, "t", "no stock held", KPI_COVER in flagged))
+    return tiles
