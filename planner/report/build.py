@@ -14,6 +14,7 @@ from planner.metrics import (
     fmt_pct,
 )
 from planner.report.charts import _charts
+from planner.report.commitments import commitments
 from planner.report.content import (
     ReportContent,
     _expected_label,
@@ -28,7 +29,7 @@ from planner.report.sheets import (
     _scenarios_sheet,
     _shortages_sheet,
 )
-from planner.report.summary import _tiles
+from planner.report.summary import _tiles, discount_text, optimality_text
 
 if TYPE_CHECKING:
     from planner.network import Network
@@ -61,8 +62,11 @@ def build_report(
     has_mix = any(
         b.key == "supply_mix" and b.frame.shape[1] > 1 and len(b.frame) > 0 for b in flows_sheet.blocks
     )
+    page_one = commitments(sol, net, m)
+    decisions_sheet = _decisions_sheet(sol, net, m)
+    decisions_sheet.blocks.insert(0, page_one.block)  # the Summary's table, reconciled on its detail sheet
     sheets = [
-        _decisions_sheet(sol, net, m),
+        decisions_sheet,
         costs_sheet,
         _scenarios_sheet(m),
         flows_sheet,
@@ -95,10 +99,13 @@ def build_report(
     solver = getattr(sol.extra.get("solve_result"), "solver", "") or (
         (manifest or {}).get("versions") or {}
     ).get("solver", "")
+    optimality = optimality_text(m)
+    rate = float(net.settings.get("discount_rate") or 0.0)
     subtitle = (
         f"{len(m.periods)} periods ({periods}), {len(m.scenario_ids)} scenario{'s' if len(m.scenario_ids) != 1 else ''}; "
-        f"costs in {m.currency}, quantities in {m.mass_unit}. Solved: {m.status}"
-        f"{f' by {solver}' if solver else ''}, report of {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+        f"costs in {m.currency}, quantities in {m.mass_unit}; {discount_text(rate)}. "
+        f"Plan {optimality}{f' (solved by {solver})' if solver else ''}; report of "
+        f"{now.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
     )
     scenario_lines = [
         f"{s} ({fmt_pct(m.probability[s])}): {m.scenario_descriptions[s]}"
@@ -124,4 +131,7 @@ def build_report(
         else [],
         input_path=str(net.data.path) if net.data.path else None,
         metrics=m,
+        commitments=page_one.block,
+        commitment_note=page_one.footnote,
+        optimality=optimality,
     )

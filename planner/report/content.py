@@ -143,6 +143,12 @@ class ReportContent:
     scenario_lines: list[str] = field(default_factory=list)
     input_path: str | None = None
     metrics: Metrics | None = None
+    commitments: Block | None = None
+    """Page one: each here-and-now decision with quantity, timing, full cost and the scenarios using it."""
+    commitment_note: str = ""
+    """Footnote under the commitments: the decisions not to act (do not build, qualify, open ...)."""
+    optimality: str = ""
+    """How close to optimal the plan is, e.g. 'optimal within 0.84%' (never 'proven' above a gap)."""
 
 
 # ----------------------------------------------------------------------------- helpers

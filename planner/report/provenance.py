@@ -19,6 +19,7 @@ from planner.report.content import (
     Kind,
     SheetSpec,
 )
+from planner.report.summary import optimality_text
 from planner.schema import TABLES
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def _run_info_sheet(
         ("Report written (UTC)", now.astimezone(UTC).isoformat(timespec="seconds"), "text"),
         ("Solver", solver, "text"),
         ("Status", res.get("status", sol.status), "text"),
-        ("Proven optimal", "yes" if sol.proven_optimal else "no", "text"),
+        ("Optimality", optimality_text(m), "text"),
         ("Objective", float(sol.objective), "money"),
         ("Best bound", float(sol.bound), "money"),
         ("Gap", "n/a" if not math.isfinite(gap) else f"{gap:.4%}", "text"),

@@ -128,3 +128,27 @@ def _tiles(m: Metrics) -> list[Tile]:
         else:
             tiles.append(Tile("Peak stock held", 0.0, "t", "no stock held", KPI_COVER in flagged))
     return tiles
+
+
+def optimality_text(m: Metrics) -> str:
+    """How close to optimal the plan is, as the Summary and Run info state it.
+
+    'proven optimal' only at a zero gap; 'optimal within 0.84%' when the solver stopped at its gap
+    tolerance; 'not proven optimal (gap 3.2%)' when it stopped early (time limit).
+    """
+    gap = m.gap
+    if not math.isfinite(gap):
+        return "not proven optimal (no bound)" if not m.proven_optimal else "optimal (gap unknown)"
+    shown = f"{max(gap, 0.0):.2%}"
+    if not m.proven_optimal:
+        return f"not proven optimal (gap {shown})"
+    if gap <= 1e-9:
+        return "proven optimal (gap 0%)"
+    return f"optimal within {shown}"
+
+
+def discount_text(rate: float) -> str:
+    """How costs are discounted, for the Summary: the Settings rate, or 'not discounted'."""
+    if rate > 0:
+        return f"costs discounted at {rate:.1%} a year to the start of the horizon (Settings discount_rate)"
+    return "costs not discounted (Settings discount_rate 0)"
