@@ -342,6 +342,10 @@ def _scenarios_sheet(m: Metrics) -> SheetSpec:
     )
 
 
+ZERO = 1e-9
+"""Quantities at or below this are zero: such rows are left off the printed detail tables."""
+
+
 def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
     c = m.controlling_country
     de = m.dependency_expected
@@ -393,7 +397,10 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
             "Share": m.supply["share"].astype(float),
         }
     )
-    flows = sol.flows.rename(
+    supply = supply[supply["Quantity"] > ZERO].reset_index(drop=True)
+    by_s = by_s[by_s["Supply"] > ZERO].reset_index(drop=True)
+    shipped = sol.flows[sol.flows["quantity"] > ZERO] if len(sol.flows) else sol.flows
+    flows = shipped.rename(
         columns={
             "lane": "Lane",
             "origin": "Origin",
@@ -438,7 +445,12 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
         f"Output of each supply-chain stage (production plus contract purchases) by the producing country; "
         f"{c} is the country whose export controls the workbook models. HHI above 2,500 = highly concentrated.",
         blocks,
-        Block("flows", "Shipments", flows, {"Quantity": "t", "Stage": "int"}),
+        Block(
+            "flows",
+            "Shipments (nonzero rows; every row is in the run folder's flows table)",
+            flows.reset_index(drop=True),
+            {"Quantity": "t", "Stage": "int"},
+        ),
     )
 
 
@@ -546,7 +558,9 @@ def _shortages_sheet(sol: Solution, m: Metrics) -> SheetSpec:
             "% short": (sh["shortage"] / sh["demand"]).where(sh["demand"] > 0, 0.0).astype(float),
         }
     )
-    if len(detail):  # shortfalls first, largest on top; the rest in workbook order
+    # only the shortfalls, largest on top: rows of demand met in full are the run folder's shortages table
+    detail = detail[detail["Short"] > ZERO]
+    if len(detail):
         detail = detail.sort_values("Short", ascending=False, kind="stable").reset_index(drop=True)
     return SheetSpec(
         SHORTAGES,
@@ -575,7 +589,10 @@ def _shortages_sheet(sol: Solution, m: Metrics) -> SheetSpec:
         ],
         Block(
             "shortage_detail",
-            "By site, product, period and scenario",
+            "Shortfalls by site, product, period and scenario (rows with a shortage only; every row is in the "
+            "run folder's shortages table)"
+            if len(detail)
+            else "No shortfall in any site, product, period or scenario",
             detail,
             {"Demand": "t", "Served": "t", "Short": "t", "% short": "pct"},
             highlight={"Short": "positive", "% short": "positive"},
