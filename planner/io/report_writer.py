@@ -404,7 +404,8 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
         placed[block.key] = _write_block(ws, block, 3, col, content.currency, content.mass_unit, widths)
         col += max(1, block.frame.shape[1]) + 1
         if sheet.print_tables is None or i < sheet.print_tables:
-            print_cols, print_rows = col - 2, max(print_rows, len(block.frame) + 4)
+            shown = len(block.frame) if sheet.print_rows is None else min(len(block.frame), sheet.print_rows)
+            print_cols, print_rows = col - 2, max(print_rows, shown + 4)
     for c, w in widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
     for block in [*sheet.blocks, *sheet.side]:
@@ -420,7 +421,7 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
     printed_side = bool(sheet.side) and sheet.print_tables != 0
     repeat_header = sheet.freeze and printed_side and row - 4 <= LEFT_ROWS_ON_FIRST_PAGE
     _print_setup(ws, "1:4" if repeat_header else "1:2")
-    if sheet.print_tables is not None:
+    if sheet.print_tables is not None or sheet.print_rows is not None:
         ws.print_area = f"A1:{get_column_letter(max(1, print_cols))}{max(4, print_rows)}"
     # one autofilter per sheet
     by_key = {b.key: b for b in [*sheet.blocks, *sheet.side]}
@@ -527,6 +528,7 @@ def _write_summary_table(ws: Any, row: int, block: Block, content: ReportContent
                 wrap_text=True,
                 vertical="top" if i >= 0 else "bottom",
                 horizontal="right" if right else "left",
+                indent=0 if right or a == 2 else (2 if a == COMMITMENT_SPANS[4][0] else 1),
             )
             size = 9
             if i < 0:

@@ -16,7 +16,9 @@ from planner.metrics import (
 from planner.report.charts import _charts
 from planner.report.commitments import commitments
 from planner.report.content import (
+    PRINT_ROWS,
     ReportContent,
+    SheetSpec,
     _expected_label,
 )
 from planner.report.provenance import _inputs_sheet, _run_info_sheet
@@ -34,6 +36,17 @@ from planner.report.summary import _tiles, discount_text, optimality_text
 if TYPE_CHECKING:
     from planner.network import Network
     from planner.solution import Solution
+
+
+def _limit_printing(sheet: SheetSpec) -> None:
+    """Print only the first :data:`PRINT_ROWS` rows of a long side table, and say so under the title."""
+    printed = sheet.side if sheet.print_tables is None else sheet.side[: sheet.print_tables]
+    if sheet.print_rows is None and any(len(b.frame) > PRINT_ROWS for b in printed):
+        sheet.print_rows = PRINT_ROWS
+        sheet.description += (
+            f" Printed: the first {PRINT_ROWS} rows of each table on the right; every row is on screen "
+            "(filter it) and in the run folder's tables."
+        )
 
 
 def build_report(
@@ -76,6 +89,8 @@ def build_report(
         _inputs_sheet(net, m),
         _run_info_sheet(sol, net, m, manifest, now),
     ]
+    for sheet in sheets:
+        _limit_printing(sheet)
     alerts = []
     if not m.proven_optimal:
         gap = "unknown" if not math.isfinite(m.gap) else f"{m.gap:.2%}"

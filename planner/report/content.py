@@ -34,6 +34,8 @@ RESILIENCE = "Resilience"
 FRONTIER = "Frontier"
 SHEET_ORDER = (SUMMARY, DECISIONS, COSTS, SCENARIOS, FLOWS, INVENTORY, SHORTAGES, LICENCES, INPUTS, RUN_INFO)
 
+PRINT_ROWS = 40
+"""Rows of a long detail table that print (the rest stay on screen and in the run folder's tables)."""
 MAX_COUNTRIES_IN_CHART = 5
 MAX_SERIES_IN_CHART = 8
 
@@ -116,6 +118,9 @@ class SheetSpec:
     extra: list[Block] = field(default_factory=list)
     freeze: bool = True
     print_tables: int | None = None
+    print_rows: int | None = None
+    """Print at most this many data rows of each side table (its first rows: the detail tables come
+    sorted, largest first); None prints every row. The left-hand blocks always print in full."""
     filter_key: str | None = None
 
     @property

@@ -398,6 +398,14 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
         }
     )
     supply = supply[supply["Quantity"] > ZERO].reset_index(drop=True)
+    if len(supply):  # one row per stage and country, one column per scenario: short enough to print
+        scol = _scenario_columns(m.scenario_ids, ["Stage", "Country"])
+        wide = supply.pivot_table(
+            index=["Stage", "Country"], columns="Scenario", values="Quantity", aggfunc="sum", sort=False
+        ).fillna(0.0)
+        supply = pd.DataFrame({"Stage": [k[0] for k in wide.index], "Country": [k[1] for k in wide.index]})
+        for s in m.scenario_ids:
+            supply[scol[s]] = wide[s].to_numpy(dtype=float) if s in wide.columns else 0.0
     by_s = by_s[by_s["Supply"] > ZERO].reset_index(drop=True)
     shipped = sol.flows[sol.flows["quantity"] > ZERO] if len(sol.flows) else sol.flows
     flows = shipped.rename(
@@ -437,7 +445,12 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
             {"Supply": "t", f"From {c}": "t", f"{c} share": "pct", "HHI": "hhi"},
             highlight={f"{c} share": "over_half"},
         ),
-        Block("supply", "Output by stage, country and scenario", supply, {"Quantity": "t", "Share": "pct"}),
+        Block(
+            "supply",
+            "Output by stage and country, per scenario",
+            supply,
+            {col: "t" for col in supply.columns if col not in ("Stage", "Country")},
+        ),
     ]
     return SheetSpec(
         FLOWS,
@@ -648,7 +661,6 @@ def _licences_sheet(sol: Solution, m: Metrics) -> SheetSpec:
                 vol,
                 {"Applied": "t", "Approved": "t", "Shipped": "t", "Approval rate": "pct"},
             ),
-            Block("licence_shipped", "Shipped under licence", shipped, {"Shipped": "t", "Stage": "int"}),
         ],
         Block(
             "applications",
@@ -656,4 +668,5 @@ def _licences_sheet(sol: Solution, m: Metrics) -> SheetSpec:
             apps,
             {"Approval share": "pct", "Applied": "t", "Approved": "t", "Stage": "int"},
         ),
+        [Block("licence_shipped", "Shipped under licence", shipped, {"Shipped": "t", "Stage": "int"})],
     )
