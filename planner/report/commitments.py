@@ -77,9 +77,16 @@ def _process_name(net: Network, process: str) -> str:
 
 
 def _lane_name(net: Network, lane: str) -> str:
+    """``lane Shin-Etsu -> EU automotive``: the sites' names (ids where unnamed); the lane's products
+    are added when another lane joins the same two sites."""
     o, d = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
-    on, dn = _site_name(net, o), _site_name(net, d)
-    return f"lane {lane}" if (on, dn) == (o, d) else f"lane {lane} ({on} -> {dn})"
+    name = f"lane {_site_name(net, o)} -> {_site_name(net, d)}"
+    lanes = net.lanes
+    twins = lanes[(lanes["origin"].astype(str) == o) & (lanes["destination"].astype(str) == d)]
+    if len(twins) > 1:
+        products = net.lane_products.get(lane, [])
+        name += f" ({', '.join(products)})" if products else f" ({lane})"
+    return name
 
 
 def _option_name(net: Network, option: str) -> str:
@@ -173,10 +180,12 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
     on = fl[(fl["lane"] == lane) & (fl["quantity"] > TOL)] if len(fl) else fl
     used = [s for s in m.scenario_ids if len(on) and (on["scenario"] == s).any()]
     moved = float(on["quantity"].sum()) if len(on) else 0.0
-    products = ", ".join(_product_name(net, p) for p in net.lane_products.get(lane, []))
+    years = sum(net.period_days) / 365.25 if net.period_days else 1.0
+    per_scenario = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
+    expected = sum(m.probability.get(s, 0.0) * float(q) for s, q in per_scenario.items()) / max(years, 1e-9)
     return {
         "Commit to": f"Qualify {_lane_name(net, lane)}",
-        "Quantity": products,
+        "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
         "When": f"qualified by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
         "Cost over the horizon": net.discount[t_q] * one_off,
         "What the cost covers": f"qualification {fmt_money(one_off, m.currency)}{_discounted(net)}",
@@ -261,9 +270,8 @@ def _stock_rows(sol: Solution, net: Network, m: Metrics) -> list[dict[str, Any]]
                 "Quantity": f"hold {fmt_tonnes(held, m.mass_unit)}",
                 "When": f"by {last_root}",
                 "Cost over the horizon": holding,
-                "What the cost covers": f"holding to {last_root}{_discounted(net)}; the material's price is in "
-                "purchase cost",
-                USED: _scenarios_text(m, used) + (" draw on it" if used else ""),
+                "What the cost covers": f"holding to {last_root}{_discounted(net)}",
+                USED: f"drawn on in {_scenarios_text(m, used)}" if used else "not drawn on in any scenario",
                 "_id": f"{site}/{product}",
                 "_one_off": 0.0,
             }
@@ -354,6 +362,11 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
     ):
         if not_taken.get(key):
             parts.append(f"{label}: {_names(not_taken[key])}.")
+    if any(r["Commit to"].startswith("Buy ") for r in rows):
+        parts.append(
+            "Stock rows count the holding cost until the licence outcome is known; the material's price is in "
+            "the purchase cost."
+        )
     footnote = " ".join(parts)
     title = "What we commit to now (before the licence outcome is known), and why"
     if not len(frame):

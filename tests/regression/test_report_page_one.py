@@ -21,6 +21,7 @@ from planner.io.report_writer import write_report
 from planner.metrics import Metrics, _finding_vss, compute_metrics, solver_tolerance
 from planner.report import COSTS, DECISIONS, FLOWS, SCENARIOS, SHORTAGES, ReportContent, build_report
 from planner.report.commitments import USED, commitments
+from planner.report.content import PRINT_ROWS
 from planner.report.summary import optimality_text
 from planner.solution import Solution
 from planner.tables import from_records
@@ -66,7 +67,7 @@ def _component(content: ReportContent, component: str) -> float:
 def test_tiny_page_one_lists_the_qualification_with_its_cost(tiny_content: ReportContent) -> None:
     assert tiny_content.commitments is not None
     frame = tiny_content.commitments.frame
-    rows = frame[frame["Commit to"].str.startswith("Qualify lane JP-EU")]
+    rows = frame[frame["Commit to"].str.startswith("Qualify lane Japanese magnet supplier -> European buyer")]
     assert len(rows) == 1
     row = rows.iloc[0]
     # the workbook's names, not only ids
@@ -74,6 +75,8 @@ def test_tiny_page_one_lists_the_qualification_with_its_cost(tiny_content: Repor
     assert row["Cost over the horizon"] == pytest.approx(200_000)
     assert row["Cost over the horizon"] == pytest.approx(_component(tiny_content, "qualification"))
     assert row["When"] == "qualified by P1"
+    # 10 t in P2 of BAN only: 30% x 10 t over two 91.25-day periods (half a year) = 6 t a year expected
+    assert row["Quantity"] == "6.0 t/yr expected"
     # the lane only carries magnets when China's licences are cut
     assert row[USED] == "BAN (30%)"
     assert frame.iloc[-1]["Commit to"] == "Total of these commitments"
@@ -97,7 +100,7 @@ def test_summary_states_optimality_and_discounting(tiny_content: ReportContent, 
     assert not any("Proven optimal" in t for t in texts)
     summary = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value is not None]
     assert any(t.startswith("What we commit to now") for t in summary)
-    assert any(t.startswith("Qualify lane JP-EU") for t in summary)
+    assert any(t.startswith("Qualify lane Japanese magnet supplier -> European buyer") for t in summary)
     assert "200000" in summary or "200000.0" in summary
 
 
@@ -205,3 +208,22 @@ def test_a_vss_within_the_gap_is_not_a_finding(case: Solution) -> None:
     text = finding.text
     assert "within solver tolerance" in text or "beyond solver tolerance" in text
     assert "saves" not in text
+
+
+def test_long_detail_tables_print_only_their_first_rows(case_content: ReportContent, tmp_path: Path) -> None:
+    path = write_report(case_content, tmp_path / "case.xlsx")
+    wb = openpyxl.load_workbook(path)
+    checked = []
+    for spec in case_content.sheets:
+        long_side = [b for b in spec.side if len(b.frame) > PRINT_ROWS]
+        ws = wb[spec.name]
+        if not long_side or spec.print_tables == 0:
+            continue
+        checked.append(spec.name)
+        assert spec.print_rows == PRINT_ROWS, spec.name
+        assert f"the first {PRINT_ROWS} rows" in spec.description
+        area = str(ws.print_area)
+        last_row = int("".join(ch for ch in area.rsplit("$", 1)[-1] if ch.isdigit()))
+        left = sum(len(b.frame) + 4 for b in spec.blocks)
+        assert last_row <= max(left, PRINT_ROWS + 4) + 3, (spec.name, area)
+    assert COSTS in checked  # every cost row: 4 periods x 3 scenarios x components
