@@ -456,7 +456,8 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
         FLOWS,
         "Flows & dependency",
         f"Output of each supply-chain stage (production plus contract purchases) by the producing country; "
-        f"{c} is the country whose export controls the workbook models. HHI above 2,500 = highly concentrated.",
+        f"{c} is the country whose export controls the workbook models. HHI above 2,500 = highly concentrated. "
+        "The shipments table on the right is for the screen (filter it) and is not printed.",
         blocks,
         Block(
             "flows",
@@ -464,6 +465,7 @@ def _flows_sheet(sol: Solution, m: Metrics) -> SheetSpec:
             flows.reset_index(drop=True),
             {"Quantity": "t", "Stage": "int"},
         ),
+        print_tables=0,  # the tables on the left are the printed view of the flows
     )
 
 
