@@ -377,6 +377,19 @@ def _sheet_heading(ws: Any, title: str, description: str) -> None:
     ws.row_dimensions[1].height = 22
 
 
+def _wrap_description(ws: Any, description: str, last_col: int, widths: dict[int, float]) -> None:
+    """Wrap a sheet's description over the printed columns when it is longer than they are wide
+    (a narrow print area would otherwise cut it at the page edge)."""
+    width = sum(widths.get(c, 8.43) for c in range(1, last_col + 1))
+    per_line = max(20.0, width * 11 / 9 * 0.95)
+    lines = math.ceil(len(description) / per_line)
+    if lines <= 1 or last_col < 2:
+        return
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 12.0 * min(lines, MAX_WRAP_LINES) + 2
+
+
 def _header_lines(block: Block, placed: _Placed, widths: dict[int, float]) -> int:
     lines = 1
     for name in block.frame.columns:
@@ -423,6 +436,7 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
     _print_setup(ws, "1:4" if repeat_header else "1:2")
     if sheet.print_tables is not None or sheet.print_rows is not None:
         ws.print_area = f"A1:{get_column_letter(max(1, print_cols))}{max(4, print_rows)}"
+    _wrap_description(ws, sheet.description, max(1, print_cols), widths)
     # one autofilter per sheet
     by_key = {b.key: b for b in [*sheet.blocks, *sheet.side]}
     target = by_key.get(sheet.filter_key or "") or sheet.detail
