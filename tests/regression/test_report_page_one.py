@@ -227,3 +227,43 @@ def test_long_detail_tables_print_only_their_first_rows(case_content: ReportCont
         left = sum(len(b.frame) + 4 for b in spec.blocks)
         assert last_row <= max(left, PRINT_ROWS + 4) + 3, (spec.name, area)
     assert COSTS in checked  # every cost row: 4 periods x 3 scenarios x components
+
+
+def test_every_decision_is_on_page_one_or_in_its_footnote_and_one_off_costs_reconcile() -> None:
+    from tests.model_cases import full_feature_records
+
+    records, settings = full_feature_records()
+    for d in records["Demand"]:  # eight times the demand: the plan builds option X1 at US2
+        d["quantity"] *= 8
+    records["CapacityOptions"][0]["cost_fixed"] = 3
+    sol = solve_data(from_records(records, settings))
+    assert "build capacity" in set(sol.decisions["decision"])
+    net = sol.extra["network"]
+    content = build_report(sol, net)
+    page = commitments(sol, net, compute_metrics(sol, net))
+    one_off = _component(content, "capacity") + _component(content, "qualification")
+    assert page.one_off == pytest.approx(one_off, abs=1e-6)
+    shown = {r["_id"] for r in page.rows}
+    for r in sol.decisions.itertuples():
+        if r.decision in ("build capacity", "qualify lane", "open site", "close site"):
+            assert r.id in shown, r
+        elif r.decision == "single source":
+            assert f"{r.id}" in shown
+        else:  # do not build / qualify, keep candidate closed, keep site open
+            assert r.decision != "do not qualify" or "Do not qualify" in page.footnote
+    built = [r for r in page.rows if r["_id"] in net.options.index]
+    assert built
+    assert built[0]["Quantity"].startswith("1 module, +")
+    for r in built:
+        if r["_id"] in net.options.index:
+            o = net.options.loc[r["_id"]]
+            units = float(sol.decisions.set_index("id").at[r["_id"], "value"])
+            t = net.option_available[r["_id"]]
+            running = sum(
+                net.discount[k] * float(o["cost_fixed"]) * units * net.period_weight[k]
+                for k in net.T
+                if k >= t
+            )
+            assert r["Cost over the horizon"] == pytest.approx(
+                net.discount[min(t, len(net.periods) - 1)] * float(o["cost_build"]) * units + running
+            )
