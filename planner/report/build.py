@@ -16,7 +16,9 @@ from planner.metrics import (
 from planner.report.charts import _charts
 from planner.report.commitments import commitments
 from planner.report.content import (
+    INPUTS,
     PRINT_ROWS,
+    SHORTAGES,
     ReportContent,
     SheetSpec,
     _expected_label,
@@ -38,14 +40,32 @@ if TYPE_CHECKING:
     from planner.solution import Solution
 
 
+RANKED_DETAIL = {SHORTAGES, INPUTS}
+"""Sheets whose long side tables come ranked (largest shortfall first; the input digest and the
+assumption register first), so their first rows are the ones worth printing."""
+
+
 def _limit_printing(sheet: SheetSpec) -> None:
-    """Print only the first :data:`PRINT_ROWS` rows of a long side table, and say so under the title."""
+    """Keep long side tables off the printed pages, and say so under the sheet's title.
+
+    A ranked table prints its first :data:`PRINT_ROWS` rows; an unranked one (every cost row, every
+    stock row, every licence application) does not print when the sheet has tables on the left,
+    which are its printed view.
+    """
     printed = sheet.side if sheet.print_tables is None else sheet.side[: sheet.print_tables]
-    if sheet.print_rows is None and any(len(b.frame) > PRINT_ROWS for b in printed):
+    if sheet.print_rows is not None or not any(len(b.frame) > PRINT_ROWS for b in printed):
+        return
+    if sheet.name in RANKED_DETAIL or not sheet.blocks:
         sheet.print_rows = PRINT_ROWS
         sheet.description += (
             f" Printed: the first {PRINT_ROWS} rows of each table on the right; every row is on screen "
             "(filter it) and in the run folder's tables."
+        )
+    else:
+        sheet.print_tables = 0
+        sheet.description += (
+            " The tables on the right are for the screen (filter them) and are not printed; every row is "
+            "also in the run folder's tables."
         )
 
 
