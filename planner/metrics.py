@@ -1039,15 +1039,38 @@ def _finding_vss(m: Metrics) -> Finding | None:
     if not st or "VSS" not in st or not math.isfinite(st["VSS"]):
         return None
     basis = f" of expected cost + {m.risk_weight:g} x CVaR" if m.risk_weight > 0 else ""
-    text = (
-        f"Planning for all scenarios instead of the average one saves {fmt_money(st['VSS'], m.currency)}{basis} "
-        f"(value of the stochastic solution)"
-    )
+    tol = solver_tolerance(m)
     vals = {"VSS": st["VSS"]}
+    if abs(st["VSS"]) <= tol:
+        text = (
+            f"Planning for all scenarios instead of the average one makes no difference beyond solver tolerance: "
+            f"the VSS of {fmt_money(st['VSS'], m.currency)} is within the {fmt_pct(m.gap)} optimality gap "
+            f"({fmt_money(tol, m.currency)})"
+        )
+        impact = 0.0
+    else:
+        text = (
+            f"Planning for all scenarios instead of the average one saves {fmt_money(st['VSS'], m.currency)}{basis} "
+            f"(value of the stochastic solution)"
+        )
+        impact = st["VSS"]
     if "EVPI" in st and math.isfinite(st["EVPI"]):
-        text += f"; knowing the licence outcome in advance would be worth {fmt_money(st['EVPI'], m.currency)} (EVPI)"
+        if abs(st["EVPI"]) <= tol:
+            text += "; knowing the licence outcome in advance is worth nothing beyond solver tolerance (EVPI)"
+        else:
+            text += f"; knowing the licence outcome in advance would be worth {fmt_money(st['EVPI'], m.currency)} (EVPI)"
         vals["EVPI"] = st["EVPI"]
-    return Finding("vss", text + ".", st["VSS"], "Scenarios", vals)
+    return Finding("vss", text + ".", impact, "Scenarios", vals)
+
+
+def solver_tolerance(m: Metrics) -> float:
+    """The money the solver's optimality gap leaves open: gap x |objective| (0 when the gap is unknown).
+
+    A difference between two solves (VSS, EVPI, frontier points) smaller than this is within solver
+    tolerance, not a finding.
+    """
+    gap = m.gap if math.isfinite(m.gap) and m.gap > 0 else 0.0
+    return gap * abs(float(m.objective))
 
 
 def _finding_first_stage(m: Metrics) -> Finding | None:
@@ -1068,7 +1091,7 @@ def _finding_first_stage(m: Metrics) -> Finding | None:
         )
         return Finding("decisions", text, total, "Decisions", {"capex": 0.0, "wait_capex": m.wait_capex})
     text = (
-        f"Here-and-now commitments (new capacity, sites and qualifications) cost {fmt_money(capex, m.currency)}, "
+        f"Here-and-now commitments (new capacity, sites and qualifications) cost {fmt_money(capex, m.currency)} one-off, "
         f"{fmt_pct(capex / m.expected_cost if m.expected_cost else 0.0)} of expected cost; they are taken before the "
         f"licence outcome is known (see Decisions)."
     )
@@ -1152,5 +1175,6 @@ __all__ = [
     "fmt_tonnes",
     "hhi",
     "most_dependent_stage",
+    "solver_tolerance",
     "stage_phrase",
 ]

@@ -377,6 +377,19 @@ def _sheet_heading(ws: Any, title: str, description: str) -> None:
     ws.row_dimensions[1].height = 22
 
 
+def _wrap_description(ws: Any, description: str, last_col: int, widths: dict[int, float]) -> None:
+    """Wrap a sheet's description over the printed columns when it is longer than they are wide
+    (a narrow print area would otherwise cut it at the page edge)."""
+    width = sum(widths.get(c, 8.43) for c in range(1, last_col + 1))
+    per_line = max(20.0, width * 11 / 9 * 0.95)
+    lines = math.ceil(len(description) / per_line)
+    if lines <= 1 or last_col < 2:
+        return
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[2].height = 12.0 * min(lines, MAX_WRAP_LINES) + 2
+
+
 def _header_lines(block: Block, placed: _Placed, widths: dict[int, float]) -> int:
     lines = 1
     for name in block.frame.columns:
@@ -404,7 +417,8 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
         placed[block.key] = _write_block(ws, block, 3, col, content.currency, content.mass_unit, widths)
         col += max(1, block.frame.shape[1]) + 1
         if sheet.print_tables is None or i < sheet.print_tables:
-            print_cols, print_rows = col - 2, max(print_rows, len(block.frame) + 4)
+            shown = len(block.frame) if sheet.print_rows is None else min(len(block.frame), sheet.print_rows)
+            print_cols, print_rows = col - 2, max(print_rows, shown + 4)
     for c, w in widths.items():
         ws.column_dimensions[get_column_letter(c)].width = w
     for block in [*sheet.blocks, *sheet.side]:
@@ -420,8 +434,9 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
     printed_side = bool(sheet.side) and sheet.print_tables != 0
     repeat_header = sheet.freeze and printed_side and row - 4 <= LEFT_ROWS_ON_FIRST_PAGE
     _print_setup(ws, "1:4" if repeat_header else "1:2")
-    if sheet.print_tables is not None:
+    if sheet.print_tables is not None or sheet.print_rows is not None:
         ws.print_area = f"A1:{get_column_letter(max(1, print_cols))}{max(4, print_rows)}"
+    _wrap_description(ws, sheet.description, max(1, print_cols), widths)
     # one autofilter per sheet
     by_key = {b.key: b for b in [*sheet.blocks, *sheet.side]}
     target = by_key.get(sheet.filter_key or "") or sheet.detail
@@ -481,6 +496,73 @@ def _tile(ws: Any, row: int, cols: tuple[int, int], tile: Tile, content: ReportC
     det.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
 
 
+# page one's commitments table on the Summary grid: (first column, last column) per table column
+COMMITMENT_SPANS = ((2, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12))
+
+
+def _span_width(a: int, b: int) -> float:
+    return sum(
+        GAP_COL_WIDTH if not any(c in pair for pair in TILE_COLUMNS) else TILE_COL_WIDTH
+        for c in range(a, b + 1)
+    )
+
+
+def _write_summary_table(ws: Any, row: int, block: Block, content: ReportContent) -> int:
+    """A small table (page one's commitments) on the Summary's tile grid, each column merged across
+    :data:`COMMITMENT_SPANS`; long text wraps. Returns the first free row below it."""
+    frame = block.frame
+    cols = [str(c) for c in frame.columns][: len(COMMITMENT_SPANS)]
+    put(ws, row, 2, block.title).font = Font(bold=True, size=13, color=NAVY)
+    row += 1
+    formats = {
+        name: number_format(
+            block.kinds.get(name, "text"),
+            [v for v in (_plain(x) for x in frame[name].tolist()) if _is_num(v)],
+            content.currency,
+            content.mass_unit,
+        )
+        for name in cols
+    }
+    n = len(frame)
+    for i in range(-1, n):
+        total = block.total_row and i == n - 1
+        lines = 1
+        for name, (a, b) in zip(cols, COMMITMENT_SPANS, strict=False):
+            value = name if i < 0 else _plain(frame[name].iloc[i])
+            if b > a:
+                ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
+            cell = put(ws, row, a, value)
+            numeric = i >= 0 and _is_num(value) and formats[name] is not None
+            if numeric:
+                cell.number_format = formats[name]
+            elif isinstance(value, str):
+                cell.number_format = "@"
+            right = formats[name] is not None
+            cell.alignment = Alignment(
+                wrap_text=True,
+                vertical="top" if i >= 0 else "bottom",
+                horizontal="right" if right else "left",
+                indent=0 if right or a == 2 else (2 if a == COMMITMENT_SPANS[4][0] else 1),
+            )
+            size = 9
+            if i < 0:
+                cell.font = Font(bold=True, size=size, color=NAVY)
+                for c in range(a, b + 1):
+                    ws.cell(row=row, column=c).fill = HEADER_FILL
+                    ws.cell(row=row, column=c).border = Border(bottom=THIN)
+            else:
+                cell.font = Font(bold=total, size=size)
+                if total:
+                    for c in range(a, b + 1):
+                        ws.cell(row=row, column=c).border = Border(top=THIN)
+            if isinstance(value, str) and value:
+                per_line = max(4.0, _span_width(a, b) * 1.1 * 11 / size - 2)
+                lines = max(lines, math.ceil(_display_len(value, None) / per_line))
+        ws.row_dimensions[row].height = 12.5 * min(lines, MAX_WRAP_LINES) + 3
+        row += 1
+    return row
+
+
 def _write_summary(ws: Any, content: ReportContent) -> int:
     """Title, notes, tiles and findings; returns the first free row for the charts."""
     ws.column_dimensions["A"].width = GAP_COL_WIDTH
@@ -499,6 +581,14 @@ def _write_summary(ws: Any, content: ReportContent) -> int:
         _merge_text(ws, row, note, Font(size=9, italic=True, color=GREY), height_per_line=13)
         row += 1
     row += 1
+    if content.commitments is not None:
+        row = _write_summary_table(ws, row, content.commitments, content)
+        if content.commitment_note:
+            _merge_text(
+                ws, row, content.commitment_note, Font(size=8, italic=True, color=GREY), height_per_line=11
+            )
+            row += 1
+        row += 1
     for i in range(0, len(content.tiles), 4):
         for tile, cols in zip(content.tiles[i : i + 4], TILE_COLUMNS, strict=False):
             _tile(ws, row, cols, tile, content)

@@ -344,7 +344,10 @@ def test_layout_freezes_filters_and_prints_landscape(report: Path) -> None:
         assert ws.page_setup.fitToWidth == 1
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows in ("$1:$4", "$1:$2"), name
-    assert wb["Costs"].print_title_rows == "$1:$4"  # the detail table's header repeats on every page
+    # every cost row is a screen table: Costs prints its tables on the left only, under the title rows
+    assert wb["Costs"].print_title_rows == "$1:$2"
+    # component, expected, share and the three scenarios: columns A to F
+    assert str(wb["Costs"].print_area).startswith("'Costs'!$A$1:$F$")
     assert wb["Flows & dependency"].auto_filter.ref
     sh = wb["Shortages"]
     assert any("greaterThan" in str(r.operator) for rng in sh.conditional_formatting for r in rng.rules)

@@ -1,0 +1,172 @@
+"""Assemble the whole report: :func:`build_report`."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from planner.metrics import (
+    Metrics,
+    compute_metrics,
+    finding_records,
+    fmt_money,
+    fmt_pct,
+)
+from planner.report.charts import _charts
+from planner.report.commitments import commitments
+from planner.report.content import (
+    INPUTS,
+    PRINT_ROWS,
+    SHORTAGES,
+    ReportContent,
+    SheetSpec,
+    _expected_label,
+)
+from planner.report.provenance import _inputs_sheet, _run_info_sheet
+from planner.report.sheets import (
+    _costs_sheet,
+    _decisions_sheet,
+    _flows_sheet,
+    _inventory_sheet,
+    _licences_sheet,
+    _scenarios_sheet,
+    _shortages_sheet,
+)
+from planner.report.summary import _tiles, discount_text, optimality_text
+
+if TYPE_CHECKING:
+    from planner.network import Network
+    from planner.solution import Solution
+
+
+RANKED_DETAIL = {SHORTAGES, INPUTS}
+"""Sheets whose long side tables come ranked (largest shortfall first; the input digest and the
+assumption register first), so their first rows are the ones worth printing."""
+
+
+def _limit_printing(sheet: SheetSpec) -> None:
+    """Keep long side tables off the printed pages, and say so under the sheet's title.
+
+    A ranked table prints its first :data:`PRINT_ROWS` rows; an unranked one (every cost row, every
+    stock row, every licence application) does not print when the sheet has tables on the left,
+    which are its printed view.
+    """
+    printed = sheet.side if sheet.print_tables is None else sheet.side[: sheet.print_tables]
+    if sheet.print_rows is not None or not any(len(b.frame) > PRINT_ROWS for b in printed):
+        return
+    if sheet.name in RANKED_DETAIL or not sheet.blocks:
+        sheet.print_rows = PRINT_ROWS
+        sheet.description += (
+            f" Printed: the first {PRINT_ROWS} rows of each table on the right; every row is on screen "
+            "(filter it) and in the run folder's tables."
+        )
+    else:
+        sheet.print_tables = 0
+        sheet.description += (
+            " The tables on the right are for the screen (filter them) and are not printed; every row is "
+            "also in the run folder's tables."
+        )
+
+
+def build_report(
+    sol: Solution,
+    net: Network,
+    metrics: Metrics | None = None,
+    stochastic: dict[str, Any] | None = None,
+    manifest: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    title: str = "Rare-earth magnet supply plan",
+) -> ReportContent:
+    """Decide the content of every sheet of the manager's report.
+
+    ``metrics`` is computed when not given (from ``stochastic`` and ``manifest``, see
+    :func:`planner.metrics.compute_metrics`); ``now`` stamps the run information.
+    """
+    m = (
+        metrics
+        if metrics is not None
+        else compute_metrics(sol, net, stochastic=stochastic, manifest=manifest)
+    )
+    now = now or datetime.now(UTC)
+    recs = finding_records(m)
+    costs_sheet, nonzero = _costs_sheet(sol, m)
+    flows_sheet = _flows_sheet(sol, m)
+    has_mix = any(
+        b.key == "supply_mix" and b.frame.shape[1] > 1 and len(b.frame) > 0 for b in flows_sheet.blocks
+    )
+    page_one = commitments(sol, net, m)
+    decisions_sheet = _decisions_sheet(sol, net, m)
+    decisions_sheet.blocks.insert(0, page_one.block)  # the Summary's table, reconciled on its detail sheet
+    sheets = [
+        decisions_sheet,
+        costs_sheet,
+        _scenarios_sheet(m),
+        flows_sheet,
+        _inventory_sheet(m),
+        _shortages_sheet(sol, m),
+        _licences_sheet(sol, m),
+        _inputs_sheet(net, m),
+        _run_info_sheet(sol, net, m, manifest, now),
+    ]
+    for sheet in sheets:
+        _limit_printing(sheet)
+    alerts = []
+    if not m.proven_optimal:
+        gap = "unknown" if not math.isfinite(m.gap) else f"{m.gap:.2%}"
+        alerts.append(
+            f"Not proven optimal, gap {gap}: the solver stopped before proving this is the cheapest plan; "
+            f"a better plan may cost up to {gap} less than the objective ({sol.message or m.status})."
+        )
+    notes = []
+    if m.risk_weight > 0:
+        notes.append(
+            f"The plan minimises expected cost + {m.risk_weight:g} x CVaR {fmt_pct(m.cvar_alpha)} "
+            f"(objective {fmt_money(m.objective, m.currency)}), so it pays some expected cost to protect the bad scenarios."
+        )
+    flagged = m.flagged_kpis
+    assumption_note = (
+        "* rests on input rows marked A (assumption) or U (unconfirmed), or not rated at all; see the Inputs sheet."
+        if flagged
+        else "No KPI rests on input rows marked as assumptions (A), unconfirmed (U) or unrated."
+    )
+    periods = f"{m.periods[0]} to {m.periods[-1]}" if m.periods else ""
+    solver = getattr(sol.extra.get("solve_result"), "solver", "") or (
+        (manifest or {}).get("versions") or {}
+    ).get("solver", "")
+    optimality = optimality_text(m)
+    rate = float(net.settings.get("discount_rate") or 0.0)
+    subtitle = (
+        f"{len(m.periods)} periods ({periods}), {len(m.scenario_ids)} scenario{'s' if len(m.scenario_ids) != 1 else ''}; "
+        f"costs in {m.currency}, quantities in {m.mass_unit}; {discount_text(rate)}. "
+        f"Plan {optimality}{f' (solved by {solver})' if solver else ''}; report of "
+        f"{now.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+    )
+    scenario_lines = [
+        f"{s} ({fmt_pct(m.probability[s])}): {m.scenario_descriptions[s]}"
+        if m.scenario_descriptions.get(s)
+        else f"{s} ({fmt_pct(m.probability[s])})"
+        for s in m.scenario_ids
+    ]
+    return ReportContent(
+        title=title,
+        subtitle=subtitle,
+        currency=m.currency,
+        mass_unit=m.mass_unit,
+        tiles=_tiles(m),
+        findings=[f.text for f in recs],
+        finding_sheets=[f.sheet for f in recs],
+        notes=notes,
+        alerts=alerts,
+        assumption_note=assumption_note,
+        charts=_charts(m, nonzero, has_mix, _expected_label(m.scenario_ids)),
+        sheets=sheets,
+        scenario_lines=scenario_lines
+        if len(scenario_lines) > 1 or any(m.scenario_descriptions.values())
+        else [],
+        input_path=str(net.data.path) if net.data.path else None,
+        metrics=m,
+        commitments=page_one.block,
+        commitment_note=page_one.footnote,
+        optimality=optimality,
+    )

@@ -1,0 +1,385 @@
+"""Page one of the report: what to commit to now, and why.
+
+:func:`commitments` lists each here-and-now decision the plan takes (open a site, build
+capacity, qualify a lane, build up stock before the licence outcome is known) with its quantity,
+when it takes effect, its full cost over the horizon (one-off plus running cost, discounted as
+the objective is) and the scenarios in which it is used, i.e. what it protects against. Decisions
+not to act ("do not build", "keep candidate closed", ...) go to a footnote.
+
+The costs are recomputed from the network's data with the objective's own terms
+(:func:`planner.model.objective.cost_terms`): one-off costs in the period they are paid, running
+costs in every period the capacity exists, each times ``Network.discount``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from planner.metrics import Metrics, fmt_money, fmt_pct, fmt_tonnes
+from planner.report.content import Block
+
+if TYPE_CHECKING:
+    from planner.network import Network
+    from planner.solution import Solution
+
+TOL = 1e-6
+USED = "Protects against (used in)"
+MAX_NAMES_IN_FOOTNOTE = 12
+COLUMNS = ["Commit to", "Quantity", "When", "Cost over the horizon", "What the cost covers", USED]
+
+
+@dataclass
+class Commitments:
+    """The page-one table, the footnote of decisions not taken, and the total committed cost.
+
+    ``one_off`` is the discounted one-off part (opening, building, qualifying, closing): it equals the
+    Costs sheet's capacity plus qualification components. ``rows`` keep ``_id`` (the workbook id)
+    and ``_one_off`` per row.
+    """
+
+    block: Block
+    footnote: str
+    total: float
+    one_off: float
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+
+def _site_name(net: Network, site: str) -> str:
+    if site in net.sites.index and "name" in net.sites.columns:
+        name = _text(net.sites.at[site, "name"])
+        if name:
+            return name
+    return site
+
+
+def _product_name(net: Network, product: str) -> str:
+    if product in net.products.index and "name" in net.products.columns:
+        name = _text(net.products.at[product, "name"])
+        if name:
+            return name
+    return product
+
+
+def _process_name(net: Network, process: str) -> str:
+    if process in net.processes.index and "name" in net.processes.columns:
+        name = _text(net.processes.at[process, "name"])
+        if name:
+            return name
+    return process
+
+
+def _lane_name(net: Network, lane: str) -> str:
+    """``lane Shin-Etsu -> EU automotive``: the sites' names (ids where unnamed); the lane's products
+    are added when another lane joins the same two sites."""
+    o, d = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
+    name = f"lane {_site_name(net, o)} -> {_site_name(net, d)}"
+    lanes = net.lanes
+    twins = lanes[(lanes["origin"].astype(str) == o) & (lanes["destination"].astype(str) == d)]
+    if len(twins) > 1:
+        products = net.lane_products.get(lane, [])
+        name += f" ({', '.join(products)})" if products else f" ({lane})"
+    return name
+
+
+def _option_name(net: Network, option: str) -> str:
+    site, process = str(net.options.at[option, "site"]), str(net.options.at[option, "process"])
+    return f"{_process_name(net, process)} at {_site_name(net, site)}"
+
+
+def _scenarios_text(m: Metrics, used: list[str]) -> str:
+    """``BAN (30%)``; ``every scenario``; ``no scenario (kept in reserve)``."""
+    if not used:
+        return "no scenario"
+    if len(used) == len(m.scenario_ids) and len(used) > 1:
+        return "every scenario"
+    share = sum(m.probability.get(s, 0.0) for s in used)
+    names = ", ".join(used)
+    return f"{names} ({fmt_pct(share)} likely)" if len(used) > 1 else f"{names} ({fmt_pct(share)})"
+
+
+def _running(net: Network, first: int, per_period: float) -> tuple[float, int]:
+    """Discounted running cost from period ``first`` to the end, and the number of periods."""
+    periods = [t for t in net.T if t >= first]
+    return sum(net.discount[t] * per_period * net.period_weight[t] for t in periods), len(periods)
+
+
+def _discounted(net: Network) -> str:
+    rate = float(net.settings.get("discount_rate") or 0.0)
+    return ", discounted" if rate > 0 else ""
+
+
+def _option_row(sol: Solution, net: Network, m: Metrics, option: str, units: float) -> dict[str, Any]:
+    o = net.options.loc[option]
+    site, process = str(o["site"]), str(o["process"])
+    last = len(net.periods) - 1
+    avail = net.option_available[option]
+    t_build = min(avail, last)
+    build = float(o["cost_build"]) * units
+    running, n_running = _running(net, avail, float(o["cost_fixed"]) * units)
+    cost = net.discount[t_build] * build + running
+    out = net.recipe_out.get(process, [])
+    product, qty = (out[0][0], float(out[0][1])) if out else ("", 1.0)
+    per_year = 365.25 / float(net.settings.get("period_length_days") or 91.3125)
+    added = float(o["capacity_added"]) * units * qty * per_year
+    n_units = round(units)
+    quantity = f"{n_units:g} module{'s' if n_units != 1 else ''}" + (
+        f", +{fmt_tonnes(added, m.mass_unit)}/yr of {_product_name(net, product)}" if product else ""
+    )
+    covers = [f"build {fmt_money(build, m.currency)}"] if build else []
+    if running:
+        covers.append(
+            f"running {fmt_money(float(o['cost_fixed']) * units, m.currency)} a period x {n_running}"
+        )
+    # used: the process at the site runs above the capacity it had without the option
+    prod = sol.production
+    rows = prod[(prod["site"] == site) & (prod["process"] == process)] if len(prod) else prod
+    used = []
+    if len(rows):
+        act = (
+            rows.drop_duplicates(["period", "scenario", "origin_tag"])
+            .groupby(["period", "scenario"])["activity"]
+            .sum()
+        )
+        pos = {p: i for i, p in enumerate(net.periods)}
+        for s in m.scenario_ids:
+            for (period, scen), a in act.items():
+                t = pos.get(period, -1)
+                if scen != s or t < avail:
+                    continue
+                base = net.p("Processes", "capacity", process, t, net.node(t, s))
+                if float(a) > base + TOL:
+                    used.append(s)
+                    break
+    effective = net.periods[avail] if avail < len(net.periods) else "after the horizon"
+    return {
+        "Commit to": f"Build capacity: {_option_name(net, option)}",
+        "Quantity": quantity,
+        "When": f"available {effective}",
+        "Cost over the horizon": cost,
+        "What the cost covers": ("; ".join(covers) or "no cost in the workbook") + _discounted(net),
+        USED: _scenarios_text(m, used),
+        "_id": option,
+        "_one_off": net.discount[t_build] * build,
+    }
+
+
+def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, Any]:
+    last = len(net.periods) - 1
+    lead = int(net.lanes.at[lane, "lead_time_qualification"])
+    one_off = float(net.lanes.at[lane, "cost_qualification"])
+    t_q = min(lead, last)
+    fl = sol.flows
+    on = fl[(fl["lane"] == lane) & (fl["quantity"] > TOL)] if len(fl) else fl
+    used = [s for s in m.scenario_ids if len(on) and (on["scenario"] == s).any()]
+    moved = float(on["quantity"].sum()) if len(on) else 0.0
+    years = sum(net.period_days) / 365.25 if net.period_days else 1.0
+    per_scenario = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
+    expected = sum(m.probability.get(s, 0.0) * float(q) for s, q in per_scenario.items()) / max(years, 1e-9)
+    return {
+        "Commit to": f"Qualify {_lane_name(net, lane)}",
+        "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
+        "When": f"qualified by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
+        "Cost over the horizon": net.discount[t_q] * one_off,
+        "What the cost covers": f"qualification {fmt_money(one_off, m.currency)}{_discounted(net)}",
+        USED: _scenarios_text(m, used) if moved > TOL else "no scenario",
+        "_id": lane,
+        "_one_off": net.discount[t_q] * one_off,
+    }
+
+
+def _site_row(sol: Solution, net: Network, m: Metrics, site: str) -> dict[str, Any]:
+    s = net.sites.loc[site]
+    last = len(net.periods) - 1
+    first = net.site_first_period[site]
+    opening = float(s["cost_opening"])
+    running, n_running = _running(net, first, float(s["cost_fixed"]))
+    cost = net.discount[min(first, last)] * opening + running
+    covers = [f"opening {fmt_money(opening, m.currency)}"] if opening else []
+    if running:
+        covers.append(f"running {fmt_money(float(s['cost_fixed']), m.currency)} a period x {n_running}")
+    prod, fl = sol.production, sol.flows
+    used = [
+        sc
+        for sc in m.scenario_ids
+        if (
+            len(prod) and ((prod["site"] == site) & (prod["scenario"] == sc) & (prod["activity"] > TOL)).any()
+        )
+        or (
+            len(fl)
+            and (
+                ((fl["origin"] == site) | (fl["destination"] == site))
+                & (fl["scenario"] == sc)
+                & (fl["quantity"] > TOL)
+            ).any()
+        )
+    ]
+    return {
+        "Commit to": f"Open site {_site_name(net, site)}",
+        "Quantity": "",
+        "When": f"open from {net.periods[first]}" if first < len(net.periods) else "after the horizon",
+        "Cost over the horizon": cost,
+        "What the cost covers": ("; ".join(covers) or "no cost in the workbook") + _discounted(net),
+        USED: _scenarios_text(m, used),
+        "_id": site,
+        "_one_off": net.discount[min(first, last)] * opening,
+    }
+
+
+def _stock_rows(sol: Solution, net: Network, m: Metrics) -> list[dict[str, Any]]:
+    """Stock built up before the reveal: buy X t of P at S by period T (from Y t)."""
+    reveal = net.reveal
+    inv = sol.inventory
+    if reveal <= 0 or not len(inv) or not m.scenario_ids:
+        return []
+    first_scen = m.scenario_ids[0]
+    by_period = inv.groupby(["site", "product", "period", "scenario"], sort=False)["stock"].sum()
+    last_root = net.periods[reveal - 1]
+    initial = net.inventory["initial_stock"] if len(net.inventory) else pd.Series(dtype=float)
+    rows = []
+    keys = sorted({(str(a), str(b)) for a, b, _, _ in by_period.index})
+    for site, product in keys:
+        held = float(by_period.get((site, product, last_root, first_scen), 0.0))
+        start = float(initial.get((site, product), 0.0)) if len(initial) else 0.0
+        if held <= start + TOL:
+            continue
+        holding = 0.0
+        for t in range(reveal):
+            stock_t = float(by_period.get((site, product, net.periods[t], first_scen), 0.0))
+            try:
+                rate = net.p("Inventory", "cost_holding", (site, product), t, "ROOT")
+            except KeyError:
+                rate = 0.0
+            holding += net.discount[t] * rate * stock_t
+        used = []
+        for s in m.scenario_ids:
+            later = [float(by_period.get((site, product, p, s), 0.0)) for p in net.periods[reveal:]]
+            if later and min(later) < held - TOL:
+                used.append(s)
+        rows.append(
+            {
+                "Commit to": f"Buy {fmt_tonnes(held - start, m.mass_unit)} of {_product_name(net, product)} at "
+                f"{_site_name(net, site)} by {last_root} (from {fmt_tonnes(start, m.mass_unit)})",
+                "Quantity": f"hold {fmt_tonnes(held, m.mass_unit)}",
+                "When": f"by {last_root}",
+                "Cost over the horizon": holding,
+                "What the cost covers": f"holding to {last_root}{_discounted(net)}",
+                USED: f"drawn on in {_scenarios_text(m, used)}" if used else "not drawn on in any scenario",
+                "_id": f"{site}/{product}",
+                "_one_off": 0.0,
+            }
+        )
+    return rows
+
+
+def _names(items: list[str]) -> str:
+    if len(items) <= MAX_NAMES_IN_FOOTNOTE:
+        return ", ".join(items)
+    return ", ".join(items[:MAX_NAMES_IN_FOOTNOTE]) + f" and {len(items) - MAX_NAMES_IN_FOOTNOTE} more"
+
+
+def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
+    """The here-and-now decisions of the plan as page one shows them (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+    not_taken: dict[str, list[str]] = {}
+    for r in sol.decisions.itertuples(index=False):
+        decision, ident, value = str(r.decision), str(r.id), float(r.value)
+        if decision == "build capacity" and ident in net.options.index:
+            rows.append(_option_row(sol, net, m, ident, value))
+        elif decision == "qualify lane" and ident in net.lanes.index:
+            rows.append(_lane_row(sol, net, m, ident))
+        elif decision == "open site" and ident in net.sites.index:
+            rows.append(_site_row(sol, net, m, ident))
+        elif decision == "close site":
+            rows.append(
+                {
+                    "Commit to": f"Close site {_site_name(net, ident)}",
+                    "Quantity": "",
+                    "When": f"from {net.periods[0]}",
+                    "Cost over the horizon": float(r.cost),
+                    "What the cost covers": "closing cost",
+                    USED: "",
+                    "_id": ident,
+                    "_one_off": float(r.cost),
+                }
+            )
+        elif decision == "single source":
+            rows.append(
+                {
+                    "Commit to": f"Single-source {ident}",
+                    "Quantity": "",
+                    "When": f"from {r.effective_period}",
+                    "Cost over the horizon": 0.0,
+                    "What the cost covers": "",
+                    USED: "",
+                    "_id": ident,
+                    "_one_off": 0.0,
+                }
+            )
+        elif decision == "do not build" and ident in net.options.index:
+            not_taken.setdefault("build", []).append(_option_name(net, ident))
+        elif decision == "do not qualify" and ident in net.lanes.index:
+            not_taken.setdefault("qualify", []).append(_lane_name(net, ident))
+        elif decision == "keep candidate closed":
+            not_taken.setdefault("open", []).append(_site_name(net, ident))
+        elif decision == "keep site open":
+            not_taken.setdefault("close", []).append(_site_name(net, ident))
+    rows.sort(key=lambda x: -float(x["Cost over the horizon"]))
+    rows += _stock_rows(sol, net, m)
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, "_id", "_one_off"])
+    total = float(frame["Cost over the horizon"].sum()) if len(frame) else 0.0
+    shown = frame[COLUMNS].copy()
+    if len(shown):
+        shown = pd.concat(
+            [
+                shown,
+                pd.DataFrame(
+                    [
+                        {
+                            **dict.fromkeys(COLUMNS, ""),
+                            "Commit to": "Total of these commitments",
+                            "Cost over the horizon": total,
+                        }
+                    ],
+                    columns=COLUMNS,
+                ),
+            ],
+            ignore_index=True,
+        )
+    parts = []
+    for key, label in (
+        ("build", "Do not build"),
+        ("qualify", "Do not qualify"),
+        ("open", "Do not open"),
+        ("close", "Keep open (do not close)"),
+    ):
+        if not_taken.get(key):
+            parts.append(f"{label}: {_names(not_taken[key])}.")
+    if any(r["Commit to"].startswith("Buy ") for r in rows):
+        parts.append(
+            "Stock rows count the holding cost until the licence outcome is known; the material's price is in "
+            "the purchase cost."
+        )
+    footnote = " ".join(parts)
+    title = "What we commit to now (before the licence outcome is known), and why"
+    if not len(frame):
+        title = "What we commit to now: nothing beyond today's network (no site, capacity, lane or stock decision)"
+    block = Block(
+        "commitments",
+        title,
+        shown.reset_index(drop=True),
+        {"Cost over the horizon": "money"},
+        total_row=bool(len(frame)),
+    )
+    one_off = float(frame["_one_off"].sum()) if len(frame) else 0.0
+    return Commitments(block, footnote, total, one_off, rows)
+
+
+__all__ = ["Commitments", "commitments"]

@@ -1,0 +1,273 @@
+"""Regression: page one of the manager's report (issue #14) and one set of numbers.
+
+On ``inputs/tiny.xlsx`` (OPEN 70% / BAN 30%, optimum 1,290,000 by qualifying lane JP-EU for
+200,000) the answer is known by hand; the report case of ``test_report`` adds a risk weight, a
+stockpile, a candidate site not opened and shortages.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner.api import read, solve_data
+from planner.config import SolveOptions
+from planner.io.report_writer import write_report
+from planner.metrics import Metrics, _finding_vss, compute_metrics, solver_tolerance
+from planner.report import COSTS, DECISIONS, FLOWS, SCENARIOS, SHORTAGES, ReportContent, build_report
+from planner.report.commitments import USED, commitments
+from planner.report.content import PRINT_ROWS
+from planner.report.summary import optimality_text
+from planner.solution import Solution
+from planner.tables import from_records
+from tests.regression.test_report import report_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Solution:
+    sol = solve_data(read(ROOT / "inputs" / "tiny.xlsx"), SolveOptions(threads=1))
+    assert sol.objective == pytest.approx(1_290_000)
+    return sol
+
+
+@pytest.fixture(scope="module")
+def tiny_content(tiny: Solution) -> ReportContent:
+    return build_report(tiny, tiny.extra["network"])
+
+
+@pytest.fixture(scope="module")
+def case() -> Solution:
+    records, settings = report_case()
+    return solve_data(from_records(records, settings))
+
+
+@pytest.fixture(scope="module")
+def case_content(case: Solution) -> ReportContent:
+    return build_report(case, case.extra["network"])
+
+
+def _block(content: ReportContent, sheet: str, key: str) -> pd.DataFrame:
+    spec = next(s for s in content.sheets if s.name == sheet)
+    return next(b for b in [*spec.blocks, *spec.side] if b.key == key).frame
+
+
+def _component(content: ReportContent, component: str) -> float:
+    frame = _block(content, COSTS, "cost_components")
+    row = frame[frame["Component"] == component]
+    return float(row.iloc[0, 1]) if len(row) else 0.0
+
+
+def test_tiny_page_one_lists_the_qualification_with_its_cost(tiny_content: ReportContent) -> None:
+    assert tiny_content.commitments is not None
+    frame = tiny_content.commitments.frame
+    rows = frame[frame["Commit to"].str.startswith("Qualify lane Japanese magnet supplier -> European buyer")]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    # the workbook's names, not only ids
+    assert "Japanese magnet supplier -> European buyer" in row["Commit to"]
+    assert row["Cost over the horizon"] == pytest.approx(200_000)
+    assert row["Cost over the horizon"] == pytest.approx(_component(tiny_content, "qualification"))
+    assert row["When"] == "qualified by P1"
+    # 10 t in P2 of BAN only: 30% x 10 t over two 91.25-day periods (half a year) = 6 t a year expected
+    assert row["Quantity"] == "6.0 t/yr expected"
+    # the lane only carries magnets when China's licences are cut
+    assert row[USED] == "BAN (30%)"
+    assert frame.iloc[-1]["Commit to"] == "Total of these commitments"
+    assert frame.iloc[-1]["Cost over the horizon"] == pytest.approx(200_000)
+    assert tiny_content.commitment_note == ""
+
+
+def test_page_one_table_is_the_first_block_of_the_decisions_sheet(tiny_content: ReportContent) -> None:
+    assert tiny_content.commitments is not None
+    first = next(s for s in tiny_content.sheets if s.name == DECISIONS).blocks[0]
+    assert first.key == "commitments"
+    pd.testing.assert_frame_equal(first.frame, tiny_content.commitments.frame)
+
+
+def test_summary_states_optimality_and_discounting(tiny_content: ReportContent, tmp_path: Path) -> None:
+    assert "proven optimal (gap 0%)" in tiny_content.subtitle
+    assert "costs not discounted (Settings discount_rate 0)" in tiny_content.subtitle
+    path = write_report(tiny_content, tmp_path / "tiny.xlsx")
+    wb = openpyxl.load_workbook(path)
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value]
+    assert not any("Proven optimal" in t for t in texts)
+    summary = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value is not None]
+    assert any(t.startswith("What we commit to now") for t in summary)
+    assert any(t.startswith("Qualify lane Japanese magnet supplier -> European buyer") for t in summary)
+    assert "200000" in summary or "200000.0" in summary
+
+
+@pytest.mark.parametrize(
+    ("gap", "proven", "expected"),
+    [
+        (0.0, True, "proven optimal (gap 0%)"),
+        (0.0084, True, "optimal within 0.84%"),
+        (0.032, False, "not proven optimal (gap 3.20%)"),
+        (math.inf, False, "not proven optimal (no bound)"),
+    ],
+)
+def test_optimality_wording_never_claims_proof_above_a_gap(gap: float, proven: bool, expected: str) -> None:
+    m: Any = type("M", (), {"gap": gap, "proven_optimal": proven})()
+    assert optimality_text(m) == expected
+
+
+def test_case_do_not_rows_go_to_the_footnote(case: Solution, case_content: ReportContent) -> None:
+    net = case.extra["network"]
+    dec = case.decisions
+    assert case_content.commitments is not None
+    table = " ".join(case_content.commitments.frame["Commit to"])
+    for r in dec[
+        dec["decision"].isin(["do not build", "do not qualify", "keep candidate closed"])
+    ].itertuples():
+        name = str(net.sites.at[r.id, "name"]) if r.id in net.sites.index else str(r.id)
+        assert name in case_content.commitment_note
+        assert name not in table
+    assert (dec["decision"] == "keep candidate closed").any()  # US_SEP is not worth opening
+    assert "Do not open" in case_content.commitment_note
+
+
+def test_case_stock_built_before_the_reveal_reads_buy_x_of_p_at_s_by_t(
+    case: Solution, case_content: ReportContent
+) -> None:
+    net = case.extra["network"]
+    page = commitments(case, net, compute_metrics(case, net))
+    stock = [r for r in page.rows if r["Commit to"].startswith("Buy ")]
+    assert stock, "the case builds stock before the licence outcome is known"
+    last_root = net.periods[net.reveal - 1]
+    inv = case.inventory
+    assert case_content.metrics is not None
+    first = case_content.metrics.scenario_ids[0]
+    for r in stock:
+        site, product = r["_id"].split("/")
+        held = float(
+            inv[
+                (inv["site"] == site)
+                & (inv["product"] == product)
+                & (inv["period"] == last_root)
+                & (inv["scenario"] == first)
+            ]["stock"].sum()
+        )
+        start = float(net.inventory["initial_stock"].get((site, product), 0.0))
+        assert f"by {last_root} (from " in r["Commit to"]
+        assert str(net.products.at[product, "name"]) in r["Commit to"]
+        assert f"hold {held:,.1f}" in r["Quantity"] or f"hold {held:,.0f}" in r["Quantity"]
+        assert held > start
+
+
+def test_one_off_costs_reconcile_with_the_costs_sheet(case: Solution, case_content: ReportContent) -> None:
+    net = case.extra["network"]
+    page = commitments(case, net, compute_metrics(case, net))
+    one_off = _component(case_content, "capacity") + _component(case_content, "qualification")
+    assert page.one_off == pytest.approx(one_off, abs=1e-6)
+    assert page.total >= page.one_off - 1e-6
+
+
+def test_summary_tiles_equal_their_detail_sheets(case_content: ReportContent) -> None:
+    tiles = {t.label: t.value for t in case_content.tiles}
+    costs = _block(case_content, COSTS, "cost_components")
+    scen = _block(case_content, SCENARIOS, "scenarios")
+    expected = scen.iloc[-1]
+    assert tiles["Expected total cost"] == pytest.approx(float(costs.iloc[-1, 1]))
+    assert tiles["Expected total cost"] == pytest.approx(float(expected["Total cost"]))
+    assert tiles["Here-and-now cost"] == pytest.approx(float(expected["Here-and-now cost"]))
+    assert tiles["Worst-scenario cost"] == pytest.approx(float(scen["Total cost"].iloc[:-1].max()))
+    assert tiles["Tonnes short (expected)"] == pytest.approx(float(expected["Shortage"]))
+    shortfalls = _block(case_content, SHORTAGES, "shortage_detail")
+    m = case_content.metrics
+    assert m is not None
+    worst = shortfalls[shortfalls["Scenario"] == m.worst_shortage_scenario]["Short"].sum()
+    assert worst == pytest.approx(m.worst_shortage)
+
+
+def test_printed_detail_sheets_have_no_all_zero_rows(case_content: ReportContent) -> None:
+    shortfalls = _block(case_content, SHORTAGES, "shortage_detail")
+    assert len(shortfalls)
+    assert (shortfalls["Short"] > 0).all()
+    flows = next(s for s in case_content.sheets if s.name == FLOWS)
+    for block in [*flows.blocks, *flows.side]:
+        numeric = block.frame.select_dtypes("number")
+        if len(numeric.columns):
+            assert (numeric.abs().sum(axis=1) > 0).all(), block.key
+
+
+def test_a_vss_within_the_gap_is_not_a_finding(case: Solution) -> None:
+    net = case.extra["network"]
+    m: Metrics = compute_metrics(case, net, stochastic={"VSS": 1.0, "EVPI": 2.0})
+    m.gap = 0.01
+    assert solver_tolerance(m) == pytest.approx(0.01 * abs(m.objective))
+    finding = _finding_vss(m)
+    assert finding is not None
+    assert finding.impact == 0.0
+    text = finding.text
+    assert "within solver tolerance" in text or "beyond solver tolerance" in text
+    assert "saves" not in text
+
+
+def test_long_detail_tables_stay_off_the_printed_pages(case_content: ReportContent, tmp_path: Path) -> None:
+    path = write_report(case_content, tmp_path / "case.xlsx")
+    wb = openpyxl.load_workbook(path)
+    checked = []
+    for spec in case_content.sheets:
+        if not any(len(b.frame) > PRINT_ROWS for b in spec.side) or spec.name == "Inputs":
+            continue
+        checked.append(spec.name)
+        ws = wb[spec.name]
+        area = str(ws.print_area)
+        last_row = int("".join(ch for ch in area.rsplit("$", 1)[-1] if ch.isdigit()))
+        left = sum(len(b.frame) + 4 for b in spec.blocks)
+        if spec.name == SHORTAGES:  # ranked largest first: the first rows print
+            assert spec.print_rows == PRINT_ROWS
+            assert f"the first {PRINT_ROWS} rows" in spec.description
+            assert last_row <= max(left, PRINT_ROWS + 4) + 3, (spec.name, area)
+        else:  # every cost, stock or licence row: a screen table, the left-hand tables print
+            assert spec.print_tables == 0, spec.name
+            assert "not printed" in spec.description
+            assert last_row <= left + 3, (spec.name, area)
+    assert COSTS in checked  # every cost row: 4 periods x 3 scenarios x components
+
+
+def test_every_decision_is_on_page_one_or_in_its_footnote_and_one_off_costs_reconcile() -> None:
+    from tests.model_cases import full_feature_records
+
+    records, settings = full_feature_records()
+    for d in records["Demand"]:  # eight times the demand: the plan builds option X1 at US2
+        d["quantity"] *= 8
+    records["CapacityOptions"][0]["cost_fixed"] = 3
+    sol = solve_data(from_records(records, settings))
+    assert "build capacity" in set(sol.decisions["decision"])
+    net = sol.extra["network"]
+    content = build_report(sol, net)
+    page = commitments(sol, net, compute_metrics(sol, net))
+    one_off = _component(content, "capacity") + _component(content, "qualification")
+    assert page.one_off == pytest.approx(one_off, abs=1e-6)
+    shown = {r["_id"] for r in page.rows}
+    for r in sol.decisions.itertuples():
+        if r.decision in ("build capacity", "qualify lane", "open site", "close site"):
+            assert r.id in shown, r
+        elif r.decision == "single source":
+            assert f"{r.id}" in shown
+        else:  # do not build / qualify, keep candidate closed, keep site open
+            assert r.decision != "do not qualify" or "Do not qualify" in page.footnote
+    built = [r for r in page.rows if r["_id"] in net.options.index]
+    assert built
+    assert built[0]["Quantity"].startswith("1 module, +")
+    for r in built:
+        if r["_id"] in net.options.index:
+            o = net.options.loc[r["_id"]]
+            units = float(sol.decisions.set_index("id").at[r["_id"], "value"])
+            t = net.option_available[r["_id"]]
+            running = sum(
+                net.discount[k] * float(o["cost_fixed"]) * units * net.period_weight[k]
+                for k in net.T
+                if k >= t
+            )
+            assert r["Cost over the horizon"] == pytest.approx(
+                net.discount[min(t, len(net.periods) - 1)] * float(o["cost_build"]) * units + running
+            )
