@@ -3,8 +3,8 @@
 An alluvial diagram, one panel per scenario, rendered offline with matplotlib (Agg) into PNG
 bytes that the report embeds. Columns are the supply-chain stages in order (mining, separation,
 metal, magnets, demand); between two columns, a band runs from the country that made the stage's
-product to the country that received it, its width the tonnes shipped over the horizon (the
-scenario's own flows, periods before the reveal included). Each gap is scaled to its own total,
+product to the country that received it, its width the tonnes shipped in the periods shown (the
+report shows the first year after the reveal, where the scenarios differ most). Each gap is scaled to its own total,
 so the picture compares shares, stage by stage; the gap's header gives the tonnes. A country keeps
 its colour in every panel and every report (a fixed palette keyed by the country code), so the calm
 and the worst scenario can be compared at a glance.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pandas as pd
 
@@ -50,9 +50,13 @@ def country_colour(code: str) -> str:
     return PALETTE[zlib.crc32(code.encode()) % len(PALETTE)]
 
 
-def stage_flows(flows: pd.DataFrame, stage_of: dict[str, str], scenario: str) -> pd.DataFrame:
-    """Tonnes by (stage, origin country, destination country) shipped in ``scenario``."""
+def stage_flows(
+    flows: pd.DataFrame, stage_of: dict[str, str], scenario: str, periods: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Tonnes by (stage, origin country, destination country) shipped in ``scenario`` (in ``periods``)."""
     f = flows[flows["scenario"].astype(str) == scenario]
+    if periods is not None:
+        f = f[f["period"].astype(str).isin(set(periods))]
     f = f.assign(stage=f["product"].map(stage_of))
     f = f[f["stage"].isin(STAGES) & (f["quantity"] > 1e-9)]
     g = f.groupby(["stage", "origin_country", "destination_country"], as_index=False)["quantity"].sum()
@@ -135,8 +139,10 @@ def flow_picture(
     scenarios: Sequence[str],
     titles: Sequence[str] | None = None,
     unit: str = "t",
+    periods: Collection[str] | None = None,
 ) -> bytes:
-    """PNG bytes of one alluvial panel per scenario (stacked vertically)."""
+    """PNG bytes of one alluvial panel per scenario (stacked vertically), of the flows shipped in
+    ``periods`` (None: the whole horizon)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -146,7 +152,7 @@ def flow_picture(
     fig, axes = plt.subplots(n, 1, figsize=(9.0, 3.3 * n), squeeze=False)
     for i, s in enumerate(scenarios):
         title = titles[i] if titles else s
-        _panel(axes[i][0], stage_flows(flows, stage_of, s), title, unit)
+        _panel(axes[i][0], stage_flows(flows, stage_of, s, periods), title, unit)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)

@@ -60,6 +60,8 @@ LAST_SUMMARY_COL = 12
 CHART_WIDTH_CM = 12.6
 CHART_HEIGHT_CM = 7.6
 CHART_ROWS = 16
+PICTURE_WIDTH_PX = 1000
+"""Width of a picture on the Summary (about the width of the tiles)."""
 # series colours: the first series (the controlling country in the supply mix) in red
 PALETTE = ("C00000", "4472C4", "70AD47", "FFC000", "7F7F7F", "5B9BD5", "9E480E", "264478")
 LINE_PALETTE = ("4472C4", "ED7D31", "70AD47", "7F7F7F", "C00000", "FFC000", "264478", "9E480E")
@@ -801,6 +803,25 @@ def _place_charts(ws: Any, content: ReportContent, placed: dict[tuple[str, str],
     return row + ((slot + 1) // 2) * CHART_ROWS
 
 
+def _place_pictures(ws: Any, content: ReportContent, row: int) -> int:
+    """Each picture on a printed page of its own after the charts; returns the first free row."""
+    import io
+
+    from openpyxl.drawing.image import Image
+
+    for pic in content.pictures:
+        ws.row_breaks.append(Break(id=row - 1))
+        put(ws, row, 2, pic.title).font = Font(bold=True, size=13, color=NAVY)
+        if pic.caption:
+            _merge_text(ws, row + 1, pic.caption, Font(size=9, color="555555"))
+        image = Image(io.BytesIO(pic.png))
+        scale = PICTURE_WIDTH_PX / image.width
+        image.width, image.height = PICTURE_WIDTH_PX, int(image.height * scale)
+        ws.add_image(image, f"B{row + 2}")
+        row += 3 + int(image.height / 20) + 1  # default row height is 20 px
+    return row
+
+
 # ----------------------------------------------------------------------------- entry point
 
 
@@ -822,6 +843,7 @@ def build_workbook(content: ReportContent) -> Workbook:
             placed[(name, key)] = p
     row = _write_summary(summary, content)
     last = _place_charts(summary, content, placed, row)
+    last = _place_pictures(summary, content, max(last, row))
     summary.print_area = f"A1:{get_column_letter(LAST_SUMMARY_COL)}{max(last, row)}"
     _print_setup(summary, None)
     wb.active = 0

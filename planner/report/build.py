@@ -19,6 +19,7 @@ from planner.report.content import (
     INPUTS,
     PRINT_ROWS,
     SHORTAGES,
+    Picture,
     ReportContent,
     SheetSpec,
     _expected_label,
@@ -67,6 +68,44 @@ def _limit_printing(sheet: SheetSpec) -> None:
             " The tables on the right are for the screen (filter them) and are not printed; every row is "
             "also in the run folder's tables."
         )
+
+
+def _flow_pictures(sol: Solution, net: Network, m: Metrics) -> list[Picture]:
+    """The flow picture of the most likely scenario and of the costliest one (one panel when they are
+    the same): who makes and ships each stage's product, by country."""
+    from planner.flowpicture import flow_picture
+
+    if sol.flows.empty:
+        return []
+    sc = sol.scenarios.set_index("scenario")
+    calm = str(sc["probability"].astype(float).idxmax())
+    worst = str(sc["total_cost"].astype(float).idxmax())
+    shown = [calm] if calm == worst else [calm, worst]
+    titles = [
+        f"{s} ({fmt_pct(m.probability[s])}): {'most likely' if s == calm else 'costliest'} scenario, "
+        f"cost {fmt_money(float(sc.at[s, 'total_cost']), m.currency)}"
+        for s in shown
+    ]
+    # the first year from the reveal, where the scenarios part (the whole horizon without a reveal)
+    start = net.reveal if 0 < net.reveal < len(net.periods) else 0
+    days = 0.0
+    window = []
+    for t in range(start, len(net.periods)):
+        if days >= 365.0:
+            break
+        window.append(net.periods[t])
+        days += float(net.period_days[t]) if net.period_days else 365.25 / 4
+    span = window[0] if len(window) == 1 else f"{window[0]} to {window[-1]}"
+    png = flow_picture(
+        sol.flows, net.products["stage"].astype(str).to_dict(), shown, titles, m.mass_unit, periods=window
+    )
+    caption = (
+        f"Shipments {span}. Each band runs from the country that made a stage's product to the country that "
+        "received it, its width that stage's share of the tonnes shipped (the header gives the tonnes); "
+        "a country keeps its colour in every panel. Compare the panels to see where the worst scenario "
+        "moves supply."
+    )
+    return [Picture("Flows by stage and country", png, caption)]
 
 
 def build_report(
@@ -149,6 +188,7 @@ def build_report(
         for s in m.scenario_ids
     ]
     return ReportContent(
+        pictures=_flow_pictures(sol, net, m),
         title=title,
         subtitle=subtitle,
         currency=m.currency,

@@ -86,6 +86,15 @@ class ChartSpec:
 
 
 @dataclass
+class Picture:
+    """A rendered image (PNG bytes) with its heading and a line saying how to read it."""
+
+    title: str
+    png: bytes
+    caption: str = ""
+
+
+@dataclass
 class Tile:
     """One KPI tile: a label, a big number, a line of detail; ``assumed`` marks A/U inputs."""
 
@@ -148,6 +157,8 @@ class ReportContent:
     scenario_lines: list[str] = field(default_factory=list)
     input_path: str | None = None
     metrics: Metrics | None = None
+    pictures: list[Picture] = field(default_factory=list)
+    """Rendered images (the flow picture) placed on the Summary after the charts."""
     commitments: Block | None = None
     """Page one: each here-and-now decision with quantity, timing, full cost and the scenarios using it."""
     commitment_note: str = ""

@@ -321,7 +321,7 @@ def test_charts_are_native_excel_charts(report: Path) -> None:
         xml = [z.read(n).decode() for n in charts]
     assert len(charts) == 4
     assert drawing.count("<c:chart ") == 4  # all four on the Summary
-    assert media == []  # charts, not pictures
+    assert media == ["xl/media/image1.png"]  # native charts; the one picture is the flow picture
     assert sum("<barChart>" in x for x in xml) == 3  # cost breakdown, scenario combo, supply mix
     assert sum("<lineChart>" in x for x in xml) == 2  # stock trajectories, shortage line of the combo
     assert all("'Summary'" not in x for x in xml)  # data come from the detail sheets

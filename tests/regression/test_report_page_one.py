@@ -244,9 +244,12 @@ def test_every_decision_is_on_page_one_or_in_its_footnote_and_one_off_costs_reco
     assert "build capacity" in set(sol.decisions["decision"])
     net = sol.extra["network"]
     content = build_report(sol, net)
-    page = commitments(sol, net, compute_metrics(sol, net))
+    m = compute_metrics(sol, net)
+    page = commitments(sol, net, m)
     one_off = _component(content, "capacity") + _component(content, "qualification")
-    assert page.one_off == pytest.approx(one_off, abs=1e-6)
+    # X2 is built at the reveal in scenario A only (8 x 0.6 = 4.8 expected): not a here-and-now commitment
+    assert m.wait_capex == pytest.approx(8 * 0.6)
+    assert page.one_off + m.wait_capex == pytest.approx(one_off, abs=1e-6)
     shown = {r["_id"] for r in page.rows}
     for r in sol.decisions.itertuples():
         if r.decision in ("build capacity", "qualify lane", "open site", "close site"):
@@ -257,7 +260,8 @@ def test_every_decision_is_on_page_one_or_in_its_footnote_and_one_off_costs_reco
             assert r.decision != "do not qualify" or "Do not qualify" in page.footnote
     built = [r for r in page.rows if r["_id"] in net.options.index]
     assert built
-    assert built[0]["Quantity"].startswith("1 module, +")
+    units0 = int(sol.decisions.set_index("id").at[built[0]["_id"], "value"])
+    assert built[0]["Quantity"].startswith(f"{units0} module{'s' if units0 != 1 else ''}, +")
     for r in built:
         if r["_id"] in net.options.index:
             o = net.options.loc[r["_id"]]
@@ -271,3 +275,16 @@ def test_every_decision_is_on_page_one_or_in_its_footnote_and_one_off_costs_reco
             assert r["Cost over the horizon"] == pytest.approx(
                 net.discount[min(t, len(net.periods) - 1)] * float(o["cost_build"]) * units + running
             )
+
+
+def test_flow_picture_shows_the_likeliest_and_the_costliest_scenario(
+    tiny_content: ReportContent, tmp_path: Path
+) -> None:
+    """tiny: OPEN (70%, 1,200,000) is the likeliest, BAN (1,500,000) the costliest; the window is the
+    first year from the reveal (P2). The picture is embedded on the Summary, after the charts."""
+    (pic,) = tiny_content.pictures
+    assert pic.png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pic.caption.startswith("Shipments P2.")
+    path = write_report(tiny_content, tmp_path / "r.xlsx")
+    summary = openpyxl.load_workbook(path)["Summary"]
+    assert len(summary._images) == 1
