@@ -124,7 +124,8 @@ def scenario_creator(scenario_name: str, data: InputData | None = None, net: Net
         raise ValueError(
             "scenario_creator builds two-stage mpi-sppy scenarios; this workbook has a second reveal "
             "(Settings.reveal_period_2 with Scenarios.stage1_group), a multistage tree that the mpi-sppy "
-            "path does not attach yet: solve the extensive form (planner solve) instead"
+            "path does not attach yet (mpi-sppy also needs the same variables in every node of a stage, "
+            "which an unbalanced tree does not have): solve the extensive form (planner solve) instead"
         )
     prob = net.probability[scenario_name]
     single = build_network(net.data, scenarios=[scenario_name])

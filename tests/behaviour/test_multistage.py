@@ -189,6 +189,9 @@ def test_one_reveal_workbooks_keep_their_objective() -> None:
 
 
 def test_mpisppy_scenario_creator_refuses_a_three_stage_tree() -> None:
+    """mpi-sppy's tree needs the same number of non-anticipative variables in every node of a stage
+    (SPBase asserts it), which an unbalanced tree (OPEN alone, TENSE split in two) does not have:
+    scenario_creator refuses a three-stage workbook instead of attaching a wrong tree."""
     pytest.importorskip("mpisppy")
     with pytest.raises(ValueError, match="reveal_period_2"):
         scenario_creator("OPEN", data=tree_data())
@@ -238,3 +241,19 @@ def test_validator_refuses_a_group_mate_that_differs_before_the_second_reveal() 
     (issue,) = _errors(from_records(records, settings))
     assert (issue.sheet, issue.row, issue.column) == ("ScenarioChanges", 2, "start_period")
     assert "shares stage1_group 'TENSE' with TENSE_OK" in issue.message
+
+
+def test_sampled_draws_keep_their_regime_branch() -> None:
+    """A sample of the tree (no Distributions: each draw is a regime) keeps the stage1_group of each
+    regime, so the sampled model has the same tree: one TENSE node at P2 for the TENSE draws, one node
+    per OPEN draw (the objective is not checked here: the probabilities are sampled)."""
+    from planner.sampling import sample_data
+
+    sampled = sample_data(tree_data(), 40, seed=3)
+    net = build_network(sampled)
+    groups = {s: net.stage1_group[s] for s in net.scenarios}
+    assert {g for s, g in groups.items() if "TENSE" in s} == {"TENSE"}
+    assert all(g == s for s, g in groups.items() if s.endswith("_OPEN"))
+    assert {w for t, w in net.nodes() if t == 1} == {"TENSE"} | {
+        s for s in net.scenarios if s.endswith("_OPEN")
+    }
