@@ -257,3 +257,31 @@ def test_sampled_draws_keep_their_regime_branch() -> None:
     assert {w for t, w in net.nodes() if t == 1} == {"TENSE"} | {
         s for s in net.scenarios if s.endswith("_OPEN")
     }
+
+
+def test_stochastic_values_on_the_tree() -> None:
+    """Wait-and-see (each scenario alone, money in $1,000): OPEN 1,500; TENSE_OK 1,500 (no stock, no
+    JP); TENSE_BAN 1,880 (stock 6 at 60, qualify JP 200, 4 t from JP 320, plus 1,000 for P1-P2), so
+    WS = 0.5 x 1,500 + 0.25 x 1,500 + 0.25 x 1,880 = 1,595 and EVPI = 1,660 - 1,595 = 65. The only
+    first-stage decision of the EV plan is P1's 10 t from CN (stock from P1 costs 70 a tonne, above
+    buying at P2 and holding, 60), which the tree's plan takes too: EEV = 1,660, VSS = 0. The waited
+    JP qualification is paid in the TENSE branch only: 0.5 x 200 = 100 in expectation."""
+    from planner.api import stochastic_values
+    from planner.metrics import compute_metrics
+
+    out = stochastic_values(tree_data(), EXACT)
+    assert out["RP"] == pytest.approx(1_660.0, rel=1e-9)
+    assert out["WS"] == pytest.approx(1_595.0, rel=1e-9)
+    assert out["EVPI"] == pytest.approx(65.0, rel=1e-6)
+    assert out["EEV"] == pytest.approx(1_660.0, rel=1e-9)
+    assert out["VSS"] == pytest.approx(0.0, abs=1e-6)
+    sol = solve(tree_data())
+    assert compute_metrics(sol, sol.extra["network"]).wait_capex == pytest.approx(100.0, rel=1e-9)
+
+
+def test_validator_locates_a_second_reveal_that_is_not_a_period() -> None:
+    records, settings = tree_records()
+    settings["reveal_period_2"] = "P9"
+    (issue,) = _errors(from_records(records, settings))
+    assert (issue.sheet, issue.column, issue.code) == ("Settings", "value", "unknown_period")
+    assert "reveal_period_2 'P9' is not a period" in issue.message
