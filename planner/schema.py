@@ -960,7 +960,8 @@ TABLES: tuple[TableSpec, ...] = (
                 "start_period",
                 "period",
                 "First period changed (blank = the reveal period, or the first period for a base change; "
-                "scenarios cannot differ before the reveal period).",
+                "scenarios cannot differ before the reveal period, nor a scenario that shares its "
+                "Scenarios.stage1_group before Settings.reveal_period_2).",
                 default=None,
             ),
             _c("end_period", "period", "Last period changed (blank = last).", default=None),

@@ -2,7 +2,9 @@
 
 Rows of decisions taken before the reveal period (node ROOT) are repeated in
 every scenario with ``stage = 1``, so every table can be summed per scenario and
-weighted by probability.
+weighted by probability. Rows of a stage1_group node of a three-stage tree (between the
+two reveals) are repeated in each scenario of the group with ``stage = 2`` ("after the
+first reveal").
 """
 
 from __future__ import annotations
