@@ -12,9 +12,21 @@ Periods ``t = 0..T-1``. The scenario is revealed at period ``r`` (Settings
 for ``t >= r``. Scenario changes may only touch periods ``>= r``, so the data of
 a ROOT node is the base data.
 
+A three-stage tree adds a second reveal ``r2`` (Settings ``reveal_period_2``, after ``r``):
+between the reveals only the scenario's branch ``Scenarios.stage1_group`` is known, so the node
+of ``r <= t < r2`` is that label (blank label = the scenario's own id), and from ``r2`` on the
+scenario. :meth:`Network.node` gives the node of a period on a scenario's path (or on the path
+of a node label: any scenario through it, the ancestors are the same), :meth:`Network.nodes`
+the tree, :meth:`Network.node_scenarios` the scenarios through a node. Scenarios sharing a label
+may differ only from ``r2`` on (ScenarioChanges), so a group node reads the data of its first
+scenario (:attr:`Network.tree_member`). Non-anticipativity holds per tree node because the
+operational variables are indexed by node.
+
 Design rows whose ``decide`` column is ``at_reveal`` (``wait_options``, ``wait_lanes``,
 ``wait_rules``, ``wait_contracts``) are decided at the reveal, per scenario: their lead
-times count from ``r`` (``option_available``, :meth:`Network.lane_usable_from`).
+times count from ``r`` (``option_available``, :meth:`Network.lane_usable_from`). With two
+reveals they are taken at the *first* reveal: one value per stage-1 branch (the model ties the
+scenarios of a ``stage1_group`` together, ``c_wait_nonanticipative``).
 
 Per-period parameters
 ---------------------
@@ -130,6 +142,11 @@ class Network:
     wait_lanes: set[str] = field(default_factory=set)  # qualification lanes only
     wait_rules: set[str] = field(default_factory=set)  # single-source rules only
     wait_contracts: set[str] = field(default_factory=set)  # signed (or not) at the reveal
+    # three-stage tree: second reveal period (None = one reveal), scenario -> stage-1 branch label,
+    # and node label -> the first chosen scenario through it (labels that are not scenario ids)
+    reveal2: int | None = None
+    stage1_group: dict[str, str] = field(default_factory=dict)
+    tree_member: dict[str, str] = field(default_factory=dict)
 
     # ---------------------------------------------------------------- nodes
     @property
@@ -138,24 +155,45 @@ class Network:
         return range(len(self.periods))
 
     def node(self, t: int, scenario: str) -> str:
-        """The decision node of period ``t`` in ``scenario``."""
-        return ROOT if t < self.reveal else scenario
+        """The decision node of period ``t`` on the path of ``scenario`` (a scenario id or a node
+        label of a later period, whose ancestors are the same for every scenario through it):
+        ROOT before the reveal, the stage1_group label before the second reveal, then the scenario."""
+        if t < self.reveal:
+            return ROOT
+        s = self.tree_member.get(scenario, scenario)
+        if self.reveal2 is not None and t < self.reveal2:
+            return self.stage1_group.get(s, s)
+        return s
 
     def nodes(self, scenarios: list[str] | None = None) -> list[tuple[int, str]]:
-        """All (t, node) pairs: ROOT before the reveal period, one per scenario after."""
+        """All (t, node) pairs of the tree: ROOT before the reveal period, one per stage-1 branch
+        between the reveals, one per scenario after the last reveal."""
         scen = self.scenarios if scenarios is None else scenarios
-        out: list[tuple[int, str]] = [(t, ROOT) for t in self.T if t < self.reveal]
-        out += [(t, s) for t in self.T if t >= self.reveal for s in scen]
+        out: list[tuple[int, str]] = []
+        for t in self.T:
+            seen: set[str] = set()
+            for s in scen:
+                w = self.node(t, s)
+                if w not in seen:
+                    seen.add(w)
+                    out.append((t, w))
         return out
 
     def node_scenarios(self, node: str, scenarios: list[str] | None = None) -> list[str]:
-        """Scenarios that pass through ``node``."""
+        """Scenarios that pass through ``node`` (a node label of any period)."""
         scen = self.scenarios if scenarios is None else scenarios
-        return list(scen) if node == ROOT else [node]
+        if node == ROOT:
+            return list(scen)
+        return [s for s in scen if s == node or self.stage1_group.get(s) == node]
+
+    @property
+    def multi_reveal(self) -> bool:
+        """True for a three-stage tree (a second reveal that tells apart some scenarios)."""
+        return self.reveal2 is not None and any(g != s for s, g in self.stage1_group.items())
 
     def p(self, table: str, column: str, key: Any, t: int, node: str) -> float:
-        """A per-period parameter value."""
-        return self.params[(table, column)].get(key, t, node)
+        """A per-period parameter value (a stage-1 group node reads its first scenario's data)."""
+        return self.params[(table, column)].get(key, t, self.tree_member.get(node, node))
 
     def lane_usable_from(self, lane: str) -> int:
         """First period a lane can carry: 0 without qualification, else the qualification lead time,
@@ -351,9 +389,10 @@ def scenario_change_issues(data: InputData) -> list[Issue]:
     reveal = _period_pos(periods, data.settings.get("reveal_period"), 0)
     scen_df = data["Scenarios"]
     scenarios = [str(s) for s in scen_df["scenario"]] if len(scen_df) else [BASE_SCENARIO]
+    reveal2 = _second_reveal(data, periods)
     # the base data are the same in every period, so periods between two change boundaries hold
     # the same values: one column per stretch (20,000 periods need not be 20,000 columns)
-    cuts = {0, reveal}
+    cuts = {0, reveal} | ({reveal2} if reveal2 is not None and reveal2 < len(periods) else set())
     for rec in data["ScenarioChanges"].to_dict("records"):
         for value, default, shift in ((rec["start_period"], 0, 0), (rec["end_period"], len(periods) - 1, 1)):
             position = (
@@ -364,6 +403,23 @@ def scenario_change_issues(data: InputData) -> list[Issue]:
     frames = _period_frames(data)
     params = _period_params(frames, column_of[-1] + 1 if column_of else 0)
     return _apply_changes(data, params, frames, periods, reveal, scenarios, column_of)
+
+
+def _second_reveal(data: InputData, periods: list[str]) -> int | None:
+    """Position of Settings.reveal_period_2 (None when blank)."""
+    value = data.settings.get("reveal_period_2")
+    return None if _blank(value) else periods.index(str(value))
+
+
+def _stage1_groups(data: InputData) -> dict[str, str]:
+    """Scenario -> Scenarios.stage1_group (blank = the scenario's own id); {} without the column."""
+    scen_df = data["Scenarios"]
+    if not len(scen_df) or "stage1_group" not in scen_df.columns:
+        return {}
+    return {
+        str(r.scenario): str(r.scenario) if _blank(r.stage1_group) else str(r.stage1_group).strip()
+        for r in scen_df.itertuples(index=False)
+    }
 
 
 def _apply_changes(
@@ -382,6 +438,9 @@ def _apply_changes(
     """
     changes = data["ScenarioChanges"]
     issues: list[Issue] = []
+    reveal2 = _second_reveal(data, periods)
+    groups = _stage1_groups(data)
+    shared = {s: sorted(o for o, h in groups.items() if h == g and o != s) for s, g in groups.items()}
     n = len(periods)
     col = column_of if column_of is not None else list(range(n))
     records = changes.to_dict("records")
@@ -405,6 +464,20 @@ def _apply_changes(
             continue
         start = _period_pos(periods, row.start_period, 0 if base_change else reveal)
         end = _period_pos(periods, row.end_period, n - 1)
+        if not base_change and reveal2 is not None and start < reveal2 and shared.get(scen):
+            issues.append(
+                Issue(
+                    "error",
+                    "ScenarioChanges",
+                    excel_row,
+                    "start_period",
+                    row.start_period,
+                    f"scenario {scen} shares stage1_group {groups[scen]!r} with {', '.join(shared[scen])}, so "
+                    f"it cannot differ from them before Settings.reveal_period_2 {periods[reveal2]}; start the "
+                    "change at or after it",
+                )
+            )
+            continue
         if start < reveal and not base_change:
             issues.append(
                 Issue(
@@ -578,6 +651,13 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
     )
     params = _period_params(frames, n)
     issues = _apply_changes(data, params, frames, periods, reveal, chosen)
+    reveal2 = _second_reveal(data, periods)
+    stage1_group = _stage1_groups(data) if reveal2 is not None else {}
+    tree_member: dict[str, str] = {}
+    for s in chosen:
+        label = stage1_group.get(s, s)
+        if label != s:
+            tree_member.setdefault(label, s)
     if issues:
         raise InputError("scenario changes cannot be applied", issues)
     _scale_by_length(params, period_weight)
@@ -618,6 +698,9 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         wait_lanes=wait_lanes,
         wait_rules=wait_rules,
         wait_contracts=wait_contracts,
+        reveal2=reveal2,
+        stage1_group=stage1_group,
+        tree_member=tree_member,
     )
 
 
@@ -631,6 +714,7 @@ def expected_value_network(net: Network, label: str = "EV") -> Network:
     ev = copy.copy(net)
     ev.scenarios = [label]
     ev.probability = {label: 1.0}
+    ev.reveal2, ev.stage1_group, ev.tree_member = None, {}, {}  # one scenario: no tree
     new_params: dict[tuple[str, str], PeriodParams] = {}
     for key, pp in net.params.items():
         acc = np.zeros_like(pp.base)

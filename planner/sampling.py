@@ -7,7 +7,9 @@ regime, when its ``scenario`` is blank), applied like a ScenarioChanges row. Dra
 identical (same regime, same values: always so when every factor is a choice) are one scenario
 whose probability is their count / N, so a sample of 200 from five regimes is at most a
 five-scenario model. The result is ordinary InputData: the same validator, network and model
-serve sampled and hand-written scenarios.
+serve sampled and hand-written scenarios. With a three-stage tree each draw keeps its regime's
+Scenarios.stage1_group, so draws of the regimes of one branch share its node until
+reveal_period_2 (their factors must then start at or after it, as ScenarioChanges).
 
 This module works on tables only (no Pyomo, no openpyxl).
 """
@@ -146,6 +148,11 @@ def sample_data(data: InputData, n: int, seed: int, prefix: str = "R") -> InputD
     records.pop(SHEET, None)
     scenarios: list[dict[str, Any]] = []
     sampled: list[dict[str, Any]] = base.drop(columns=[ROW]).to_dict("records")
+    # a three-stage tree (Settings.reveal_period_2): a draw keeps its regime's stage-1 branch
+    group = {
+        str(r["scenario"]): "" if is_blank(r.get("stage1_group")) else str(r["stage1_group"])
+        for r in rows(data, "Scenarios")
+    }
     for k, ((regime, values), count) in enumerate(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), 1):
         name = f"{prefix}{k:03d}" + (f"_{regime}" if regime else "")
         applied = [f for f in factors if is_blank(f["scenario"]) or f["scenario"] == regime]
@@ -154,6 +161,7 @@ def sample_data(data: InputData, n: int, seed: int, prefix: str = "R") -> InputD
             {
                 "scenario": name,
                 "probability": count / n,
+                "stage1_group": group.get(regime, ""),
                 "description": f"sample of {n}, seed {seed}: {count} draw(s) of regime {regime or 'base'}"
                 + (f"; {drawn}" if drawn else ""),
                 "source": "sampled (planner.sampling)",

@@ -172,6 +172,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "taken once for all scenarios. Blank = the first period.",
     ),
     SettingSpec(
+        "reveal_period_2",
+        "period",
+        None,
+        "Second reveal (a three-stage scenario tree): from this period on every scenario is known; "
+        "between reveal_period and this period only the scenario's Scenarios.stage1_group is known, so "
+        "scenarios sharing a stage1_group take the same decisions. Must come after reveal_period. "
+        "Blank = one reveal.",
+    ),
+    SettingSpec(
         "risk_weight",
         "float",
         0.0,
@@ -905,6 +914,15 @@ TABLES: tuple[TableSpec, ...] = (
         (
             _c("scenario", "str", "Scenario id.", required=True, example="SC1"),
             _c("probability", "float", "Probability; all rows must sum to 1.", required=True, **SHARE),
+            _c(
+                "stage1_group",
+                "str",
+                "Branch of the scenario tree between Settings.reveal_period and Settings.reveal_period_2: "
+                "scenarios sharing this label cannot be told apart until reveal_period_2 (e.g. TENSE for "
+                "TENSE_OK and TENSE_BAN). Blank = the scenario alone (its own id). Needs reveal_period_2; "
+                "a label may not be another scenario's id.",
+                default="",
+            ),
             _c("description", "str", "Free text.", default=""),
         ),
         key=("scenario",),
@@ -942,7 +960,8 @@ TABLES: tuple[TableSpec, ...] = (
                 "start_period",
                 "period",
                 "First period changed (blank = the reveal period, or the first period for a base change; "
-                "scenarios cannot differ before the reveal period).",
+                "scenarios cannot differ before the reveal period, nor a scenario that shares its "
+                "Scenarios.stage1_group before Settings.reveal_period_2).",
                 default=None,
             ),
             _c("end_period", "period", "Last period changed (blank = last).", default=None),

@@ -2,7 +2,9 @@
 
 Rows of decisions taken before the reveal period (node ROOT) are repeated in
 every scenario with ``stage = 1``, so every table can be summed per scenario and
-weighted by probability.
+weighted by probability. Rows of a stage1_group node of a three-stage tree (between the
+two reveals) are repeated in each scenario of the group with ``stage = 2`` ("after the
+first reveal").
 """
 
 from __future__ import annotations
@@ -105,20 +107,29 @@ def _val(v: Any) -> float:
     return 0.0 if x is None else float(x)
 
 
-def _expand(rows: list[dict[str, Any]], node_key: str, scenarios: list[str]) -> pd.DataFrame:
+def _expand(
+    rows: list[dict[str, Any]], node_key: str, scenarios: list[str], net: Network | None = None
+) -> pd.DataFrame:
+    """One row per scenario through each row's node: stage 1 at ROOT, stage 2 at every other node
+    (a stage1_group node of a three-stage tree is repeated for each of its scenarios)."""
     out: list[dict[str, Any]] = []
     for r in rows:
         w = r.pop(node_key)
         if w == ROOT:
             for s in scenarios:
                 out.append({**r, "scenario": s, "stage": 1})
-        else:
+        elif net is None or w in scenarios:
             out.append({**r, "scenario": w, "stage": 2})
+        else:
+            for s in net.node_scenarios(w, scenarios):
+                out.append({**r, "scenario": s, "stage": 2})
     return pd.DataFrame(out)
 
 
-def _frame(rows: list[dict[str, Any]], columns: list[str], scenarios: list[str]) -> pd.DataFrame:
-    df = _expand(rows, "_node", scenarios)
+def _frame(
+    rows: list[dict[str, Any]], columns: list[str], scenarios: list[str], net: Network | None = None
+) -> pd.DataFrame:
+    df = _expand(rows, "_node", scenarios, net)
     if df.empty:
         return pd.DataFrame(columns=columns)
     return df[columns]
@@ -249,7 +260,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
             }
         )
     lic_cols = ["rule", "product", "period", "scenario", "stage", "approval_share", "applied", "approved"]
-    licence_df = _frame(licences, lic_cols, scen)
+    licence_df = _frame(licences, lic_cols, scen, net)
     if len(licence_df):
         licence_df = licence_df[licence_df["applied"] > ZERO].reset_index(drop=True)
     declared: dict[tuple[str, str, str, int, str], float] = {}
@@ -275,7 +286,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                 {"rule": rule, "product": prod, "origin": origin, "period": per[t], "shipped": q, "_node": w}
             )
     licence_shipped = _frame(
-        shipped_rows, ["rule", "product", "origin", "period", "scenario", "stage", "shipped"], scen
+        shipped_rows, ["rule", "product", "origin", "period", "scenario", "stage", "shipped"], scen, net
     )
 
     decisions = _decisions(m, net)
@@ -287,13 +298,13 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         k = (term.component, term.t, term.node)
         acc[k] = acc.get(k, 0.0) + val
     cost_rows = [{"component": c, "period": per[t], "cost": v, "_node": w} for (c, t, w), v in acc.items()]
-    costs = _frame(cost_rows, ["component", "period", "scenario", "stage", "cost"], scen)
+    costs = _frame(cost_rows, ["component", "period", "scenario", "stage", "cost"], scen, net)
 
     by_scen = (
         costs.groupby(["scenario", "stage"])["cost"].sum().unstack(fill_value=0.0) if len(costs) else None
     )
     sc_rows = []
-    short_df = _frame(shortages, short_cols, scen)
+    short_df = _frame(shortages, short_cols, scen, net)
     for s in scen:
         s1 = (
             float(by_scen.at[s, 1])
@@ -337,12 +348,12 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         timings=dict(result.timings),
         scenarios=scenarios,
         costs=costs,
-        flows=_frame(flows, flow_cols, scen),
-        production=_frame(production, prod_cols, scen),
-        purchases=_frame(purchases, pur_cols, scen),
-        inventory=_frame(inventory, inv_cols, scen),
+        flows=_frame(flows, flow_cols, scen, net),
+        production=_frame(production, prod_cols, scen, net),
+        purchases=_frame(purchases, pur_cols, scen, net),
+        inventory=_frame(inventory, inv_cols, scen, net),
         shortages=short_df,
-        disposal=_frame(disposal, disp_cols, scen),
+        disposal=_frame(disposal, disp_cols, scen, net),
         decisions=decisions,
         licences=licence_df,
         licence_shipped=licence_shipped,

@@ -681,6 +681,112 @@ def check_scenario_probabilities(data: InputData) -> list[Issue]:
     ]
 
 
+def _stage1_groups(data: InputData) -> dict[str, str]:
+    """Scenario -> its Scenarios.stage1_group label (blank = the scenario's own id)."""
+    out: dict[str, str] = {}
+    for record in _rows(data, "Scenarios"):
+        if is_blank(record.get("scenario")):
+            continue
+        label = record.get("stage1_group")
+        out[str(record["scenario"])] = str(record["scenario"]) if is_blank(label) else str(label).strip()
+    return out
+
+
+def check_scenario_tree(data: InputData) -> list[Issue]:
+    """A three-stage tree: Settings.reveal_period_2 after reveal_period, and Scenarios.stage1_group labels
+    that name no other scenario (nor ROOT) and are only given with reveal_period_2."""
+    out: list[Issue] = []
+    index = _period_index(data)
+    settings_rows = {
+        normalize_name(r["setting"]): _row(r) for r in _rows(data, "Settings") if not is_blank(r["setting"])
+    }
+    reveal, reveal2 = data.settings.get("reveal_period"), data.settings.get("reveal_period_2")
+    if not is_blank(reveal2):
+        if str(reveal2) not in index:
+            out.append(
+                _err(
+                    "Settings",
+                    settings_rows.get("reveal_period_2"),
+                    "value",
+                    reveal2,
+                    f"reveal_period_2 {reveal2!r} is not a period; use a period listed in Periods."
+                    f"{_did_you_mean(reveal2, list(index))}",
+                    "unknown_period",
+                )
+            )
+        elif is_blank(reveal) or (str(reveal) in index and index[str(reveal2)] <= index[str(reveal)]):
+            out.append(
+                _err(
+                    "Settings",
+                    settings_rows.get("reveal_period_2"),
+                    "value",
+                    reveal2,
+                    f"reveal_period_2 {reveal2!r} must come after reveal_period "
+                    f"{'(blank = the first period)' if is_blank(reveal) else repr(reveal)}: the second reveal "
+                    "tells apart the scenarios of a stage1_group after the first reveal; set reveal_period "
+                    "earlier or reveal_period_2 later",
+                    "reveal_order",
+                )
+            )
+    scenarios = {str(r["scenario"]) for r in _rows(data, "Scenarios") if not is_blank(r.get("scenario"))}
+    for record in _rows(data, "Scenarios"):
+        label = record.get("stage1_group")
+        if is_blank(label) or is_blank(record.get("scenario")):
+            continue
+        label = str(label).strip()
+        if is_blank(reveal2):
+            out.append(
+                _err(
+                    "Scenarios",
+                    _row(record),
+                    "stage1_group",
+                    label,
+                    "stage1_group needs Settings.reveal_period_2 (the period from which the scenarios of a "
+                    "group are told apart); add that setting or clear stage1_group",
+                    "tree_without_reveal_2",
+                )
+            )
+        elif label == "ROOT" or (label in scenarios and label != str(record["scenario"])):
+            out.append(
+                _err(
+                    "Scenarios",
+                    _row(record),
+                    "stage1_group",
+                    label,
+                    f"stage1_group {label!r} is {'reserved' if label == 'ROOT' else 'the id of another scenario'}; "
+                    "give the group a label of its own (e.g. TENSE for TENSE_OK and TENSE_BAN)",
+                    "tree_label",
+                )
+            )
+    return out
+
+
+def _shared_group_change(data: InputData, record: dict[Any, Any]) -> Issue | None:
+    """A scenario change before reveal_period_2 on a scenario that shares its stage1_group."""
+    if is_blank(record.get("scenario")) or is_blank(data.settings.get("reveal_period_2")):
+        return None
+    index = _period_index(data)
+    reveal2 = str(data.settings["reveal_period_2"])
+    groups = _stage1_groups(data)
+    scenario = str(record["scenario"])
+    if reveal2 not in index or scenario not in groups:
+        return None
+    mates = sorted(s for s, g in groups.items() if g == groups[scenario] and s != scenario)
+    start = record.get("start_period")
+    if not mates or (not is_blank(start) and str(start) in index and index[str(start)] >= index[reveal2]):
+        return None
+    return _err(
+        "ScenarioChanges",
+        _row(record),
+        "start_period",
+        start,
+        f"scenario {scenario} shares stage1_group {groups[scenario]!r} with {', '.join(mates)}, so it cannot "
+        f"differ from them before Settings.reveal_period_2 {reveal2!r}; start the change at or after it "
+        "(blank start_period = the first reveal)",
+        "change_before_reveal",
+    )
+
+
 def _changeable_columns(spec: TableSpec) -> list[str]:
     return [c.name for c in spec.all_columns if c.per_period]
 
@@ -715,7 +821,7 @@ def check_scenario_changes(data: InputData) -> list[Issue]:
         problem = _order_problem(data, "ScenarioChanges", record)
         if problem:
             out.append(problem)
-        early = _before_reveal(data, record)
+        early = _before_reveal(data, record) or _shared_group_change(data, record)
         if early:
             out.append(early)
         if is_blank(name):
@@ -1015,6 +1121,7 @@ CHECKS: tuple[Check, ...] = (
     check_export_controls,
     check_scenario_probabilities,
     check_scenario_changes,
+    check_scenario_tree,
     check_distributions,
     check_settings,
     check_reachable_demand,

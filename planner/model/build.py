@@ -50,7 +50,7 @@ def build_model(net: Network, scenarios: list[str] | None = None, relax: bool = 
         m.sourcing_sets = sourcing_sets(net, ix)
         m.idx_assign = [(r, o) for r, o in m.sourcing_sets.assign if r not in net.wait_rules]
         m.idx_assign_wait = [
-            (r, o, s) for r, o in m.sourcing_sets.assign if r in net.wait_rules for s in ix.scenarios
+            (r, o, s) for r, o in m.sourcing_sets.assign if r in net.wait_rules for s in ix.reveal_nodes
         ]
         keys, soft = cover_index(net, ix)
         m.idx_cover_soft = [k for k in keys if (k[0], k[1]) in soft]

@@ -65,6 +65,7 @@ class ModelIndex:
 
     scenarios: list[str]
     nodes: list[Node]
+    reveal_nodes: list[str]  # nodes of the (first) reveal period: they index decisions taken at the reveal
     tags: tuple[str, ...]
     controlling_country: str | None
     activity: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (site, process, tag, t, w)
@@ -111,8 +112,13 @@ class ModelIndex:
         return len(self.tags) > 1
 
     def prev_node(self, net: Network, t: int, w: str) -> str:
-        """Node of period t-1 on the path to (t, w)."""
-        return ROOT if t - 1 < net.reveal else w
+        """Node of period t-1 on the path to (t, w) (its parent when t is a reveal period)."""
+        return ROOT if t - 1 < net.reveal else net.node(t - 1, w)
+
+    def wait_node(self, net: Network, w: str) -> str:
+        """The node of the (first) reveal on the path to node ``w``, which indexes the decisions taken at
+        the reveal: the scenario with one reveal, the stage1_group label with two."""
+        return net.node(net.reveal, w)
 
     def site_tag(self, net: Network, site: str) -> str:
         """Tag of material that originates at ``site`` (mined, bought or held there at the start)."""
@@ -191,7 +197,14 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
     nodes = net.nodes(scenarios)
     country = _content_country(net)
     tags: tuple[str, ...] = (CONTROLLED, PARTIAL, FREE) if country else (UNTAGGED,)
-    ix = ModelIndex(scenarios=list(scenarios), nodes=nodes, tags=tags, controlling_country=country)
+    reveal_nodes = list(dict.fromkeys(net.node(net.reveal, s) for s in scenarios))
+    ix = ModelIndex(
+        scenarios=list(scenarios),
+        nodes=nodes,
+        reveal_nodes=reveal_nodes,
+        tags=tags,
+        controlling_country=country,
+    )
     T = len(net.periods)
 
     # --- where each (site, product, tag) can hold material: seeds, then recipes and lanes

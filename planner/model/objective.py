@@ -147,7 +147,7 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
     for o in net.options.itertuples(index=False):
         opt = str(o.option)
         builds = (
-            [(s, m.v_build_wait[opt, s]) for s in ix.scenarios]
+            [(s, m.v_build_wait[opt, s]) for s in ix.reveal_nodes]
             if opt in net.wait_options
             else [(ROOT, m.v_build[opt])]
         )
@@ -189,8 +189,10 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
         Z_s \ge C^1 + C^2_s - \eta \qquad (\texttt{c\_objective\_cvar})
 
     :math:`C^1` (``e_cost_stage1``) sums the ROOT-node terms, :math:`C^2_s`
-    (``e_cost_stage2``) the terms of node ``s``. The CVaR variables exist only
-    when Settings.risk_weight > 0.
+    (``e_cost_stage2``) the terms of every other node on the path of scenario ``s``: with two
+    reveals, the terms of a stage1_group node count in the :math:`C^2_s` of each of its scenarios
+    (so :math:`C^1 + C^2_s` is still the scenario's total cost and the expectation weighs a group
+    node by its probability). The CVaR variables exist only when Settings.risk_weight > 0.
     """
     terms = cost_terms(m, net, ix)
     m.cost_term_list = terms
@@ -198,7 +200,8 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
     by_scen: dict[str, list[CostTerm]] = {s: [] for s in ix.scenarios}
     for t in terms:
         if t.node != ROOT:
-            by_scen[t.node].append(t)
+            for s in net.node_scenarios(t.node, ix.scenarios):
+                by_scen[s].append(t)
     m.e_cost_stage1 = pyo.Expression(expr=_linear(stage1), doc="first-stage cost")
     m.e_cost_stage2 = pyo.Expression(
         ix.scenarios, rule=lambda _m, s: _linear(by_scen[s]), doc="second-stage cost of a scenario"

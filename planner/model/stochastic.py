@@ -38,7 +38,8 @@ OPERATIONAL_VARS = (
 def nonanticipative_vars(m: Any) -> list[Any]:
     """Every first-stage variable data object: design decisions taken now and ROOT-node operations.
 
-    Decisions taken at the reveal (WAIT_VARS) are second-stage and not included.
+    Decisions taken at the reveal (WAIT_VARS) are second-stage and not included; with two reveals the
+    stage1_group nodes are later stages, shared by their scenarios through the node index.
     """
     out: list[Any] = []
     for name in FIRST_STAGE_VARS:
@@ -107,7 +108,8 @@ def fix_first_stage(m: Any, values: dict[tuple[str, Any], float]) -> int:
 def scenario_creator(scenario_name: str, data: InputData | None = None, net: Network | None = None) -> Any:
     """mpi-sppy scenario creator: the full-cost model of one scenario with its root node attached.
 
-    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``. The objective is the
+    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``. A three-stage tree
+    (Settings.reveal_period_2) is refused: only the root node is attached here. The objective is the
     scenario's total cost :math:`C^1 + C^2_s` (risk neutral): mpi-sppy weights scenarios by
     ``_mpisppy_probability`` itself, and CVaR couples scenarios, so Settings.risk_weight is
     not applied here.
@@ -118,6 +120,13 @@ def scenario_creator(scenario_name: str, data: InputData | None = None, net: Net
         if data is None:
             raise ValueError("scenario_creator needs data or net")
         net = build_network(data)
+    if net.multi_reveal:
+        raise ValueError(
+            "scenario_creator builds two-stage mpi-sppy scenarios; this workbook has a second reveal "
+            "(Settings.reveal_period_2 with Scenarios.stage1_group), a multistage tree that the mpi-sppy "
+            "path does not attach yet (mpi-sppy also needs the same variables in every node of a stage, "
+            "which an unbalanced tree does not have): solve the extensive form (planner solve) instead"
+        )
     prob = net.probability[scenario_name]
     single = build_network(net.data, scenarios=[scenario_name])
     single.settings = {**single.settings, "risk_weight": 0.0}

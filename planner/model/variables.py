@@ -4,7 +4,9 @@ First-stage variables (one value for every scenario) are listed in
 :data:`FIRST_STAGE_VARS`; operational variables are indexed by a node ``w``
 that is ROOT before the reveal period, so their ROOT entries are first-stage too.
 Design decisions a row defers to the reveal (``decide = at_reveal``) are the
-:data:`WAIT_VARS`: indexed by the scenario node at the reveal, they are second-stage.
+:data:`WAIT_VARS`: indexed by the scenario node at the reveal, they are second-stage. With two
+reveals they are taken at the first one: ``c_wait_nonanticipative`` ties the values of the
+scenarios of one Scenarios.stage1_group together.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def build_var(m: Any, o: str, w: str) -> Any:
     if o in m.net.wait_options:
         if w == ROOT:
             raise ValueError(f"option {o} is decided at the reveal: it has no value before the reveal period")
-        return m.v_build_wait[o, w]
+        return m.v_build_wait[o, m.idx.wait_node(m.net, w)]
     return m.v_build[o]
 
 
@@ -42,7 +44,7 @@ def qualify_var(m: Any, lane: str, w: str) -> Any:
             raise ValueError(
                 f"lane {lane} is qualified at the reveal: it has no value before the reveal period"
             )
-        return m.v_qualify_wait[lane, w]
+        return m.v_qualify_wait[lane, m.idx.wait_node(m.net, w)]
     return m.v_qualify[lane]
 
 
@@ -107,8 +109,8 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     )
     m.v_assign = pyo.Var(m.idx_assign, domain=binary, doc="single-source assignment")
 
-    # --- design decisions taken at the reveal: one per scenario (second stage)
-    scen = list(ix.scenarios)
+    # --- design decisions taken at the reveal: one per node of the (first) reveal (second stage)
+    scen = list(ix.reveal_nodes)
     wait_opts = [(o, s) for o in opts if o in net.wait_options for s in scen]
     m.v_build_wait = pyo.Var(
         wait_opts,

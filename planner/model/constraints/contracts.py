@@ -26,7 +26,9 @@ def add_contract_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     def rule(_m: Any, c: str, t: int, w: str) -> Any:
         least = net.p("Contracts", "min_per_period", c, t, w)
         if c in net.wait_contracts:
-            return m.v_unused[c, t, w] >= least * m.v_sign_wait[c, w] - m.v_purchase[c, t, w]
+            return (
+                m.v_unused[c, t, w] >= least * m.v_sign_wait[c, ix.wait_node(net, w)] - m.v_purchase[c, t, w]
+            )
         return m.v_unused[c, t, w] >= least - m.v_purchase[c, t, w]
 
     m.c_contracts_pay = pyo.Constraint(ix.unused, rule=rule, doc="take-or-pay minimum paid")
@@ -54,7 +56,8 @@ def add_contract_sign_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
             )
 
     def sign_rule(_m: Any, c: str, t: int, w: str) -> Any:
-        return m.v_purchase[c, t, w] <= net.p("Contracts", "max_per_period", c, t, w) * m.v_sign_wait[c, w]
+        sign = m.v_sign_wait[c, ix.wait_node(net, w)]
+        return m.v_purchase[c, t, w] <= net.p("Contracts", "max_per_period", c, t, w) * sign
 
     m.c_contracts_sign = pyo.Constraint(keys, rule=sign_rule, doc="purchases only under a signed contract")
     takes = [
@@ -65,6 +68,6 @@ def add_contract_sign_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     def take_rule(_m: Any, c: str, t: int, w: str) -> Any:
         least = net.p("Contracts", "min_per_period", c, t, w)
-        return m.v_purchase[c, t, w] >= least * m.v_sign_wait[c, w]
+        return m.v_purchase[c, t, w] >= least * m.v_sign_wait[c, ix.wait_node(net, w)]
 
     m.c_contracts_take_wait = pyo.Constraint(takes, rule=take_rule, doc="take minimum of a signed contract")

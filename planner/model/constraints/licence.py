@@ -178,7 +178,7 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         shipped = sum(m.v_flow[k] for k in covered[(rule, prod, t, w)])
         shipped = shipped - sum(m.v_licence_declared[k] for k in declared_by.get((rule, prod, t, w), ()))
         share = net.p("ExportControls", "approval_share", (rule, prod), t, w)
-        scenario = w if w != ROOT else ix.scenarios[0]
+        scenario = net.node_scenarios(w, ix.scenarios)[0]  # any scenario through w: same ancestors
         lin = [
             (m.v_apply[rule, prod, tf, net.node(tf, scenario)], weight)
             for tf, weight in review_weights(net, rule, prod, t, scenario)
@@ -191,7 +191,7 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
 
     def file_rule(_m: Any, rule: str, prod: str, t: int, w: str) -> Any:
         lic = ix.licences[(rule, prod)]
-        scenario = w if w != ROOT else ix.scenarios[0]
+        scenario = net.node_scenarios(w, ix.scenarios)[0]  # any scenario through w: same ancestors
         ahead = advance_periods(net, rule, prod, t, w)
         const, lin = 0.0, []
         for tr in range(min(t + ahead, len(net.periods) - 1) + 1):

@@ -160,7 +160,8 @@ def add_sourcing_wait_constraints(
         \quad (\texttt{c\_sourcing\_single\_link\_wait}), \qquad
         \sum_o A^{src}_{r,o,s} \le 1 \quad (\texttt{c\_sourcing\_single\_one\_wait})
 
-    for rules :math:`r \in R^{wait}` (SourcingRules.decide = at_reveal). A receipt shipped before the
+    for rules :math:`r \in R^{wait}` (SourcingRules.decide = at_reveal), :math:`s` a node of the (first)
+    reveal (the scenario; with two reveals its stage1_group, ModelIndex.wait_node). A receipt shipped before the
     reveal (node ROOT) binds its origin in *every* scenario (one row per scenario through the node):
     the rule still allows one origin over the whole horizon of a scenario, and nothing done before
     the reveal can depend on the scenario. Setting :math:`A^{src}_{r,o,s} = A^{src}_{r,o}` for all
@@ -170,7 +171,7 @@ def add_sourcing_wait_constraints(
         (rule, lane, t, w, s)
         for (rule, lane, t, w) in big_m
         if rule in net.wait_rules
-        for s in net.node_scenarios(w, ix.scenarios)
+        for s in dict.fromkeys(ix.wait_node(net, x) for x in net.node_scenarios(w, ix.scenarios))
     ]
 
     def link_rule(_m: Any, rule: str, lane: str, t: int, w: str, s: str) -> Any:
