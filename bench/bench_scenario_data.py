@@ -15,7 +15,9 @@ Usage::
     python bench/bench_scenario_data.py --cases changes --repeat 5
     python bench/bench_scenario_data.py --cases model --profile   # cProfile of one model build
 
-Prints medians over ``--repeat`` runs (the machine is shared and noisy: compare ratios).
+Prints medians over ``--repeat`` runs of CPU seconds of this process (``time.process_time``: the
+work is single-threaded, so on an idle machine it is the wall time; on the shared machine wall time
+follows the load). Compare ratios.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ MODEL_CASE = dict(mines=60, refineries=40, plants=40, regions=30, periods=16, sc
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     out = fn()
-    return time.perf_counter() - t0, out
+    return time.process_time() - t0, out
 
 
 def changes_case() -> dict[str, float]:
@@ -66,10 +68,10 @@ def model_steps(net: Any) -> dict[str, float]:
     """Seconds of each step of build_model (same steps, same order)."""
     out: dict[str, float] = {}
     scen = list(net.scenarios)
-    t_all = time.perf_counter()
+    t_all = time.process_time()
     with PauseGC():
         m = pyo.ConcreteModel(name="planner")
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         ix = build_index(net, scen)
         m.idx = ix
         m.net = net
@@ -77,12 +79,12 @@ def model_steps(net: Any) -> dict[str, float]:
         m.idx_assign = list(m.sourcing_sets.assign)
         keys, soft = cover_index(net, ix)
         m.idx_cover_soft = [k for k in keys if (k[0], k[1]) in soft]
-        out["index"] = time.perf_counter() - t0
+        out["index"] = time.process_time() - t0
         out["variables"], _ = timed(lambda: add_variables(m, net, ix))
         for family in CONSTRAINT_FAMILIES:
             out[family.__name__.removeprefix("add_")], _ = timed(lambda f=family: f(m, net, ix))
         out["objective"], _ = timed(lambda: add_objective(m, net, ix))
-    out["model"] = time.perf_counter() - t_all
+    out["model"] = time.process_time() - t_all
     out["vars"] = float(sum(1 for _ in m.component_data_objects(pyo.Var)))
     return out
 
