@@ -79,8 +79,8 @@ class FilterIndex:
             positions: dict[Any, list[int]] = {}
             first: dict[Any, Any] = {}
             for i, v in enumerate(self.frame[name].tolist()):
-                # blanks all match alike; type in the key keeps 1, 1.0 and True apart
-                key = (None, None) if _blank(v) else (type(v), v)
+                # blanks all match alike; type and text in the key keep 1, 1.0, True (and 0.0, -0.0) apart
+                key = (None, None, None) if _blank(v) else (type(v), v, str(v))
                 positions.setdefault(key, []).append(i)
                 first.setdefault(key, v)
             self._groups[name] = [

@@ -125,9 +125,9 @@ def test_filter_index_matches_filter_mask() -> None:
     for col in ("capacity", "product", "qualification"):
         assert np.array_equal(index.mask([(col, "")]), filter_mask(lanes, spec, [(col, "")])), col
     # mixed cell types in one column stay apart (1 and 1.0 print differently)
-    frame = pd.DataFrame({"site": ["1", 1, 1.0, True, None, "A", float("nan")]})
+    frame = pd.DataFrame({"site": ["1", 1, 1.0, True, None, "A", float("nan"), 0.0, -0.0]})
     sites = TABLES_BY_NAME["Sites"]
-    for wanted in ("1", "1.0", "True", "A", ""):
+    for wanted in ("1", "1.0", "True", "A", "", "0.0", "-0.0"):
         pairs = [("site", wanted)]
         assert np.array_equal(FilterIndex(frame, sites).mask(pairs), filter_mask(frame, sites, pairs)), wanted
 
