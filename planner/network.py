@@ -57,11 +57,12 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import InputError, Issue
-from planner.scenarios import filter_mask, parse_filter
+from planner.scenarios import FilterIndex, parse_filter
 from planner.schema import TABLES_BY_NAME, normalize_name
 from planner.tables import ROW, InputData, period_lengths
 from planner.validate import reachable_pairs
 from planner.validate_common import SOLVER_INFINITY
+from planner.validate_common import records as _records
 
 ROOT = "ROOT"
 """Node label of periods before the reveal period (shared by every scenario)."""
@@ -231,10 +232,21 @@ def _index(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame.set_index(key, drop=False)
 
 
-def _period_pos(periods: list[str], value: Any, default: int) -> int:
+def _period_pos(periods: list[str], value: Any, default: int, index: dict[str, int] | None = None) -> int:
+    """Position of period ``value`` (``default`` when blank); ``index`` maps period -> first position."""
     if _blank(value):
         return default
+    if index is not None and str(value) in index:
+        return index[str(value)]
     return periods.index(str(value))
+
+
+def _first_positions(periods: list[str]) -> dict[str, int]:
+    """Period -> its first position (what ``periods.index`` finds)."""
+    index: dict[str, int] = {}
+    for i, p in enumerate(periods):
+        index.setdefault(p, i)
+    return index
 
 
 def _expand(frame: pd.DataFrame, keys: list[Any], column: str, n_periods: int, table: str) -> PeriodParams:
@@ -293,6 +305,15 @@ def _changed_value_problem(spec: Any, block: np.ndarray, unlimited: bool = False
     Only an ``unlimited`` column (blank = no limit) may hold infinity; no value may reach the
     solver's infinity (:data:`~planner.validate_common.SOLVER_INFINITY`) otherwise.
     """
+    if block.size and np.isfinite(block).all():  # the usual case, settled by the extremes
+        lo, hi = float(block.min()), float(block.max())
+        if (
+            spec.dtype != "int"
+            and max(-lo, hi) < SOLVER_INFINITY
+            and (spec.min_value is None or lo >= spec.min_value)
+            and (spec.max_value is None or hi <= spec.max_value)
+        ):
+            return ""
     finite = block[np.isfinite(block)]
     if np.isnan(block).any():
         return "undefined (a blank value cannot be added to or multiplied: use set)"
@@ -393,11 +414,11 @@ def scenario_change_issues(data: InputData) -> list[Issue]:
     # the base data are the same in every period, so periods between two change boundaries hold
     # the same values: one column per stretch (20,000 periods need not be 20,000 columns)
     cuts = {0, reveal} | ({reveal2} if reveal2 is not None and reveal2 < len(periods) else set())
-    for rec in data["ScenarioChanges"].to_dict("records"):
-        for value, default, shift in ((rec["start_period"], 0, 0), (rec["end_period"], len(periods) - 1, 1)):
-            position = (
-                _period_pos(periods, value, default) if _blank(value) or str(value) in periods else default
-            )
+    index = _first_positions(periods)
+    changes = data["ScenarioChanges"]
+    for column, default, shift in (("start_period", 0, 0), ("end_period", len(periods) - 1, 1)):
+        for value in set(changes[column].tolist()):
+            position = index.get(str(value), default) if not _blank(value) else default
             cuts.add(position + shift)
     column_of = list(np.cumsum([t in cuts for t in range(len(periods))]) - 1)
     frames = _period_frames(data)
@@ -443,7 +464,13 @@ def _apply_changes(
     shared = {s: sorted(o for o, h in groups.items() if h == g and o != s) for s, g in groups.items()}
     n = len(periods)
     col = column_of if column_of is not None else list(range(n))
-    records = changes.to_dict("records")
+    index = _first_positions(periods)
+    table_of = {t.lower(): t for t in reversed(list(TABLES_BY_NAME))}  # the first name wins, as before
+    matchers: dict[str, FilterIndex] = {}  # one per table, built on first use
+    filters: dict[Any, tuple[list[tuple[str, str]], str | None]] = {}  # parse each distinct filter once
+    names: dict[Any, str] = {}  # and normalise each distinct column name once
+    rows_of: dict[tuple[str, Any], np.ndarray] = {}  # (table, filter) -> positions of the matching rows
+    records = _records(changes)
     # base changes (blank scenario) first, so that every scenario starts from the changed base
     ordered = [r for r in records if _blank(r["scenario"])] + [
         r for r in records if not _blank(r["scenario"])
@@ -454,16 +481,18 @@ def _apply_changes(
         scen = str(row.scenario)
         if not base_change and scen not in scenarios:
             continue
-        table = next((t for t in TABLES_BY_NAME if t.lower() == str(row.table).strip().lower()), None)
-        column = normalize_name(row.column)
+        table = table_of.get(str(row.table).strip().lower())
+        if row.column not in names:
+            names[row.column] = normalize_name(row.column)
+        column = names[row.column]
         excel_row = int(rec[ROW])
         if table is None or (table, column) not in params:
             issues.append(
                 Issue("error", "ScenarioChanges", excel_row, "column", row.column, "not a per-period column")
             )
             continue
-        start = _period_pos(periods, row.start_period, 0 if base_change else reveal)
-        end = _period_pos(periods, row.end_period, n - 1)
+        start = _period_pos(periods, row.start_period, 0 if base_change else reveal, index)
+        end = _period_pos(periods, row.end_period, n - 1, index)
         if not base_change and reveal2 is not None and start < reveal2 and shared.get(scen):
             issues.append(
                 Issue(
@@ -491,26 +520,36 @@ def _apply_changes(
                 )
             )
             continue
-        pairs, syntax = parse_filter(row.filter)
+        if row.filter not in filters:
+            filters[row.filter] = parse_filter(row.filter)
+        pairs, syntax = filters[row.filter]
         if syntax:
             issues.append(Issue("error", "ScenarioChanges", excel_row, "filter", row.filter, syntax))
             continue
-        mask = filter_mask(frames[table], TABLES_BY_NAME[table], pairs)
+        if (table, row.filter) not in rows_of:
+            if table not in matchers:
+                matchers[table] = FilterIndex(frames[table], TABLES_BY_NAME[table])
+            rows_of[(table, row.filter)] = np.flatnonzero(matchers[table].mask(pairs))
+        mask = rows_of[(table, row.filter)]  # the matching rows, in order
         pp = params[(table, column)]
-        arr = pp.base if base_change else pp.by_scenario.setdefault(scen, pp.base.copy())
+        if not base_change and scen not in pp.by_scenario:
+            pp.by_scenario[scen] = pp.base.copy()
+        arr = pp.base if base_change else pp.by_scenario[scen]
         block = arr[mask, col[start] : col[end] + 1]
         value = float(row.value)
         if row.action == "set":
             block[...] = value
-        elif row.action == "multiply":
+        elif row.action == "multiply" and value != 0.0:
             with np.errstate(invalid="ignore", over="ignore"):  # overflow: refused below as infinite
-                block[...] = np.where(np.isinf(block) & (value == 0.0), 0.0, block * value)
+                block *= value
+        elif row.action == "multiply":  # 0 x unlimited = 0
+            with np.errstate(invalid="ignore"):
+                block[...] = np.where(np.isinf(block), 0.0, block * value)
         else:
             with np.errstate(over="ignore"):
                 block[...] = block + value
-        problem = _changed_value_problem(
-            TABLES_BY_NAME[table].column(column), block, (table, column) in UNLIMITED_COLUMNS
-        )
+        spec = TABLES_BY_NAME[table].column(column)
+        problem = _changed_value_problem(spec, block, (table, column) in UNLIMITED_COLUMNS)
         if problem:
             issues.append(
                 Issue(
@@ -523,7 +562,7 @@ def _apply_changes(
                 )
             )
             continue
-        if TABLES_BY_NAME[table].column(column).dtype == "int":
+        if spec.dtype == "int":
             block = np.rint(block)
         arr[mask, col[start] : col[end] + 1] = block
     return issues

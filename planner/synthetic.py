@@ -22,8 +22,15 @@ def synthetic_records(
     periods: int = 8,
     scenarios: int = 3,
     seed: int = 0,
+    scenario_changes: int = 0,
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
-    """Records and settings of a synthetic network (sizes per echelon)."""
+    """Records and settings of a synthetic network (sizes per echelon).
+
+    ``scenario_changes`` adds that many more ScenarioChanges rows (for scale tests): per-scenario
+    multipliers of lane costs, process capacities and demand quantities over stretches of periods
+    from the reveal period on, spread over the scenarios (drawn from their own random stream, so the
+    rest of the network does not depend on it).
+    """
     rng = random.Random(seed)
     per = [f"T{t + 1:02d}" for t in range(periods)]
 
@@ -150,6 +157,7 @@ def synthetic_records(
         }
         for s in range(scenarios)
     ]
+    changes += _extra_changes(scenario_changes, seed, per, scen, lanes, processes, demand)
     records: dict[str, list[dict[str, Any]]] = {
         "Periods": [{"period": p} for p in per],
         "Products": [
@@ -175,6 +183,47 @@ def synthetic_records(
         "time_limit": 600.0,
     }
     return records, settings
+
+
+def _extra_changes(
+    count: int,
+    seed: int,
+    per: list[str],
+    scen: list[dict[str, Any]],
+    lanes: list[dict[str, Any]],
+    processes: list[dict[str, Any]],
+    demand: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """``count`` ScenarioChanges rows multiplying lane costs, mine capacities and demand by scenario."""
+    rng = random.Random(seed + 7919)
+    reveal = min(1, len(per) - 1)
+    mines = [p["process"] for p in processes if "site" in p]
+    out: list[dict[str, Any]] = []
+    for i in range(count):
+        start = rng.randrange(reveal, len(per))
+        end = rng.randrange(start, len(per))
+        kind = i % 3
+        if kind == 0:
+            ln = rng.choice(lanes)
+            table, filt, column = "Lanes", f"lane={ln['lane']}", "cost_flow"
+        elif kind == 1:
+            table, filt, column = "Processes", f"process={rng.choice(mines)}", "capacity"
+        else:
+            d = rng.choice(demand)
+            table, filt, column = "Demand", f"site={d['site']}; period={d['period']}", "quantity"
+        out.append(
+            {
+                "scenario": scen[i % len(scen)]["scenario"],
+                "table": table,
+                "filter": filt,
+                "column": column,
+                "action": "multiply",
+                "value": round(rng.uniform(0.9, 1.1), 3),
+                "start_period": per[start],
+                "end_period": per[end],
+            }
+        )
+    return out
 
 
 def synthetic_network(**kwargs: Any) -> InputData:

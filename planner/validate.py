@@ -21,7 +21,7 @@ from typing import Any
 
 from planner.config import OPTION_FLAGS, option_problem
 from planner.errors import InputError, Issue
-from planner.scenarios import filter_mask, parse_filter
+from planner.scenarios import FilterIndex, parse_filter
 from planner.schema import (
     HIGHS_PREFIX,
     HIGHS_SETTINGS,
@@ -56,9 +56,15 @@ PROBABILITY_TOLERANCE = 1e-6
 
 
 def _order_problem(
-    data: InputData, sheet: str, record: dict[Any, Any], start: str = "start_period", end: str = "end_period"
+    data: InputData,
+    sheet: str,
+    record: dict[Any, Any],
+    start: str = "start_period",
+    end: str = "end_period",
+    index: dict[str, int] | None = None,
 ) -> Issue | None:
-    index = _period_index(data)
+    """``start`` after ``end`` in ``record``; ``index`` is :func:`_period_index` of ``data`` (computed when None)."""
+    index = _period_index(data) if index is None else index
     a, b = record.get(start), record.get(end)
     if is_blank(a) or is_blank(b) or a not in index or b not in index:
         return None
@@ -791,10 +797,12 @@ def _changeable_columns(spec: TableSpec) -> list[str]:
     return [c.name for c in spec.all_columns if c.per_period]
 
 
-def _before_reveal(data: InputData, record: dict[Any, Any]) -> Issue | None:
+def _before_reveal(
+    data: InputData, record: dict[Any, Any], index: dict[str, int] | None = None
+) -> Issue | None:
     if is_blank(record.get("scenario")):
         return None  # a change of the base data (every scenario) may start in any period
-    index = _period_index(data)
+    index = _period_index(data) if index is None else index
     reveal, start = data.settings.get("reveal_period"), record.get("start_period")
     if is_blank(reveal) or is_blank(start) or reveal not in index or start not in index:
         return None
@@ -813,36 +821,59 @@ def _before_reveal(data: InputData, record: dict[Any, Any]) -> Issue | None:
 
 def check_scenario_changes(data: InputData) -> list[Issue]:
     """ScenarioChanges name a real table, a per-period column, a matching filter and ordered periods."""
-    by_key = {t.name.lower(): t for t in TABLES}
+    index = _period_index(data)
+    target = _ChangeTargets(data)
     out: list[Issue] = []
     for record in _rows(data, "ScenarioChanges"):
         row = _row(record)
-        name = record["table"]
-        problem = _order_problem(data, "ScenarioChanges", record)
+        problem = _order_problem(data, "ScenarioChanges", record, index=index)
         if problem:
             out.append(problem)
-        early = _before_reveal(data, record) or _shared_group_change(data, record)
+        early = _before_reveal(data, record, index) or _shared_group_change(data, record)
         if early:
             out.append(early)
+        for column, value, message, code in target.problems(
+            record["table"], record["column"], record["filter"]
+        ):
+            out.append(_err("ScenarioChanges", row, column, value, message, code))
+    return out
+
+
+class _ChangeTargets:
+    """What is wrong with the table, column and filter a ScenarioChanges row names, as
+    (column, value, message, code) tuples; worked out once per distinct (table, column, filter),
+    since tens of thousands of rows repeat a few hundred of them."""
+
+    def __init__(self, data: InputData) -> None:
+        self.data = data
+        self.by_key = {t.name.lower(): t for t in TABLES}
+        self.changeable_tables = sorted(t.name for t in TABLES if _changeable_columns(t))
+        self.matchers: dict[str, FilterIndex] = {}  # one per table, built on first use
+        self.memo: dict[tuple[Any, ...], list[tuple[str, Any, str, str]]] = {}
+
+    def problems(self, name: Any, column: Any, filt: Any) -> list[tuple[str, Any, str, str]]:
+        # the type is part of the key: 1, 1.0 and True print differently in a message
+        key = (type(name), name, type(column), column, type(filt), filt)
+        if key not in self.memo:
+            self.memo[key] = self._problems(name, column, filt)
+        return self.memo[key]
+
+    def _problems(self, name: Any, column: Any, filt: Any) -> list[tuple[str, Any, str, str]]:
         if is_blank(name):
-            continue
-        spec = by_key.get(str(name).strip().lower())
-        changeable_tables = sorted(t.name for t in TABLES if _changeable_columns(t))
+            return []
+        spec = self.by_key.get(str(name).strip().lower())
         if spec is None:
-            out.append(
-                _err(
-                    "ScenarioChanges",
-                    row,
+            return [
+                (
                     "table",
                     name,
-                    f"unknown table {name!r}; use one of {', '.join(changeable_tables)}."
+                    f"unknown table {name!r}; use one of {', '.join(self.changeable_tables)}."
                     f"{_did_you_mean(name, [t.name for t in TABLES])}",
                     "unknown_table",
                 )
-            )
-            continue
+            ]
+        out: list[tuple[str, Any, str, str]] = []
         changeable = _changeable_columns(spec)
-        column = record["column"]
         if not is_blank(column):
             col_name = normalize_name(column)
             if col_name not in changeable:
@@ -853,49 +884,42 @@ def check_scenario_changes(data: InputData) -> list[Issue]:
                     else "cannot change by period in"
                 )
                 out.append(
-                    _err(
-                        "ScenarioChanges",
-                        row,
+                    (
                         "column",
                         column,
                         f"{column!r} {what} {spec.name}; columns a scenario can change there: {can}",
                         "unchangeable_column",
                     )
                 )
-        filt = record["filter"]
         if is_blank(filt):
-            continue
+            return out
         pairs, syntax = parse_filter(str(filt))
         if syntax:
-            out.append(_err("ScenarioChanges", row, "filter", filt, syntax, "filter_syntax"))
-            continue
+            return [*out, ("filter", filt, syntax, "filter_syntax")]
         bad = [c for c, _ in pairs if normalize_name(c) not in spec.column_names]
         if bad:
-            out.append(
-                _err(
-                    "ScenarioChanges",
-                    row,
+            return [
+                *out,
+                (
                     "filter",
                     filt,
                     f"{bad[0]!r} is not a column of {spec.name}; filter on one of "
                     f"{', '.join(c.name for c in spec.columns)}.{_did_you_mean(bad[0], spec.column_names)}",
                     "filter_column",
-                )
-            )
-            continue
-        frame = data.tables[spec.name]
-        if not bool(filter_mask(frame, spec, pairs).any()):
+                ),
+            ]
+        if spec.name not in self.matchers:
+            self.matchers[spec.name] = FilterIndex(self.data.tables[spec.name], spec)
+        if not bool(self.matchers[spec.name].mask(pairs).any()):
             out.append(
-                _err(
-                    "ScenarioChanges",
-                    row,
+                (
                     "filter",
                     filt,
                     f"filter matches no row of {spec.name}; check the ids and spelling",
                     "filter_no_match",
                 )
             )
-    return out
+        return out
 
 
 def check_distributions(data: InputData) -> list[Issue]:

@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pandas as pd
+
 from planner.errors import Issue
 from planner.tables import ROW, InputData
 
@@ -27,12 +29,30 @@ def is_blank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() == ""
 
 
+_NATIVE = (str, float, int, bool, type(None))
+
+
+def records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+    """``frame.to_dict("records")``, faster on long tables of plain cells.
+
+    pandas builds each record cell by cell and boxes every cell of a text column; when every
+    cell is already a plain Python value (text, number, bool, None) the records are zipped from
+    the column lists instead, which is the same result at a fraction of the time. Any other cell
+    (a date, a NumPy scalar) falls back to pandas.
+    """
+    columns = frame.columns.tolist()
+    lists = [frame.iloc[:, i].tolist() for i in range(len(columns))]
+    if not columns or not all(type(v) in _NATIVE for values in lists for v in values):
+        return frame.to_dict("records")
+    return [dict(zip(columns, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
 def rows(data: InputData, sheet: str) -> Iterator[dict[Any, Any]]:
     """Records of one table as dicts (including ``_row``)."""
     frame = data.tables.get(sheet)
     if frame is None or frame.empty:
         return iter(())
-    return iter(frame.to_dict("records"))
+    return iter(records(frame))
 
 
 def row(record: dict[Any, Any]) -> int | None:

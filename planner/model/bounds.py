@@ -38,6 +38,13 @@ class FlowBounds:
             self.options_at[(str(o.site), str(o.process))] += float(o.capacity_added) * float(
                 o.max_units if bool(o.integer) else 1
             )
+        # lane ends as dicts, looked up once per lane rather than as DataFrame cells per shipment
+        lane_ids = [str(lane) for lane in net.lanes.index]
+        self.origin = dict(zip(lane_ids, (str(o) for o in net.lanes["origin"].tolist()), strict=True))
+        self.destination = dict(
+            zip(lane_ids, (str(d) for d in net.lanes["destination"].tolist()), strict=True)
+        )
+        self._pure_sink: dict[tuple[str, str], bool] = {}
         self.lanes_into: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.lanes_out: dict[tuple[str, str], list[str]] = defaultdict(list)
         for ln in net.lanes.itertuples(index=False):
@@ -110,19 +117,21 @@ class FlowBounds:
 
     def is_pure_sink(self, site: str, p: str) -> bool:
         """Every unit of p arriving at the site must serve its demand there (no storage, use, disposal, lane out)."""
-        net = self.net
-        return (
-            (site, p) not in net.inventory.index
-            and not self.ix.consume.get((site, p))
-            and math.isnan(float(net.products.at[p, "cost_disposal"]))
-            and not self.lanes_out[(site, p)]
-        )
+        if (site, p) not in self._pure_sink:
+            net = self.net
+            self._pure_sink[(site, p)] = (
+                (site, p) not in net.inventory.index
+                and not self.ix.consume.get((site, p))
+                and math.isnan(float(net.products.at[p, "cost_disposal"]))
+                and not self.lanes_out[(site, p)]
+            )
+        return self._pure_sink[(site, p)]
 
     # ------------------------------------------------------------------ the bound
     def flow(self, lane: str, p: str, t: int, w: str, arrival: int) -> float:
         """Smallest data-derived upper bound on shipments of p on ``lane`` leaving in (t, w)."""
         net = self.net
-        origin, dest = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
+        origin, dest = self.origin[lane], self.destination[lane]
         candidates = [
             net.p("Lanes", "capacity", lane, t, w),
             self.supply(origin, p, t, w),

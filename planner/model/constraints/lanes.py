@@ -73,7 +73,7 @@ def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     bounds: dict[tuple[str, str, int, str], float] = {}
     checked: dict[tuple[str, str], bool] = {}
     for (lane, p, t, w), keys in groups.items():
-        origin, dest = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
+        origin, dest = flow_bounds.origin[lane], flow_bounds.destination[lane]
         if origin not in gated:
             continue
         if (origin, p) not in checked:
@@ -88,7 +88,7 @@ def add_lane_open_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
             bounds[(lane, p, t, w)] = bound
 
     def rule(_m: Any, lane: str, p: str, t: int, w: str) -> Any:
-        origin = str(net.lanes.at[lane, "origin"])
+        origin = flow_bounds.origin[lane]
         return sum(m.v_flow[k] for k in groups[(lane, p, t, w)]) <= bounds[(lane, p, t, w)] * m.v_open[origin]
 
     m.c_lanes_open = pyo.Constraint(list(bounds), rule=rule, doc="shipments need an open origin")
