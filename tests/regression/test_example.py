@@ -16,9 +16,9 @@ status-quo variant, and the teaching workbook.
     Not yet met: a strict xfail that states the measured value.
 
 * On the planning run (the README's solve, ``example_optimum``): US magnet self-sufficiency in
-  2028 lies in the seeds' 5-35% band in every scenario; no Chinese-content magnet is imported for
-  US defence users after 2026-12 (the US defence rule; that US plants still deliver magnets made
-  with Chinese metal is a strict xfail); only the broad ban leaves demand unmet.
+  2028 lies in the seeds' 5-35% band in every scenario; no Chinese-content magnet reaches US
+  defence users after 2026-12, imported or made in the US (the US defence rule, a demand-side
+  content limit); only the broad ban leaves demand unmet.
 * ``inputs/tiny.xlsx`` solves to the hand-derived value of ``inputs/build_tiny.py``.
 """
 
@@ -141,7 +141,7 @@ def test_status_quo_china_share_of_magnets(status_quo: Solution) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="#12: Japan's RE oxide, metal and magnet imports are 62% Chinese (target 63-75%): its "
+    reason="#12: Japan's RE oxide, metal and magnet imports are 59.5% Chinese (target 63-75%): its "
     "alloy makers convert Lynas oxide priced at production cost, so they import no Chinese metal",
 )
 def test_status_quo_japan_depends_on_china(status_quo: Solution) -> None:
