@@ -140,7 +140,7 @@ def build_report(
     sheets = [
         decisions_sheet,
         costs_sheet,
-        _scenarios_sheet(m),
+        _scenarios_sheet(m, sol, net),
         flows_sheet,
         _inventory_sheet(m),
         _shortages_sheet(sol, m),

@@ -242,7 +242,53 @@ def _costs_sheet(sol: Solution, m: Metrics) -> tuple[SheetSpec, int]:
     )
 
 
-def _scenarios_sheet(m: Metrics) -> SheetSpec:
+def _recourse_blocks(sol: Solution, net: Network, m: Metrics) -> list[Block]:
+    """What the recourse changes, scenario by scenario: each buyer country's sources (share of the
+    tonnes its demand sites receive from the reveal on) and where shortage falls (t by demand site)."""
+    scen = [str(s) for s in m.scenario_ids]
+    names = _scenario_columns(scen, ("Buyer", "From", "Demand site"))
+    out: list[Block] = []
+    sites = {str(x) for x in net.demand["site"]} if len(net.demand) else set()
+    f = sol.flows
+    if len(f) and sites:
+        start = net.periods[net.reveal] if 0 < net.reveal < len(net.periods) else None
+        if start is not None:
+            f = f[f["period"].astype(str).map(lambda p: net.periods.index(p) >= net.reveal)]
+        f = f[f["destination"].astype(str).isin(sites) & (f["quantity"] > ZERO)]
+        if len(f):
+            g = f.groupby(["destination_country", "origin_country", "scenario"])["quantity"].sum().unstack()
+            g = g.reindex(columns=scen).fillna(0.0)
+            share = g / g.groupby(level=0).transform("sum").where(lambda x: x > ZERO)
+            share = share.fillna(0.0).reset_index()
+            share.columns = ["Buyer", "From", *[names[s] for s in scen]]
+            share = share[(share[[names[s] for s in scen]] > 0.0005).any(axis=1)]
+            since = f" from {start}" if start else ""
+            out.append(
+                Block(
+                    "recourse_sources",
+                    f"Where each buyer's supply comes from, by scenario (share of tonnes received{since})",
+                    share.reset_index(drop=True),
+                    {names[s]: "pct" for s in scen},
+                )
+            )
+    sh = sol.shortages
+    if len(sh) and float(sh["shortage"].sum()) > ZERO:
+        t = sh.groupby(["site", "scenario"])["shortage"].sum().unstack().reindex(columns=scen).fillna(0.0)
+        t = t[(t > ZERO).any(axis=1)].reset_index()
+        t.columns = ["Demand site", *[names[s] for s in scen]]
+        out.append(
+            Block(
+                "recourse_shortage",
+                "Where shortage falls, by scenario (t over the horizon)",
+                t,
+                {names[s]: "t" for s in scen},
+                highlight={names[s]: "positive" for s in scen},
+            )
+        )
+    return out
+
+
+def _scenarios_sheet(m: Metrics, sol: Solution | None = None, net: Network | None = None) -> SheetSpec:
     sc = m.scenarios
     exp_label = _expected_label(m.scenario_ids)
     frame = pd.DataFrame(
@@ -334,11 +380,14 @@ def _scenarios_sheet(m: Metrics) -> SheetSpec:
                 },
             )
         )
+    if sol is not None and net is not None and len(m.scenario_ids) > 1:
+        blocks += _recourse_blocks(sol, net, m)
     return SheetSpec(
         SCENARIOS,
         "Scenarios",
         "Each licence scenario's cost and service. Here-and-now cost is the same in every scenario; recourse "
-        "cost is what operations cost once the scenario is known.",
+        "cost is what operations cost once the scenario is known; the last tables show what the recourse "
+        "changes: where each buyer's supply comes from and where shortage falls.",
         blocks,
     )
 

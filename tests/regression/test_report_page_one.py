@@ -288,3 +288,27 @@ def test_flow_picture_shows_the_likeliest_and_the_costliest_scenario(
     path = write_report(tiny_content, tmp_path / "r.xlsx")
     summary = openpyxl.load_workbook(path)["Summary"]
     assert len(summary._images) == 1
+
+
+def test_scenarios_sheet_shows_what_the_recourse_changes(tiny_content: ReportContent) -> None:
+    """tiny from the reveal (P2): the EU buyer (DE) gets all its magnets from CN in OPEN and all
+    from JP in BAN; nobody is short, so there is no shortage table."""
+    frame = _block(tiny_content, SCENARIOS, "recourse_sources").set_index("From")
+    assert frame.loc["CN", ["OPEN", "BAN"]].tolist() == [1.0, 0.0]
+    assert frame.loc["JP", ["OPEN", "BAN"]].tolist() == [0.0, 1.0]
+    assert set(frame["Buyer"]) == {"DE"}
+    sheet = next(s for s in tiny_content.sheets if s.name == SCENARIOS)
+    assert "recourse_shortage" not in {b.key for b in sheet.blocks}
+
+
+def test_scenarios_sheet_says_where_shortage_falls() -> None:
+    """ban_case (q = 0.25, reveal P2) with the stockpile limited to 0.5 t: BAN leaves 0.5 t short at D."""
+    from tests.behaviour.test_licence_risk import ban_case
+
+    rec = ban_case(0.25)
+    rec["Inventory"][0]["max_stock"] = 0.5
+    rec["Contracts"] = []  # no Australian supplier: the stock is the only cover
+    sol = solve_data(from_records(rec, {"reveal_period": "P2"}), SolveOptions(mip_gap=0.0))
+    content = build_report(sol, sol.extra["network"])
+    short = _block(content, SCENARIOS, "recourse_shortage").set_index("Demand site")
+    assert short.loc["D", ["NORMAL", "BAN"]].tolist() == pytest.approx([0.0, 0.5])
