@@ -53,7 +53,11 @@ def _decisions_text(m: Any) -> str:
     for (n, p, _g, _t, w), v in m.v_inventory.items():
         if w == ROOT:
             held[(n, p)] = max(held.get((n, p), 0.0), float(v.value or 0.0))
-    taken += [f"stock {p} at {n} up to {q:,.3g} t" for (n, p), q in sorted(held.items()) if q > 1e-6]
+    taken += [
+        f"stock {p} at {n} up to {q:,.0f} t" if q >= 1 else f"stock {p} at {n} up to {q:.2g} t"
+        for (n, p), q in sorted(held.items())
+        if q > 1e-6
+    ]
     return "; ".join(taken) or "none"
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from planner.metrics import fmt_money
 from planner.report.content import (
     FRONTIER,
     INPUTS,
@@ -200,6 +201,7 @@ def add_resilience(
                 )
             )
     if frontier is not None and len(frontier):
+        frontier, advice = frontier_advice(frontier, content.currency, content.mass_unit)
         table = pd.DataFrame(
             {
                 "Weight on CVaR": frontier["weight"],
@@ -219,6 +221,7 @@ def add_resilience(
                 "Each row minimises (1 - w) x expected cost + w x CVaR of total cost: w = 0 is risk neutral, "
                 "w = 1 the most risk-averse plan.",
                 [
+                    Block("frontier_advice", "What the frontier advises", pd.DataFrame({"Advice": advice})),
                     Block(
                         "frontier",
                         "Frontier points",
@@ -231,7 +234,7 @@ def add_resilience(
                             "Expected shortage": "t",
                             "Worst shortage": "t",
                         },
-                    )
+                    ),
                 ],
                 freeze=False,
             )
@@ -252,3 +255,97 @@ def add_resilience(
         (i for i, sh in enumerate(content.sheets) if sh.name in (INPUTS, RUN_INFO)), len(content.sheets)
     )
     content.sheets[at:at] = new
+
+
+def _decision_set(text: str) -> set[str]:
+    return {d.strip() for d in str(text).split(";") if d.strip() and d.strip() != "none"}
+
+
+def frontier_advice(
+    frontier: pd.DataFrame, currency: str = "USD", unit: str = "t"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The frontier without duplicate points, and sentences that advise.
+
+    * Points with the same plan (the same decisions, expected cost and CVaR within 1e-6) are one
+      point: the lowest weight is kept and the others are named.
+    * The best trade-off is the point, other than the risk-neutral one, that cuts the most CVaR per
+      unit of expected cost it adds (all of its CVaR cut when it adds none).
+    * What changes from the risk-neutral plan to that point, decision by decision.
+    * What the extreme weight 1 means: the plan minimises the mean of the worst outcomes alone.
+    """
+    f = frontier.sort_values("weight").reset_index(drop=True)
+    keep: list[int] = []
+    same: dict[int, list[float]] = {}
+    for i, r in f.iterrows():
+        dup = next(
+            (
+                k
+                for k in keep
+                if f.at[k, "decisions"] == r["decisions"]
+                and math.isclose(
+                    float(f.at[k, "expected_cost"]), float(r["expected_cost"]), rel_tol=1e-6, abs_tol=1e-6
+                )
+                and math.isclose(float(f.at[k, "cvar"]), float(r["cvar"]), rel_tol=1e-6, abs_tol=1e-6)
+            ),
+            None,
+        )
+        if dup is None:
+            keep.append(int(i))
+        else:
+            same.setdefault(dup, []).append(float(r["weight"]))
+    out = f.loc[keep].reset_index(drop=True)
+    advice: list[str] = []
+    for k, weights in same.items():
+        listed = ", ".join(f"{w:g}" for w in weights)
+        advice.append(f"Weights {listed} give the same plan as weight {f.at[k, 'weight']:g}; shown once.")
+    base = out.iloc[0]
+    best = None
+    best_rate = -math.inf
+    for _, r in out.iloc[1:].iterrows():
+        d_cost = float(r["expected_cost"]) - float(base["expected_cost"])
+        d_cvar = float(base["cvar"]) - float(r["cvar"])
+        if d_cvar <= 1e-9 * max(1.0, abs(float(base["cvar"]))):
+            continue
+        rate = math.inf if d_cost <= 1e-9 * max(1.0, abs(float(base["expected_cost"]))) else d_cvar / d_cost
+        if rate > best_rate:
+            best, best_rate = r, rate
+    if best is None:
+        advice.append(
+            "No weight lowers CVaR below the risk-neutral plan's: the risk-neutral plan is also the safest "
+            "one the model finds."
+        )
+    else:
+        d_cost = float(best["expected_cost"]) - float(base["expected_cost"])
+        d_cvar = float(base["cvar"]) - float(best["cvar"])
+        d_short = float(base["worst_shortage"]) - float(best["worst_shortage"])
+        per = (
+            "at no extra expected cost"
+            if math.isinf(best_rate)
+            else f"{best_rate:,.1f} of CVaR per 1 of expected cost"
+        )
+        advice.append(
+            f"Best trade-off: weight {float(best['weight']):g}. Expected cost rises {fmt_money(d_cost, currency)} "
+            f"while CVaR falls {fmt_money(d_cvar, currency)} and the worst shortage {d_short:,.0f} {unit} "
+            f"({per})."
+        )
+        added = sorted(_decision_set(best["decisions"]) - _decision_set(base["decisions"]))
+        dropped = sorted(_decision_set(base["decisions"]) - _decision_set(best["decisions"]))
+        if added or dropped:
+            advice.append(
+                "Against the risk-neutral plan it "
+                + "; ".join(
+                    x
+                    for x in (
+                        f"adds: {', '.join(added)}" if added else "",
+                        f"drops: {', '.join(dropped)}" if dropped else "",
+                    )
+                    if x
+                )
+                + "."
+            )
+    if float(out["weight"].max()) >= 1.0 - 1e-9:
+        advice.append(
+            "Weight 1 minimises CVaR alone: it looks only at the worst outcomes (the tail beyond the CVaR level) "
+            "and ignores every other scenario, so its expected cost is not a target."
+        )
+    return out, advice
