@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from planner.config import SolveOptions
-from planner.errors import InfeasibleError
 from planner.network import build_network, expected_value_network
+from planner.saa import price_plan
 from planner.sampling import sample_data
 from planner.tables import InputData
 
@@ -48,15 +48,10 @@ def _priced(
     data: InputData, values: dict[tuple[str, Any], float], opts: SolveOptions, title: str
 ) -> pd.DataFrame:
     """Per-scenario outcome of the plan ``values`` on ``data`` (first stage fixed, recourse optimised)."""
-    from planner.api import build_model, extract_solution, solve
-    from planner.model.stochastic import fix_first_stage
+    from planner.api import extract_solution
 
-    net = build_network(data)
-    m = build_model(net)
-    fix_first_stage(m, values)
-    try:
-        result = solve(m, replace(opts, log_title=title))
-    except InfeasibleError:
+    priced = price_plan(data, values, opts, title)
+    if priced is None:
         sc = data["Scenarios"]
         return pd.DataFrame(
             {
@@ -66,8 +61,8 @@ def _priced(
                 "service_level": math.nan,
             }
         )
-    sol = extract_solution(m, net, result)
-    return sol.scenarios[["scenario", "total_cost", "shortage", "service_level"]]
+    m, net, result = priced
+    return extract_solution(m, net, result).scenarios[["scenario", "total_cost", "shortage", "service_level"]]
 
 
 def summarise(outcomes: pd.DataFrame) -> pd.DataFrame:

@@ -101,18 +101,22 @@ def _seeds(seed: int, count: int) -> list[int]:
     return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(count)]
 
 
-def _price_plan(data: InputData, values: dict[tuple[str, Any], float], opts: SolveOptions, title: str) -> Any:
-    """Model of ``data`` with the first stage fixed to ``values``, solved; None when infeasible."""
+def price_plan(
+    data: InputData, values: dict[tuple[str, Any], float], opts: SolveOptions, title: str
+) -> tuple[Any, Any, Any] | None:
+    """(model, network, solve result) of ``data`` with the first stage fixed to ``values`` and the
+    recourse optimised; None when the plan breaks a hard constraint in some scenario."""
     from planner.api import build_model, solve
     from planner.model.stochastic import fix_first_stage
 
-    m = build_model(build_network(data))
+    net = build_network(data)
+    m = build_model(net)
     fix_first_stage(m, values)
     try:
-        solve(m, replace(opts, log_title=title))
+        result = solve(m, replace(opts, log_title=title))
     except InfeasibleError:
         return None
-    return m
+    return m, net, result
 
 
 def saa(
@@ -154,8 +158,8 @@ def saa(
             if sj.bound is not None and math.isfinite(float(sj.bound))
             else float(sj.objective)
         )
-        priced = _price_plan(dj, x_hat, opts, f"SAA replication {j}: candidate plan on its sample")
-        f_j = math.inf if priced is None else float(priced.objective())
+        priced = price_plan(dj, x_hat, opts, f"SAA replication {j}: candidate plan on its sample")
+        f_j = math.inf if priced is None else float(priced[0].objective())
         rows.append(
             {
                 "replication": j,
@@ -176,11 +180,12 @@ def saa(
     gap_upper = gap_mean + t_quantile(len(gaps) - 1, 2 * CONFIDENCE - 1) * gap_sd / math.sqrt(len(gaps))
 
     de = sample_data(data, evaluate, seeds[-1], prefix="E")
-    me = _price_plan(de, x_hat, opts, f"SAA evaluation: candidate plan on {evaluate} fresh draws")
+    evaluated = price_plan(de, x_hat, opts, f"SAA evaluation: candidate plan on {evaluate} fresh draws")
     scen = de["Scenarios"]
-    if me is None:
+    if evaluated is None:
         costs = np.full(len(scen), math.inf)
     else:
+        me = evaluated[0]
         first = float(me.e_cost_stage1())
         costs = np.array([first + float(me.e_cost_stage2[str(s)]()) for s in scen["scenario"]])
     counts = np.round(scen["probability"].to_numpy(float) * evaluate)

@@ -88,13 +88,7 @@ def _flow_pictures(sol: Solution, net: Network, m: Metrics) -> list[Picture]:
     ]
     # the first year from the reveal, where the scenarios part (the whole horizon without a reveal)
     start = net.reveal if 0 < net.reveal < len(net.periods) else 0
-    days = 0.0
-    window = []
-    for t in range(start, len(net.periods)):
-        if days >= 365.0:
-            break
-        window.append(net.periods[t])
-        days += float(net.period_days[t]) if net.period_days else 365.25 / 4
+    window = net.periods[start : start + net.year_ahead[start] + 1]
     span = window[0] if len(window) == 1 else f"{window[0]} to {window[-1]}"
     png = flow_picture(
         sol.flows, net.products["stage"].astype(str).to_dict(), shown, titles, m.mass_unit, periods=window
