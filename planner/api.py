@@ -511,6 +511,7 @@ def run(
     command: list[str] | None = None,
     first_stage: dict[tuple[str, Any], float] | None = None,
     decomposition: dict[str, Any] | None = None,
+    worth: int = 0,
 ) -> RunRecord:
     """read -> validate -> network -> build -> solve -> tables, in a run folder of its own.
 
@@ -528,7 +529,8 @@ def run(
     An output that cannot be written (disk full, no permission) is an InputError naming it.
     ``first_stage`` fixes the first stage of the main solve (see :func:`solve_data`) and
     ``decomposition`` (what a decomposition such as progressive hedging proved) goes into the manifest
-    under that name: :func:`planner.decompose.solve_ph` passes both.
+    under that name: :func:`planner.decompose.solve_ph` passes both. ``worth`` > 0 values the report's
+    ``worth`` largest commitments and its largest stock build-up by re-solve (:func:`commitment_values`).
     """
     clock = time.perf_counter()
     started = datetime.now(UTC)
@@ -584,6 +586,7 @@ def run(
             {"read": t_read, "validate": t_validate},
             first_stage,
             decomposition,
+            worth,
         )
     except BaseException:
         run_folder.discard()
@@ -604,7 +607,7 @@ def run(
     return record
 
 
-_EXTRA_TABLES = ("resilience_nodes", "stockpile", "cover_curve", "frontier")
+_EXTRA_TABLES = ("resilience_nodes", "stockpile", "cover_curve", "frontier", "commitment_values")
 
 
 def _run_in(
@@ -625,6 +628,7 @@ def _run_in(
     timings: dict[str, float],
     first_stage: dict[tuple[str, Any], float] | None = None,
     decomposition: dict[str, Any] | None = None,
+    worth: int = 0,
 ) -> RunRecord:
     """Solve and write the run into ``run_folder.work``; rename it to its final name at the end."""
     import os
@@ -658,6 +662,11 @@ def _run_in(
         t = time.perf_counter()
         extra["frontier"] = frontier(data, frontier_points, later, progress=progress)
         timings["frontier"] = time.perf_counter() - t
+    if worth > 0 and "model" in sol.extra:
+        stage("value of commitments")
+        t = time.perf_counter()
+        extra["worth"] = commitment_values(sol, later, worth)
+        timings["worth"] = time.perf_counter() - t
 
     stage("write")
     t = time.perf_counter()
@@ -672,6 +681,10 @@ def _run_in(
         )
     if "frontier" in extra:
         tables["frontier"] = extra["frontier"]
+    if extra.get("worth"):
+        import pandas as pd
+
+        tables["commitment_values"] = pd.DataFrame(extra["worth"])
     try:
         write_tables_xlsx(tables, work / "tables.xlsx")
     except OSError as exc:
@@ -709,6 +722,7 @@ def _run_in(
             "threads": opts.threads,
             "random_seed": opts.random_seed,
             "scenarios": list(opts.scenarios) if opts.scenarios else None,
+            "worth": worth,
         },
         "settings": {
             k: (v if isinstance(v, (int, float, str, bool)) or v is None else str(v))
@@ -758,6 +772,26 @@ def _run_in(
     )
 
 
+def commitment_values(sol: Solution, options: SolveOptions, largest: int = 3) -> list[dict[str, Any]]:
+    """What the report's ``largest`` commitments (by cost) and its largest stock build-up are worth.
+
+    Each is the plan re-solved without that commitment, every other here-and-now design held and
+    everything else free to re-adapt (:func:`planner.model.sweeps.plan_without`, proven optimal; an
+    unproven re-solve leaves the value blank with a note). Needs the solved model (``sol.extra["model"]``).
+    """
+    from planner.metrics import compute_metrics
+    from planner.model.stochastic import design_values
+    from planner.model.sweeps import plan_without
+    from planner.report.commitments import commitments, worth_groups
+
+    net = sol.extra["network"]
+    groups = worth_groups(commitments(sol, net, compute_metrics(sol, net)), largest)
+    if not groups or "model" not in sol.extra:
+        return []
+    opts = replace(options, mip_gap=0.0, log_title="value of the report's commitments")
+    return plan_without(net, design_values(sol.extra["model"]), groups, opts)
+
+
 def write_run_report(
     sol: Solution,
     path: Path,
@@ -774,7 +808,9 @@ def write_run_report(
     from planner.io.report_writer import write_report
     from planner.report import build_report
 
-    content = build_report(sol, sol.extra["network"], stochastic=stochastic, manifest=manifest)
+    content = build_report(
+        sol, sol.extra["network"], stochastic=stochastic, manifest=manifest, worth=(extra or {}).get("worth")
+    )
     if extra:
         from planner.report import add_resilience
 

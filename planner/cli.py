@@ -305,6 +305,14 @@ def solve(
     report: ReportOpt = None,
     force: ForceOpt = False,
     highs_option: HighsOpt = None,
+    worth: Annotated[
+        int,
+        typer.Option(
+            "--worth",
+            help="Value the report's N largest commitments and its largest stock build-up: the plan "
+            "re-solved without each, the rest of its design held (0 = off).",
+        ),
+    ] = 3,
     decompose: Annotated[
         str | None,
         typer.Option(
@@ -359,6 +367,7 @@ def solve(
         tables_format=tables_format,
         vss=vss,
         command=_command(),
+        worth=worth,
     )
     _print_summary(record, progress)
 

@@ -558,15 +558,15 @@ def _write_summary_table(ws: Any, row: int, block: Block, content: ReportContent
                     for c in range(a, b + 1):
                         ws.cell(row=row, column=c).border = Border(top=THIN)
             if isinstance(value, str) and value:
-                per_line = max(4.0, _span_width(a, b) * 1.1 * 11 / size - 2)
+                per_line = max(4.0, _span_width(a, b) * 1.2 * 11 / size - 2)
                 lines = max(lines, math.ceil(_display_len(value, None) / per_line))
-        ws.row_dimensions[row].height = 12.5 * min(lines, MAX_WRAP_LINES) + 3
+        ws.row_dimensions[row].height = 11.5 * min(lines, MAX_WRAP_LINES) + 2
         row += 1
     return row
 
 
 def _write_summary(ws: Any, content: ReportContent) -> int:
-    """Title, notes, tiles and findings; returns the first free row for the charts."""
+    """Page one: title, notes, what we commit to now and the tiles; returns the first free row."""
     ws.column_dimensions["A"].width = GAP_COL_WIDTH
     for c in range(2, LAST_SUMMARY_COL + 1):
         is_gap = not any(c in pair for pair in TILE_COLUMNS)
@@ -600,7 +600,13 @@ def _write_summary(ws: Any, content: ReportContent) -> int:
         ws.row_dimensions[row + 3].height = 8
         row += 4
     put(ws, row, 2, content.assumption_note).font = Font(size=8, italic=True, color=GREY)
-    row += 2
+    return row + 2
+
+
+def _write_findings(ws: Any, content: ReportContent, row: int) -> int:
+    """Key findings and the scenario list, on a printed page of their own; returns the first free row."""
+    if row > 1:
+        ws.row_breaks.append(Break(id=row - 1))
     put(ws, row, 2, "Key findings").font = Font(bold=True, size=13, color=NAVY)
     row += 1
     for i, text in enumerate(content.findings, start=1):
@@ -804,7 +810,7 @@ def _place_charts(ws: Any, content: ReportContent, placed: dict[tuple[str, str],
 
 
 def _place_pictures(ws: Any, content: ReportContent, row: int) -> int:
-    """Each picture on a printed page of its own after the charts; returns the first free row."""
+    """Each picture on a printed page of its own (after page one); returns the first free row."""
     import io
 
     from openpyxl.drawing.image import Image
@@ -841,9 +847,11 @@ def build_workbook(content: ReportContent) -> Workbook:
         name = sheet_title(sheet.name)
         for key, p in _write_sheet(sheets[name], sheet, content).items():
             placed[(name, key)] = p
+    # page one: the commitments and the tiles; page two: the flow picture; then findings and charts
     row = _write_summary(summary, content)
+    row = _place_pictures(summary, content, row)
+    row = _write_findings(summary, content, row)
     last = _place_charts(summary, content, placed, row)
-    last = _place_pictures(summary, content, max(last, row))
     summary.print_area = f"A1:{get_column_letter(LAST_SUMMARY_COL)}{max(last, row)}"
     _print_setup(summary, None)
     wb.active = 0

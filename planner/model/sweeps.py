@@ -214,19 +214,61 @@ def stockpile_values(
     stockpiles: list[tuple[str, str]],
     opts: SolveOptions,
 ) -> list[Point]:
-    """What each here-and-now stockpile of a plan is worth, by solve.
+    """What each here-and-now stockpile of a plan is worth, by solve (:func:`plan_without`, one
+    stockpile per removal); each point also names its ``site`` and ``product``."""
+    groups = [{"key": f"{n}/{p}", "stock": [(n, p)]} for n, p in stockpiles]
+    points = plan_without(net, designs, groups, opts)
+    return [{"site": n, "product": p, **pt} for (n, p), pt in zip(stockpiles, points, strict=True)]
 
-    On the plan's design (fixed), solve once as is and once per stockpile with that stock held
-    to its opening level before the reveal period (every other decision free to adapt). The
-    value is the rise in expected cost without it; the scenarios it protects are those whose
-    cost rises. One model, one LP per stockpile: the cap is a row whose bound changes.
+
+def plan_without(
+    net: Network,
+    designs: dict[str, dict[str, float]],
+    groups: list[dict[str, Any]],
+    opts: SolveOptions,
+) -> list[Point]:
+    """What each group of a plan's here-and-now decisions is worth: the plan's cost without it, by solve.
+
+    The plan's design (``designs``, as :func:`planner.model.stochastic.design_values` gives it) is
+    fixed; each group removes some of it and every other decision (operations, stock, purchases,
+    recourse) re-adapts. A group is ``{"key": str, "design": [(variable, key), ...],
+    "stock": [(site, product), ...]}``: each design variable (``v_build``, ``v_qualify``,
+    ``v_open``, ``v_assign``) goes to 0 and each stock is held to its opening level in every period
+    before the reveal. Per group: ``value`` = the rise in expected cost without it (None when the
+    plan is infeasible without it), ``protects`` (the scenarios whose cost rises), ``worst_rise``,
+    ``worst_scenario``, ``shortage_rise`` (expected tonnes) and ``note`` (why a value is missing:
+    the re-solve was not proven optimal). One model and one hand-off: each
+    removal changes the bounds of a few rows (the design is pinned by rows ``x = p``, the stock by
+    ``sum <= cap``; pinned variables are continuous, so with every design fixed or pinned the model is
+    an LP), and HiGHS re-solves warm.
     """
-    from planner.model.stochastic import fix_design
+    from planner.errors import InfeasibleError, NonOptimalError
+    from planner.model.stochastic import design_key, fix_design
     from planner.network import ROOT
 
     m = build_model(net)
-    fix_design(m, designs)
-    wanted = set(stockpiles)
+    pinned = {(name, str(key)) for g in groups for name, key in g.get("design", [])}
+    fix_design(
+        m,
+        {
+            name: {k: v for k, v in values.items() if (name, k) not in pinned}
+            for name, values in designs.items()
+        },
+    )
+    pins: list[tuple[str, str]] = sorted(pinned)
+    var_of = {}
+    for name, key in pins:
+        var_of[(name, key)] = next(v for i, v in getattr(m, name).items() if design_key(i) == key)
+    m.p_pin = pyo.Param(
+        range(len(pins)),
+        mutable=True,
+        initialize={i: round(designs.get(name, {}).get(key, 0.0)) for i, (name, key) in enumerate(pins)},
+        doc="the plan's value of a design decision being valued",
+    )
+    m.c_pin = pyo.Constraint(range(len(pins)), rule=lambda _m, i: var_of[pins[i]] == m.p_pin[i])
+    for var in var_of.values():  # held by its row: continuous loses nothing, and with every other
+        var.domain = pyo.Reals  # design fixed HiGHS gets an LP it re-solves warm from the last basis
+    wanted = {tuple(k) for g in groups for k in g.get("stock", [])}
     by_period: dict[tuple[str, str, int], list[Any]] = {}  # total stock per pre-reveal period
     for key in m.idx.inventory:
         n, p, _g, t, w = key
@@ -238,30 +280,66 @@ def stockpile_values(
         list(by_period), rule=lambda _m, n, p, t: sum(by_period[(n, p, t)]) <= m.p_stock_cap[n, p]
     )
     hm = HighsModel(m, opts)
-    base = _scenario_costs_after(hm, m)
+    first = hm.run()
+    base = _scenario_costs(m)
+    base_short = _shortage_by_scenario(m, net)
     probs = net.probability
+    opening = net.inventory["initial_stock"] if len(net.inventory) else pd.Series(dtype=float)
     points: list[Point] = []
-    opening = net.inventory["initial_stock"]
-    for site, product in pairs:
-        m.p_stock_cap[site, product] = float(opening.get((site, product), 0.0))
-        hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
-        hm.title = f"{opts.log_title or 'value of each stockpile'}: without the stock of {product} at {site}"
-        without = _scenario_costs_after(hm, m)
-        m.p_stock_cap[site, product] = 1e30
-        hm.refresh_rows([c for k, c in m.c_stock_cap.items() if k[:2] == (site, product)])
+    if not first.proven_optimal:  # no exact base to measure against
+        reason = f"not valued (the plan itself was not priced to proven optimality: {first.message or first.status})"
+        return [{"key": g["key"], "value": None, "note": reason} for g in groups]
+    for g in groups:
+        mine = [i for i, pin in enumerate(pins) if pin in {(n, str(k)) for n, k in g.get("design", [])}]
+        caps = [tuple(k) for k in g.get("stock", []) if tuple(k) in set(pairs)]
+        rows = [m.c_pin[i] for i in mine] + [c for k, c in m.c_stock_cap.items() if k[:2] in set(caps)]
+        for i in mine:
+            m.p_pin[i] = 0
+        for n, p in caps:
+            m.p_stock_cap[n, p] = float(opening.get((n, p), 0.0))
+        hm.refresh_rows(rows)
+        hm.title = f"{opts.log_title or 'value of each decision'}: the plan without {g['key']}"
+        note = ""
+        try:
+            res = hm.run()
+            without: dict[str, float] | None = _scenario_costs(m)
+            short = _shortage_by_scenario(m, net)
+            if not res.proven_optimal:
+                without, note = None, f"not proven (the re-solve stopped: {res.message or res.status})"
+        except InfeasibleError:
+            without, short = None, {}
+        except NonOptimalError as exc:
+            without, short, note = None, {}, f"not valued ({exc})"
+        for i in mine:
+            name, key = pins[i]
+            m.p_pin[i] = round(designs.get(name, {}).get(key, 0.0))
+        for n, p in caps:
+            m.p_stock_cap[n, p] = 1e30
+        hm.refresh_rows(rows)
+        if without is None:
+            points.append(
+                {
+                    "key": g["key"],
+                    "value": None,
+                    "protects": "",
+                    "worst_rise": None,
+                    "worst_scenario": "",
+                    "shortage_rise": None,
+                    "note": note,
+                }
+            )
+            continue
         rise = {s: without[s] - base[s] for s in base}
+        worst = max(rise, key=lambda s: rise[s])
         points.append(
             {
-                "site": site,
-                "product": product,
+                "key": g["key"],
                 "value": float(sum(probs[s] * rise[s] for s in rise)),
                 "protects": ", ".join(s for s in rise if rise[s] > 1e-6 * max(1.0, abs(base[s]))),
-                "worst_rise": float(max(rise.values())),
+                "worst_rise": float(rise[worst]),
+                "worst_scenario": worst,
+                "shortage_rise": float(sum(probs[s] * (short[s] - base_short[s]) for s in base)),
+                "note": "",
             }
         )
     return points
-
-
-def _scenario_costs_after(hm: HighsModel, m: Any) -> dict[str, float]:
-    hm.run()
-    return _scenario_costs(m)

@@ -110,11 +110,13 @@ def build_report(
     manifest: dict[str, Any] | None = None,
     now: datetime | None = None,
     title: str = "Rare-earth magnet supply plan",
+    worth: list[dict[str, Any]] | None = None,
 ) -> ReportContent:
     """Decide the content of every sheet of the manager's report.
 
     ``metrics`` is computed when not given (from ``stochastic`` and ``manifest``, see
-    :func:`planner.metrics.compute_metrics`); ``now`` stamps the run information.
+    :func:`planner.metrics.compute_metrics`); ``now`` stamps the run information; ``worth``
+    (:func:`planner.model.sweeps.plan_without` points) values page one's largest commitments.
     """
     m = (
         metrics
@@ -128,9 +130,10 @@ def build_report(
     has_mix = any(
         b.key == "supply_mix" and b.frame.shape[1] > 1 and len(b.frame) > 0 for b in flows_sheet.blocks
     )
-    page_one = commitments(sol, net, m)
+    page_one = commitments(sol, net, m, worth=worth)
     decisions_sheet = _decisions_sheet(sol, net, m)
-    decisions_sheet.blocks.insert(0, page_one.block)  # the Summary's table, reconciled on its detail sheet
+    if page_one.detail is not None:  # the Summary's commitments one by one, same total
+        decisions_sheet.blocks.insert(0, page_one.detail)
     sheets = [
         decisions_sheet,
         costs_sheet,

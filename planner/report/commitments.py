@@ -28,17 +28,24 @@ if TYPE_CHECKING:
 
 TOL = 1e-6
 USED = "Protects against (used in)"
-MAX_NAMES_IN_FOOTNOTE = 12
-COLUMNS = ["Commit to", "Quantity", "When", "Cost over the horizon", "What the cost covers", USED]
+WORTH = "Without it (re-solved)"
+MAX_NAMES_IN_FOOTNOTE = 4
+DETAIL_COLUMNS = ["Commit to", "Quantity", "When", "Cost over the horizon", "What the cost covers", USED]
+COLUMNS = [*DETAIL_COLUMNS, WORTH]
+PAGE_ONE_ROWS = 8
+"""Grouped rows page one shows; the rest are summed in one line (every row is on the Decisions sheet)."""
 
 
 @dataclass
 class Commitments:
     """The page-one table, the footnote of decisions not taken, and the total committed cost.
 
-    ``one_off`` is the discounted one-off part (opening, building, qualifying, closing): it equals the
-    Costs sheet's capacity plus qualification components. ``rows`` keep ``_id`` (the workbook id)
-    and ``_one_off`` per row.
+    ``rows`` are the decisions one by one (the Decisions sheet's first table, ``detail``); ``groups``
+    join the rows page one reads as one commitment (the lanes qualified from one supplier by the
+    same date, the stock built up at one site) and carry ``_key`` and the ``_design`` / ``_stock``
+    removal :func:`planner.model.sweeps.plan_without` values. ``one_off`` is the discounted
+    one-off part (opening, building, qualifying, closing): it equals the Costs sheet's capacity plus
+    qualification components. Rows keep ``_id`` (the workbook id) and ``_one_off``.
     """
 
     block: Block
@@ -46,6 +53,8 @@ class Commitments:
     total: float
     one_off: float
     rows: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    detail: Block | None = None
 
 
 def _text(value: Any) -> str:
@@ -100,6 +109,10 @@ def _scenarios_text(m: Metrics, used: list[str]) -> str:
         return "no scenario"
     if len(used) == len(m.scenario_ids) and len(used) > 1:
         return "every scenario"
+    missing = [s for s in m.scenario_ids if s not in used]
+    if len(used) > 2 and len(missing) < len(used):
+        share = sum(m.probability.get(s, 0.0) for s in used)
+        return f"every scenario but {', '.join(missing)} ({fmt_pct(share)} likely)"
     share = sum(m.probability.get(s, 0.0) for s in used)
     names = ", ".join(used)
     return f"{names} ({fmt_pct(share)} likely)" if len(used) > 1 else f"{names} ({fmt_pct(share)})"
@@ -168,6 +181,8 @@ def _option_row(sol: Solution, net: Network, m: Metrics, option: str, units: flo
         USED: _scenarios_text(m, used),
         "_id": option,
         "_one_off": net.discount[t_build] * build,
+        "_group": f"build {option}",
+        "_design": [("v_build", option)],
     }
 
 
@@ -192,6 +207,11 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
         USED: _scenarios_text(m, used) if moved > TOL else "no scenario",
         "_id": lane,
         "_one_off": net.discount[t_q] * one_off,
+        "_group": f"qualify from {net.lanes.at[lane, 'origin']} by {lead}",
+        "_design": [("v_qualify", lane)],
+        "_lane": lane,
+        "_tonnes": expected,
+        "_used": used if moved > TOL else [],
     }
 
 
@@ -230,6 +250,8 @@ def _site_row(sol: Solution, net: Network, m: Metrics, site: str) -> dict[str, A
         USED: _scenarios_text(m, used),
         "_id": site,
         "_one_off": net.discount[min(first, last)] * opening,
+        "_group": f"open {site}",
+        "_design": [("v_open", site)],
     }
 
 
@@ -274,19 +296,169 @@ def _stock_rows(sol: Solution, net: Network, m: Metrics) -> list[dict[str, Any]]
                 USED: f"drawn on in {_scenarios_text(m, used)}" if used else "not drawn on in any scenario",
                 "_id": f"{site}/{product}",
                 "_one_off": 0.0,
+                "_group": f"stock at {site}",
+                "_stock": [(site, product)],
+                "_product": product,
+                "_held": held,
+                "_start": start,
+                "_used": used,
             }
         )
     return rows
 
 
+def _short_product(net: Network, product: str) -> str:
+    """A product's name without its parenthetical (``Sintered NdFeB magnet, H grade ~2.5% Dy``)."""
+    return _product_name(net, product).split(" (")[0]
+
+
+def _common_family(names: list[str]) -> str:
+    """The leading ``", "``-separated words every name shares (``Sintered NdFeB magnet``), or ""."""
+    split = [n.split(", ") for n in names]
+    common: list[str] = []
+    for words in zip(*split, strict=False):
+        if len(set(words)) != 1:
+            break
+        common.append(words[0])
+    if any(len(w) <= len(common) for w in split):  # a name would be left empty
+        common = common[: min(len(w) for w in split) - 1]
+    return ", ".join(common)
+
+
+def _join_stock(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    site = rows[0]["_stock"][0][0]
+    held = sum(r["_held"] for r in rows)
+    start = sum(r["_start"] for r in rows)
+    used = sorted({s for r in rows for s in r["_used"]}, key=m.scenario_ids.index)
+    names = [_short_product(net, r["_product"]) for r in rows]
+    family = _common_family(names)
+    parts = "; ".join(
+        f"{name[len(family) + 2 :] if family else name} +{fmt_tonnes(r['_held'] - r['_start'], m.mass_unit)}"
+        for name, r in zip(names, rows, strict=True)
+    )
+    when = rows[0]["When"]
+    return {
+        "Commit to": f"Buy {fmt_tonnes(held - start, m.mass_unit)}{f' of {family}' if family else ''} for stock "
+        f"at {_site_name(net, site)} {when} (from {fmt_tonnes(start, m.mass_unit)}): {parts}",
+        "Quantity": f"hold {fmt_tonnes(held, m.mass_unit)}",
+        "When": when,
+        "Cost over the horizon": sum(float(r["Cost over the horizon"]) for r in rows),
+        "What the cost covers": rows[0]["What the cost covers"],
+        USED: f"drawn on in {_scenarios_text(m, used)}" if used else "not drawn on in any scenario",
+    }
+
+
+def _join_lanes(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    origin = str(net.lanes.at[rows[0]["_lane"], "origin"])
+    by_dest: dict[str, list[str]] = {}
+    for r in rows:
+        dest = str(net.lanes.at[r["_lane"], "destination"])
+        by_dest.setdefault(dest, []).extend(net.lane_products.get(r["_lane"], []) or [r["_lane"]])
+    to = "; ".join(f"{_site_name(net, d)} ({', '.join(dict.fromkeys(ps))})" for d, ps in by_dest.items())
+    used = sorted({s for r in rows for s in r["_used"]}, key=m.scenario_ids.index)
+    one_off = float(net.lanes.at[rows[0]["_lane"], "cost_qualification"])
+    same = all(float(net.lanes.at[r["_lane"], "cost_qualification"]) == one_off for r in rows)
+    tonnes = sum(r["_tonnes"] for r in rows)
+    return {
+        "Commit to": f"Qualify {len(rows)} lanes from {_site_name(net, origin)} to {to}",
+        "Quantity": f"{fmt_tonnes(tonnes, m.mass_unit)}/yr expected" if tonnes > TOL else "",
+        "When": rows[0]["When"],
+        "Cost over the horizon": sum(float(r["Cost over the horizon"]) for r in rows),
+        "What the cost covers": (
+            f"{len(rows)} qualifications at {fmt_money(one_off, m.currency)}{_discounted(net)}"
+            if same
+            else f"{len(rows)} qualifications{_discounted(net)}"
+        ),
+        USED: _scenarios_text(m, used) if used else "no scenario",
+    }
+
+
+def group_rows(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Page one's rows: the decisions of one ``_group`` (lanes from one supplier qualified by the same
+    date, stock built up at one site) joined into one commitment; design commitments first in the
+    order of their first row (by cost), then stock by tonnes bought. Each carries ``_key`` and the
+    ``_design`` / ``_stock`` removal that values it."""
+    by_group: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_group.setdefault(str(r.get("_group") or r["_id"]), []).append(r)
+    out = []
+    for key, members in by_group.items():
+        if len(members) == 1:
+            joined = {c: members[0][c] for c in DETAIL_COLUMNS}
+        elif key.startswith("stock at "):
+            joined = _join_stock(net, m, members)
+        else:
+            joined = _join_lanes(net, m, members)
+        joined.update(
+            {
+                WORTH: "",
+                "_key": key,
+                "_design": [d for r in members for d in r.get("_design", [])],
+                "_stock": [k for r in members for k in r.get("_stock", [])],
+                "_ids": [r["_id"] for r in members],
+                "_bought": sum(float(r.get("_held", 0.0)) - float(r.get("_start", 0.0)) for r in members),
+            }
+        )
+        out.append(joined)
+    designs = [g for g in out if not g["_stock"]]
+    stock = sorted((g for g in out if g["_stock"]), key=lambda g: -float(g["_bought"]))
+    return designs + stock
+
+
+def worth_text(point: dict[str, Any], m: Metrics) -> str:
+    """``+$41M expected (+$0.8B in S4_BROAD_BAN)``: what the plan costs more without a commitment.
+
+    Both sides of the difference are solves of the same fixed-design model proven optimal, so the
+    difference is exact up to the solver's feasibility tolerance (not the main solve's MIP gap).
+    """
+    if point.get("note"):
+        return str(point["note"])
+    value = point.get("value")
+    if value is None:
+        return "the plan is infeasible without it"
+    scale = max(abs(m.objective), 1.0)
+    worst = float(point.get("worst_rise") or 0.0)
+    if abs(value) <= 1e-6 * scale:
+        if worst > 1e-6 * scale:
+            return f"+{fmt_money(worst, m.currency)} in {point['worst_scenario']} only"
+        return "nothing: the plan does as well without it"
+    text = f"+{fmt_money(value, m.currency)} expected"
+    if point.get("worst_scenario") and worst > value * 1.01:
+        text += f" (+{fmt_money(worst, m.currency)} in {point['worst_scenario']})"
+    short = float(point.get("shortage_rise") or 0.0)
+    if short > 0.5:
+        text += f"; {fmt_tonnes(short, m.mass_unit)} more short"
+    return text
+
+
 def _names(items: list[str]) -> str:
     if len(items) <= MAX_NAMES_IN_FOOTNOTE:
         return ", ".join(items)
-    return ", ".join(items[:MAX_NAMES_IN_FOOTNOTE]) + f" and {len(items) - MAX_NAMES_IN_FOOTNOTE} more"
+    return (
+        ", ".join(items[:MAX_NAMES_IN_FOOTNOTE])
+        + f" and {len(items) - MAX_NAMES_IN_FOOTNOTE} more (Decisions sheet)"
+    )
 
 
-def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
-    """The here-and-now decisions of the plan as page one shows them (see the module docstring)."""
+def _with_total(frame: pd.DataFrame, columns: list[str], total: float) -> pd.DataFrame:
+    if not len(frame):
+        return frame
+    total_row = {
+        **dict.fromkeys(columns, ""),
+        "Commit to": "Total of these commitments",
+        "Cost over the horizon": total,
+    }
+    return pd.concat([frame, pd.DataFrame([total_row], columns=columns)], ignore_index=True)
+
+
+def commitments(
+    sol: Solution, net: Network, m: Metrics, worth: list[dict[str, Any]] | None = None
+) -> Commitments:
+    """The here-and-now decisions of the plan as page one shows them (see the module docstring).
+
+    ``worth`` (points of :func:`planner.model.sweeps.plan_without`, keyed by ``key`` = a group's
+    ``_key``) fills the column of what the plan costs more without a commitment.
+    """
     rows: list[dict[str, Any]] = []
     not_taken: dict[str, list[str]] = {}
     for r in sol.decisions.itertuples(index=False):
@@ -333,10 +505,16 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
             not_taken.setdefault("close", []).append(_site_name(net, ident))
     rows.sort(key=lambda x: -float(x["Cost over the horizon"]))
     rows += _stock_rows(sol, net, m)
-    frame = pd.DataFrame(rows, columns=[*COLUMNS, "_id", "_one_off"])
+    frame = pd.DataFrame(rows, columns=[*DETAIL_COLUMNS, "_id", "_one_off"])
     total = float(frame["Cost over the horizon"].sum()) if len(frame) else 0.0
-    shown = frame[COLUMNS].copy()
-    if len(shown):
+    groups = group_rows(net, m, rows)
+    valued = {str(p["key"]): p for p in worth or []}
+    for g in groups:
+        if g["_key"] in valued:
+            g[WORTH] = worth_text(valued[g["_key"]], m)
+    shown = pd.DataFrame(groups[:PAGE_ONE_ROWS], columns=COLUMNS)
+    rest = groups[PAGE_ONE_ROWS:]
+    if rest:
         shown = pd.concat(
             [
                 shown,
@@ -344,8 +522,8 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
                     [
                         {
                             **dict.fromkeys(COLUMNS, ""),
-                            "Commit to": "Total of these commitments",
-                            "Cost over the horizon": total,
+                            "Commit to": f"{len(rest)} smaller commitments (see the Decisions sheet)",
+                            "Cost over the horizon": sum(float(g["Cost over the horizon"]) for g in rest),
                         }
                     ],
                     columns=COLUMNS,
@@ -353,6 +531,8 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
             ],
             ignore_index=True,
         )
+    # page one has six columns: with values, what the cost covers gives way (the Decisions sheet has it)
+    shown = shown.drop(columns=["What the cost covers"] if valued else [WORTH])
     parts = []
     for key, label in (
         ("build", "Do not build"),
@@ -367,6 +547,16 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
             "Stock rows count the holding cost until the licence outcome is known; the material's price is in "
             "the purchase cost."
         )
+    if valued:
+        parts.append(
+            "Cost over the horizon: one-off plus running cost to the end of the horizon"
+            f"{_discounted(net)}; the Decisions sheet says what each covers."
+        )
+        parts.append(
+            f"{WORTH}: the expected cost the plan adds when that commitment is removed and everything else "
+            "the plan does not fix re-adapts (re-solved to proven optimality, the other here-and-now designs held), for the "
+            f"{len(valued)} largest commitments."
+        )
     footnote = " ".join(parts)
     title = "What we commit to now (before the licence outcome is known), and why"
     if not len(frame):
@@ -374,12 +564,32 @@ def commitments(sol: Solution, net: Network, m: Metrics) -> Commitments:
     block = Block(
         "commitments",
         title,
-        shown.reset_index(drop=True),
+        _with_total(shown, list(shown.columns), total),
+        {"Cost over the horizon": "money"},
+        total_row=bool(len(frame)),
+    )
+    detail = Block(
+        "commitments",
+        "Each here-and-now decision, one by one (page one groups them)",
+        _with_total(frame[DETAIL_COLUMNS].copy(), DETAIL_COLUMNS, total).reset_index(drop=True),
         {"Cost over the horizon": "money"},
         total_row=bool(len(frame)),
     )
     one_off = float(frame["_one_off"].sum()) if len(frame) else 0.0
-    return Commitments(block, footnote, total, one_off, rows)
+    return Commitments(block, footnote, total, one_off, rows, groups, detail)
 
 
-__all__ = ["Commitments", "commitments"]
+def worth_groups(page: Commitments, largest: int) -> list[dict[str, Any]]:
+    """The removals to value for page one's ``largest`` commitments by cost, plus the largest stock
+    build-up (stock is what must be bought before the reveal, and its holding cost understates it)."""
+    valuable = [g for g in page.groups if g["_design"] or g["_stock"]]
+    chosen = sorted((g for g in valuable if g["_design"]), key=lambda g: -float(g["Cost over the horizon"]))[
+        :largest
+    ]
+    stock = [g for g in valuable if g["_stock"]]
+    if stock and largest > 0:
+        chosen.append(max(stock, key=lambda g: float(g["_bought"])))
+    return [{"key": g["_key"], "design": g["_design"], "stock": g["_stock"]} for g in chosen]
+
+
+__all__ = ["Commitments", "commitments", "group_rows", "worth_groups", "worth_text"]

@@ -15,12 +15,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.api import read, solve_data
+from planner.api import commitment_values, read, solve_data
 from planner.config import SolveOptions
 from planner.io.report_writer import write_report
 from planner.metrics import Metrics, _finding_vss, compute_metrics, solver_tolerance
 from planner.report import COSTS, DECISIONS, FLOWS, SCENARIOS, SHORTAGES, ReportContent, build_report
-from planner.report.commitments import USED, commitments
+from planner.report.commitments import PAGE_ONE_ROWS, USED, WORTH, commitments, group_rows
 from planner.report.content import PRINT_ROWS
 from planner.report.summary import optimality_text
 from planner.solution import Solution
@@ -88,7 +88,46 @@ def test_page_one_table_is_the_first_block_of_the_decisions_sheet(tiny_content: 
     assert tiny_content.commitments is not None
     first = next(s for s in tiny_content.sheets if s.name == DECISIONS).blocks[0]
     assert first.key == "commitments"
-    pd.testing.assert_frame_equal(first.frame, tiny_content.commitments.frame)
+    page, detail = tiny_content.commitments.frame, first.frame
+    assert list(page["Commit to"]) == list(detail["Commit to"])  # one decision: nothing to group
+    assert page.iloc[-1]["Cost over the horizon"] == detail.iloc[-1]["Cost over the horizon"]
+    assert "What the cost covers" in detail.columns
+
+
+def test_tiny_qualification_is_worth_the_stockpile_plan_minus_the_optimum(tiny: Solution) -> None:
+    # inputs/build_tiny.py: without lane JP-EU the best the plan can do is stockpile 6 t in P1
+    # (plan 2, E = 2,200 $1,000s) instead of 1,290: worth 910; in BAN 4 t go short, 4,860 - 1,500 = 3,360
+    points = commitment_values(tiny, SolveOptions(threads=1), largest=3)
+    assert len(points) == 1
+    point = points[0]
+    assert point["value"] == pytest.approx(910_000)
+    assert point["worst_scenario"] == "BAN"
+    assert point["worst_rise"] == pytest.approx(3_360_000)
+    assert point["shortage_rise"] == pytest.approx(0.3 * 4)
+    assert point["protects"] == "BAN"
+    content = build_report(tiny, tiny.extra["network"], worth=points)
+    assert content.commitments is not None
+    row = content.commitments.frame.iloc[0]
+    assert row[WORTH] == "+$910k expected (+$3.4M in BAN); 1.2 t more short"
+    assert "What the cost covers" not in content.commitments.frame.columns
+    assert "re-solved to proven optimality" in content.commitment_note
+
+
+def test_case_page_one_groups_stock_by_site_and_keeps_every_tonne(case: Solution) -> None:
+    net = case.extra["network"]
+    m = compute_metrics(case, net)
+    page = commitments(case, net, m)
+    stock = [r for r in page.rows if r["Commit to"].startswith("Buy ")]
+    groups = group_rows(net, m, page.rows)
+    assert sum(float(g["Cost over the horizon"]) for g in groups) == pytest.approx(page.total)
+    for site in {r["_id"].split("/")[0] for r in stock}:
+        mine = [r for r in stock if r["_id"].startswith(f"{site}/")]
+        joined = [g for g in groups if g["_key"] == f"stock at {site}"]
+        assert len(joined) == 1
+        bought = sum(r["_held"] - r["_start"] for r in mine)
+        assert joined[0]["_bought"] == pytest.approx(bought)
+        assert sorted(joined[0]["_stock"]) == sorted(tuple(r["_id"].split("/")) for r in mine)
+    assert len(page.block.frame) <= PAGE_ONE_ROWS + 2  # rows, the "smaller commitments" line, the total
 
 
 def test_summary_states_optimality_and_discounting(tiny_content: ReportContent, tmp_path: Path) -> None:
