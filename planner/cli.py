@@ -310,9 +310,9 @@ def solve(
         typer.Option(
             "--worth",
             help="Value the report's N largest commitments and its largest stock build-up: the plan "
-            "re-solved without each, the rest of its design held (0 = off).",
+            "re-solved without each, the rest of its design held (0 = off; each value is one more LP solve).",
         ),
-    ] = 3,
+    ] = 0,
     decompose: Annotated[
         str | None,
         typer.Option(

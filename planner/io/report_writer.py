@@ -60,6 +60,8 @@ LAST_SUMMARY_COL = 12
 CHART_WIDTH_CM = 12.6
 CHART_HEIGHT_CM = 7.6
 CHART_ROWS = 16
+BOLD = 1.15
+"""How much wider a bold header's characters are than the width unit (a plain digit)."""
 PICTURE_WIDTH_PX = 1000
 """Width of a picture on the Summary (about the width of the tiles)."""
 # series colours: the first series (the controlling country in the supply mix) in red
@@ -309,8 +311,9 @@ def _write_block(
         fmt = formats[name]
         sample = [_plain(v) for v in frame[name].tolist()[:500]]
         data_len = max((_display_len(v, fmt) for v in sample), default=0)
-        head_len = max(len(name) if len(name) <= 16 else 0, *(len(w) for w in name.split()))
-        want = min(float(WRAP_WIDTH), max(8.0, float(max(data_len, head_len)) + 2))
+        # headers are bold: about 15% wider than the plain digits the width unit counts
+        head_len = BOLD * max(len(name) if len(name) <= 16 else 0, *(len(w) for w in name.split()))
+        want = min(float(WRAP_WIDTH), max(8.0, float(max(data_len, math.ceil(head_len))) + 2))
         widths[col + j] = max(widths.get(col + j, 0.0), want)
     _highlight(ws, block, header_row, col, n - (1 if last_total else 0))
     maxima: dict[str, float] = {}
@@ -396,7 +399,7 @@ def _header_lines(block: Block, placed: _Placed, widths: dict[int, float]) -> in
     lines = 1
     for name in block.frame.columns:
         w = widths.get(placed.columns[str(name)], 10.0)
-        lines = max(lines, math.ceil(len(str(name)) / max(1.0, w - 1)))
+        lines = max(lines, math.ceil(BOLD * len(str(name)) / max(1.0, w - 1)))
     return min(3, lines)
 
 

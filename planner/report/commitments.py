@@ -547,6 +547,10 @@ def commitments(
             "Stock rows count the holding cost until the licence outcome is known; the material's price is in "
             "the purchase cost."
         )
+    if not valued and groups:
+        parts.append(
+            "What each commitment is worth: planner solve --worth 3 re-solves the plan without each."
+        )
     if valued:
         parts.append(
             "Cost over the horizon: one-off plus running cost to the end of the horizon"

@@ -299,7 +299,9 @@ def _scenarios_sheet(m: Metrics, sol: Solution | None = None, net: Network | Non
             "Total cost": sc["total_cost"].astype(float),
             "Here-and-now cost": sc["stage1_cost"].astype(float),
             "Recourse cost": sc["stage2_cost"].astype(float),
-            "Shortage penalties": sc["shortage_cost"].astype(float),
+            "Shortage penalties": sc["shortage_cost"]
+            .astype(float)
+            .clip(lower=0.0),  # no "-$0" from solver dust
             "Demand": sc["demand"].astype(float),
             "Shortage": sc["shortage"].astype(float),
             "Service level": sc["service_level"].astype(float),

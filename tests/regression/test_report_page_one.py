@@ -81,7 +81,8 @@ def test_tiny_page_one_lists_the_qualification_with_its_cost(tiny_content: Repor
     assert row[USED] == "BAN (30%)"
     assert frame.iloc[-1]["Commit to"] == "Total of these commitments"
     assert frame.iloc[-1]["Cost over the horizon"] == pytest.approx(200_000)
-    assert tiny_content.commitment_note == ""
+    assert "Do not" not in tiny_content.commitment_note  # nothing declined
+    assert "planner solve --worth 3" in tiny_content.commitment_note
 
 
 def test_page_one_table_is_the_first_block_of_the_decisions_sheet(tiny_content: ReportContent) -> None:
