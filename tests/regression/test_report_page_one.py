@@ -352,3 +352,18 @@ def test_scenarios_sheet_says_where_shortage_falls() -> None:
     content = build_report(sol, sol.extra["network"])
     short = _block(content, SCENARIOS, "recourse_shortage").set_index("Demand site")
     assert short.loc["D", ["NORMAL", "BAN"]].tolist() == pytest.approx([0.0, 0.5])
+
+
+def test_page_one_holds_the_commitments_and_page_two_the_flow_picture(
+    tiny_content: ReportContent, tmp_path: Path
+) -> None:
+    ws = openpyxl.load_workbook(write_report(tiny_content, tmp_path / "pages.xlsx"))["Summary"]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)  # a page ends after row id
+    rows = {str(c.value): c.row for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    commit = next(r for t, r in rows.items() if t.startswith("What we commit to now"))
+    tile = next(r for t, r in rows.items() if t.startswith("Expected total cost"))
+    assert commit < tile <= breaks[0]  # page one: the commitments, then the tiles
+    picture = rows["Flows by stage and country"]
+    assert breaks[0] < picture <= breaks[1]  # page two: the flow picture alone
+    assert len(ws._images) == 1
+    assert breaks[1] < rows["Key findings"]  # then the findings
