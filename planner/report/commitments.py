@@ -422,6 +422,9 @@ def worth_text(point: dict[str, Any], m: Metrics) -> str:
         if worst > 1e-6 * scale:
             return f"+{fmt_money(worst, m.currency)} in {point['worst_scenario']} only"
         return "nothing: the plan does as well without it"
+    if value < 0:  # the main solve stopped within its gap with a commitment that does not pay
+        gap = f" (the main solve's gap is {m.gap:.2%})" if m.gap > 0 else ""
+        return f"saves {fmt_money(-value, m.currency)} expected: the plan does better without it{gap}"
     text = f"+{fmt_money(value, m.currency)} expected"
     if point.get("worst_scenario") and worst > value * 1.01:
         text += f" (+{fmt_money(worst, m.currency)} in {point['worst_scenario']})"

@@ -560,6 +560,8 @@ def _inventory_sheet(m: Metrics) -> SheetSpec:
             .sort_values("Peak stock", ascending=False)
             .reset_index(drop=True)
         )
+        # a peak below 1/10,000 of the largest prints as "0 t" beside thousands of tonnes
+        peak = peak[peak["Peak stock"] >= 1e-4 * float(peak["Peak stock"].max())].reset_index(drop=True)
     lengths = (
         f"with {(m.period_days[0] if m.period_days else m.period_length_days):g}-day periods"
         if len(set(m.period_days)) <= 1

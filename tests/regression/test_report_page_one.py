@@ -20,7 +20,7 @@ from planner.config import SolveOptions
 from planner.io.report_writer import write_report
 from planner.metrics import Metrics, _finding_vss, compute_metrics, solver_tolerance
 from planner.report import COSTS, DECISIONS, FLOWS, SCENARIOS, SHORTAGES, ReportContent, build_report
-from planner.report.commitments import PAGE_ONE_ROWS, USED, WORTH, commitments, group_rows
+from planner.report.commitments import PAGE_ONE_ROWS, USED, WORTH, commitments, group_rows, worth_text
 from planner.report.content import PRINT_ROWS
 from planner.report.summary import optimality_text
 from planner.solution import Solution
@@ -367,3 +367,17 @@ def test_page_one_holds_the_commitments_and_page_two_the_flow_picture(
     assert breaks[0] < picture <= breaks[1]  # page two: the flow picture alone
     assert len(ws._images) == 1
     assert breaks[1] < rows["Key findings"]  # then the findings
+
+
+def test_worth_wording_for_a_commitment_that_does_not_pay_or_is_not_proven() -> None:
+    m: Any = type("M", (), {"objective": 1e10, "gap": 0.0035, "currency": "USD", "mass_unit": "t"})()
+    # measured on the example: the two EU lanes, re-solved away, save $5.9M (inside the 0.35% gap)
+    saving = {"value": -5.92e6, "worst_rise": -5.5e6, "worst_scenario": "S2_OCT_RULES", "shortage_rise": 0.0}
+    assert (
+        worth_text(saving, m)
+        == "saves $5.9M expected: the plan does better without it (the main solve's gap is 0.35%)"
+    )
+    used = {"value": 5.68e6, "worst_rise": 125.5e6, "worst_scenario": "S4_BROAD_BAN", "shortage_rise": 15.3}
+    assert worth_text(used, m) == "+$5.7M expected (+$125.5M in S4_BROAD_BAN); 15.3 t more short"
+    assert worth_text({"value": None, "note": "not proven (time limit)"}, m) == "not proven (time limit)"
+    assert worth_text({"value": None, "note": ""}, m) == "the plan is infeasible without it"
