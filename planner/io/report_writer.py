@@ -705,6 +705,25 @@ def _scatter(
     return chart
 
 
+def _fit_axis(chart: Any, placed: _Placed, series: list[str], kind: str, content: ReportContent) -> None:
+    """A value axis around the data (close values, e.g. cost estimates, stay apart) with enough
+    decimals of millions to tell its ticks apart; for line charts, whose height carries no meaning."""
+    lo = min(placed.minima.get(s, 0.0) for s in series)
+    hi = max(placed.maxima.get(s, 0.0) for s in series)
+    if lo <= 0 or hi <= lo:
+        return
+    step = 10.0 ** math.floor(math.log10(max(hi - lo, 1e-9 * hi)))
+    chart.y_axis.scaling.min = math.floor(lo / step) * step
+    chart.y_axis.scaling.max = math.ceil(hi / step) * step
+    chart.y_axis.majorUnit = (
+        step / 2 if (chart.y_axis.scaling.max - chart.y_axis.scaling.min) / step < 4 else step
+    )
+    if kind == "money" and hi >= 1e6:
+        digits = min(3, max(1, -math.floor(math.log10(chart.y_axis.majorUnit / 1e6))))
+        pre, post = _currency_affixes(content.currency)
+        chart.y_axis.number_format = f'{pre}#,##0.{"0" * digits},,"M"{post}'
+
+
 def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> Any | None:
     rows = spec.rows if spec.rows is not None else placed.n_rows
     rows = min(rows, placed.n_rows)
@@ -737,6 +756,8 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     chart.title = _title(spec.title)
     _style_axes(chart, spec.y_title)
     chart.y_axis.number_format = _axis_format(spec.y_kind, top, content)
+    if not spec.zero and spec.kind == "line":
+        _fit_axis(chart, placed, [*series, *lines], spec.y_kind, content)
     if (
         spec.zero
         and spec.y_kind in ("money", "t")
@@ -750,7 +771,8 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     if spec.kind == "line":
         for i, ser in enumerate(chart.series):
             ser.smooth = False
-            ser.graphicalProperties.line.solidFill = LINE_PALETTE[i % len(LINE_PALETTE)]
+            colour = spec.colours[i] if i < len(spec.colours) else LINE_PALETTE[i % len(LINE_PALETTE)]
+            ser.graphicalProperties.line.solidFill = colour
             ser.graphicalProperties.line.width = 22000  # EMU, about 1.75 pt
     elif spec.kind == "stacked_pct":
         for i, ser in enumerate(chart.series):

@@ -10,6 +10,7 @@ with a 95% t-interval, and an interval containing 0 reads "no difference beyond 
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,15 @@ def _short(value: float, currency: str) -> str:
             num = f"{value / div:.3g}{suffix}"
             return f"{sym}{num}" if sym else f"{num} {currency}"
     return str(value)
+
+
+_SAMPLE_PREFIX = re.compile(r"^sample of \d+, seed \d+: \d+ draw\(s\) of ")
+
+
+def _drawn(description: object) -> str:
+    """A sampled scenario's description without the sample size, seed and count the report states
+    elsewhere: ``regime BAN; JP_PRICE = 8e+04``."""
+    return _SAMPLE_PREFIX.sub("", str(description))
 
 
 def _interval(low: float, high: float, currency: str) -> str:
@@ -295,6 +305,7 @@ def replay_report(
                 float(r.expected_cost),
                 "money",
                 f"± {money(half, currency)} (95% CI)",
+                digits=3,
             ),
             Tile(f"{name}: 95% quantile", float(r.cost_p95), "money", "19 draws in 20 cost no more"),
             Tile(f"{name}: worst cost", float(r.cost_max), "money", f"the costliest of {int(r.draws)} draws"),
@@ -407,7 +418,7 @@ def replay_report(
     ]
     draws = outcomes.assign(plan=[PLAN_NAMES.get(str(p), str(p)) for p in outcomes["plan"]])
     draws = draws.sort_values(["plan", "total_cost"], ascending=[False, False], kind="stable")
-    draws = draws.rename(
+    draws = draws.assign(description=[_drawn(x) for x in draws["description"]]).rename(
         columns={
             "plan": "Plan",
             "scenario": "Sampled scenario",
@@ -416,7 +427,7 @@ def replay_report(
             "total_cost": "Cost",
             "shortage": "Shortage",
             "service_level": "Service level",
-            "description": "What was drawn",
+            "description": "Drawn",
         }
     )
     draw_sheet = SheetSpec(
@@ -676,16 +687,17 @@ def saa_report(
             f"{conf} CI, high": [ub_hi, lb_hi, r.gap_ci_upper, math.nan],
         }
     ).replace([np.inf, -np.inf], np.nan)
-    ev = r.evaluation.sort_values("cost", ascending=False, kind="stable").rename(
+    ev = r.evaluation.sort_values("cost", ascending=False, kind="stable")
+    ev = ev.assign(description=[_drawn(x) for x in ev["description"]]).rename(
         columns={
             "scenario": "Sampled scenario",
             "draws": "Draws",
             "probability": "Share of draws",
-            "description": "What was drawn",
+            "description": "Drawn",
             "cost": "Plan's cost",
         }
     )
-    ev = ev[["Sampled scenario", "Draws", "Share of draws", "Plan's cost", "What was drawn"]].replace(
+    ev = ev[["Sampled scenario", "Draws", "Share of draws", "Plan's cost", "Drawn"]].replace(
         [np.inf, -np.inf], np.nan
     )
     dec = pd.DataFrame(
@@ -779,6 +791,7 @@ def saa_report(
             f"Cost ({currency})",
             "money",
             zero=False,
+            colours=["4472C4", "C00000", "F4B183", "F4B183"],
         ),
     ]
     subtitle = (
