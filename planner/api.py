@@ -19,13 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.config import SolveOptions
 from planner.errors import InfeasibleError, InputError, Issue
 from planner.network import Network, build_network
 from planner.solution import Solution
 from planner.tables import InputData
+
+if TYPE_CHECKING:
+    from planner.report.content import ReportContent
 
 log = logging.getLogger(__name__)
 
@@ -871,12 +874,15 @@ def _side_run(
     options: SolveOptions | None,
     command: list[str] | None,
     work: Callable[[InputData, SolveOptions], tuple[dict[str, Any], dict[str, Any], Any]],
+    report: Callable[[Any, dict[str, Any], InputData], ReportContent] | None = None,
 ) -> tuple[Path, Any]:
     """A run folder ``<out>/<input stem>-<label>-<timestamp>`` for an analysis other than ``solve``:
     ``work(data, options)`` returns (tables, summary, result); the folder gets ``tables.xlsx``,
-    ``<label>.json`` (summary, input, versions, options, command) and ``solver.log``. Written as a
-    partial folder and renamed when complete."""
+    ``<label>.json`` (summary, input, versions, options, command, files), ``solver.log`` and, with
+    ``report(result, manifest, data)``, the manager report ``report.xlsx``. Written as a partial
+    folder and renamed when complete."""
     from planner import runfolder
+    from planner.io.report_writer import write_report
     from planner.io.results_writer import write_tables_xlsx
 
     started = datetime.now(UTC)
@@ -889,6 +895,7 @@ def _side_run(
         folder = runfolder.start(Path(out), f"{path.stem}-{label}", started)
     except OSError as exc:
         raise runfolder.output_error(exc, "--out") from None
+    folder_final = folder.final
     try:
         tables, summary, result = work(data, replace(opts, log_file=folder.work / "solver.log"))
         write_tables_xlsx(tables, folder.work / "tables.xlsx")
@@ -901,8 +908,18 @@ def _side_run(
             "options": {"mip_gap": opts.mip_gap, "time_limit": opts.time_limit, "threads": opts.threads},
             label: summary,
         }
-        (folder.work / f"{label}.json").write_text(json.dumps(manifest, indent=2, default=str))
+        names = {"solver_log": "solver.log", "tables": "tables.xlsx", label: f"{label}.json"}
+        if report is not None:
+            write_report(report(result, manifest, data), folder.work / "report.xlsx")
+            names["report"] = "report.xlsx"
+        manifest["files"] = {k: str(folder.final / v) for k, v in names.items()}
+        tmp = folder.work / f"{label}.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=2, default=str))
+        tmp.replace(folder.work / f"{label}.json")
         final = folder.finish()
+        if final != folder_final:  # a run of the same second took the name meanwhile
+            manifest["files"] = {k: str(final / v) for k, v in names.items()}
+            (final / f"{label}.json").write_text(json.dumps(manifest, indent=2, default=str))
     except OSError as exc:
         folder.discard()
         raise runfolder.output_error(exc, "--out") from None
@@ -910,6 +927,15 @@ def _side_run(
         folder.discard()
         raise
     return final, result
+
+
+def _report_units(data: InputData) -> dict[str, Any]:
+    """The currency, mass unit and input path a sampled run's report names."""
+    return {
+        "currency": str(data.settings.get("currency") or "USD"),
+        "mass_unit": str(data.settings.get("mass_unit") or "t"),
+        "input_path": str(data.path) if data.path else None,
+    }
 
 
 def run_saa(
@@ -923,7 +949,8 @@ def run_saa(
     command: list[str] | None = None,
 ) -> tuple[Path, Any]:
     """Sample-average approximation in a run folder of its own (:mod:`planner.saa`): ``saa.json``
-    (estimates and intervals), ``tables.xlsx`` (summary, replications, evaluation, decisions) and
+    (estimates and intervals), ``tables.xlsx`` (summary, replications, evaluation, decisions),
+    ``report.xlsx`` (the manager report, :func:`planner.report.sampled.saa_report`) and
     ``solver.log``. Returns the folder and the :class:`planner.saa.SaaResult`."""
     import pandas as pd
 
@@ -940,7 +967,12 @@ def run_saa(
         }
         return tables, summary, result
 
-    return _side_run(workbook, out, "saa", options, command, work)
+    def report(result: Any, manifest: dict[str, Any], data: InputData) -> ReportContent:
+        from planner.report.sampled import saa_report
+
+        return saa_report(result, manifest, **_report_units(data))
+
+    return _side_run(workbook, out, "saa", options, command, work, report)
 
 
 def run_replay(
@@ -952,7 +984,8 @@ def run_replay(
     command: list[str] | None = None,
 ) -> tuple[Path, Any]:
     """Out-of-sample replay in a run folder of its own (:mod:`planner.replay`): ``replay.json``,
-    ``tables.xlsx`` (summary per plan, outcome per draw) and ``solver.log``."""
+    ``tables.xlsx`` (summary per plan, outcome per draw), ``report.xlsx`` (the manager report,
+    :func:`planner.report.sampled.replay_report`) and ``solver.log``."""
     from planner.replay import replay
 
     def work(data: InputData, opts: SolveOptions) -> tuple[dict[str, Any], dict[str, Any], Any]:
@@ -964,4 +997,9 @@ def run_replay(
         }
         return {"summary": result.summary, "outcomes": result.outcomes}, summary, result
 
-    return _side_run(workbook, out, "replay", options, command, work)
+    def report(result: Any, manifest: dict[str, Any], data: InputData) -> ReportContent:
+        from planner.report.sampled import replay_report
+
+        return replay_report(result, manifest, **_report_units(data))
+
+    return _side_run(workbook, out, "replay", options, command, work, report)

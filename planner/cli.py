@@ -711,6 +711,7 @@ def saa(
     typer.echo(f"lower bound   {money(result.lower_bound)}  (95% CI {money(lo)} .. {money(hi)})")
     typer.echo(f"plan's cost   {money(result.upper_bound)}  (95% CI {money(ulo)} .. {money(uhi)})")
     typer.echo(f"optimality gap of the plan <= {money(result.gap_ci_upper)} with 95% confidence")
+    typer.echo(f"{'report':<11} {folder / 'report.xlsx'}")
     typer.echo(f"wrote {folder}")
 
 
@@ -740,6 +741,7 @@ def replay(
             f"max {money(r.cost_max)}  short in {r.share_of_draws_short:.0%} of draws "
             f"(expected {r.expected_shortage:,.1f} t)"
         )
+    typer.echo(f"{'report':<11} {folder / 'report.xlsx'}")
     typer.echo(f"wrote {folder}")
 
 

@@ -147,15 +147,19 @@ def number_format(kind: str, values: list[float], currency: str, mass_unit: str)
     return None
 
 
-def tile_format(kind: str, value: float | None, currency: str, mass_unit: str) -> str:
-    """Big-number format for a KPI tile: $4.1M, 93.1%, 1,234 t."""
+def tile_format(
+    kind: str, value: float | None, currency: str, mass_unit: str, digits: int | None = None
+) -> str:
+    """Big-number format for a KPI tile: $4.1M, 93.1%, 1,234 t; ``digits`` decimals of millions
+    or billions ($1.283M)."""
     v = abs(value) if value is not None and math.isfinite(value) else 0.0
     if kind == "money":
         pre, post = _currency_affixes(currency)
+        frac = "." + "0" * (1 if digits is None else digits) if digits != 0 else ""
         if v >= 1e9:
-            body = '#,##0.0,,,"B"'
+            body = f'#,##0{frac},,,"B"'
         elif v >= 1e6:
-            body = '#,##0.0,,"M"'
+            body = f'#,##0{frac},,"M"'
         elif v >= 1e4:
             body = '#,##0,"k"'
         elif v >= 100:
@@ -495,7 +499,9 @@ def _tile(ws: Any, row: int, cols: tuple[int, int], tile: Tile, content: ReportC
     val.font = Font(size=20, bold=True, color="C00000" if tile.alert else NAVY)
     val.alignment = Alignment(horizontal="left", vertical="center", indent=1)
     if tile.value is not None and math.isfinite(tile.value):
-        val.number_format = tile_format(tile.kind, tile.value, content.currency, content.mass_unit)
+        val.number_format = tile_format(
+            tile.kind, tile.value, content.currency, content.mass_unit, tile.digits
+        )
     det = put(ws, row + 2, a, tile.detail)
     det.font = Font(size=8, italic=True, color=GREY)
     det.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
@@ -607,8 +613,9 @@ def _write_summary(ws: Any, content: ReportContent) -> int:
 
 
 def _write_findings(ws: Any, content: ReportContent, row: int) -> int:
-    """Key findings and the scenario list, on a printed page of their own; returns the first free row."""
-    if row > 1:
+    """Key findings and the scenario list, on a printed page of their own (under the tiles with
+    ``content.findings_on_page_one``); returns the first free row."""
+    if row > 1 and not content.findings_on_page_one:
         ws.row_breaks.append(Break(id=row - 1))
     put(ws, row, 2, "Key findings").font = Font(bold=True, size=13, color=NAVY)
     row += 1
@@ -701,17 +708,37 @@ def _scatter(
     return chart
 
 
+def _fit_axis(chart: Any, placed: _Placed, series: list[str], kind: str, content: ReportContent) -> None:
+    """A value axis around the data (close values, e.g. cost estimates, stay apart) with enough
+    decimals of millions to tell its ticks apart; for line charts, whose height carries no meaning."""
+    lo = min(placed.minima.get(s, 0.0) for s in series)
+    hi = max(placed.maxima.get(s, 0.0) for s in series)
+    if lo <= 0 or hi <= lo:
+        return
+    step = 10.0 ** math.floor(math.log10(max(hi - lo, 1e-9 * hi)))
+    chart.y_axis.scaling.min = math.floor(lo / step) * step
+    chart.y_axis.scaling.max = math.ceil(hi / step) * step
+    chart.y_axis.majorUnit = (
+        step / 2 if (chart.y_axis.scaling.max - chart.y_axis.scaling.min) / step < 4 else step
+    )
+    if kind == "money" and hi >= 1e6:
+        digits = min(3, max(1, -math.floor(math.log10(chart.y_axis.majorUnit / 1e6))))
+        pre, post = _currency_affixes(content.currency)
+        chart.y_axis.number_format = f'{pre}#,##0.{"0" * digits},,"M"{post}'
+
+
 def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> Any | None:
     rows = spec.rows if spec.rows is not None else placed.n_rows
     rows = min(rows, placed.n_rows)
     if rows <= 0:
         return None
-    series = spec.series or [c for c in placed.columns if c != spec.x]
+    series = spec.series or [c for c in placed.columns if c != spec.x and c not in spec.lines]
     series = [s for s in series if s in placed.columns]
     if not series:
         return None
+    lines = [s for s in spec.lines if s in placed.columns] if spec.kind == "col" else []
     cats = _ref(placed, spec.x, rows, with_header=False)
-    top = max((placed.maxima.get(s, 0.0) for s in series), default=0.0)
+    top = max((placed.maxima.get(s, 0.0) for s in [*series, *lines]), default=0.0)
     chart: Any
     if spec.kind == "scatter":
         return _scatter(spec, placed, content, series, rows, top)
@@ -732,7 +759,13 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     chart.title = _title(spec.title)
     _style_axes(chart, spec.y_title)
     chart.y_axis.number_format = _axis_format(spec.y_kind, top, content)
-    if spec.y_kind in ("money", "t") and min(placed.minima.get(s, 0.0) for s in series) >= 0:
+    if not spec.zero and spec.kind == "line":
+        _fit_axis(chart, placed, [*series, *lines], spec.y_kind, content)
+    if (
+        spec.zero
+        and spec.y_kind in ("money", "t")
+        and min(placed.minima.get(s, 0.0) for s in [*series, *lines]) >= 0
+    ):
         chart.y_axis.scaling.min = 0  # bars that do not start at zero exaggerate differences
     if spec.kind == "barh":
         chart.x_axis.scaling.orientation = "maxMin"  # first row on top
@@ -741,7 +774,8 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     if spec.kind == "line":
         for i, ser in enumerate(chart.series):
             ser.smooth = False
-            ser.graphicalProperties.line.solidFill = LINE_PALETTE[i % len(LINE_PALETTE)]
+            colour = spec.colours[i] if i < len(spec.colours) else LINE_PALETTE[i % len(LINE_PALETTE)]
+            ser.graphicalProperties.line.solidFill = colour
             ser.graphicalProperties.line.width = 22000  # EMU, about 1.75 pt
     elif spec.kind == "stacked_pct":
         for i, ser in enumerate(chart.series):
@@ -753,8 +787,24 @@ def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> An
     else:
         for i, ser in enumerate(chart.series):
             colour = BAR_COLOUR if len(chart.series) == 1 else PALETTE[i % len(PALETTE)]
+            if i < len(spec.colours):
+                colour = spec.colours[i]
             ser.graphicalProperties.solidFill = colour
             ser.graphicalProperties.line.solidFill = colour
+    if lines:  # on the columns' own axes (a LineChart shares the BarChart's axis ids)
+        overlay = LineChart()
+        for s in lines:
+            overlay.add_data(_ref(placed, s, rows, with_header=True), titles_from_data=True)
+        overlay.set_categories(cats)
+        for i, ser in enumerate(overlay.series):
+            colour = ("C00000", "7F7F7F", "ED7D31")[i % 3]
+            ser.smooth = False
+            ser.marker.symbol = "none"
+            ser.graphicalProperties.line.solidFill = colour
+            ser.graphicalProperties.line.width = 25400  # EMU, 2 pt
+            if i:
+                ser.graphicalProperties.line.dashStyle = "dash"
+        chart += overlay
     if spec.kind == "combo" and spec.secondary:
         line = LineChart()
         for s in spec.secondary:

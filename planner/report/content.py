@@ -69,6 +69,9 @@ class ChartSpec:
 
     ``rows`` limits the chart to the block's first data rows (None = every row).
     ``secondary`` lists series drawn as a line on a second axis (``combo`` charts).
+    ``lines`` lists series of a column chart drawn as lines on its own value axis (a bound or a mean
+    across the categories). ``zero`` starts a money or tonnage axis at zero when every value is
+    non-negative (columns that do not start at zero exaggerate differences).
     """
 
     kind: ChartKind
@@ -83,6 +86,10 @@ class ChartSpec:
     secondary: list[str] = field(default_factory=list)
     secondary_title: str = ""
     secondary_kind: Kind = "num"
+    lines: list[str] = field(default_factory=list)
+    zero: bool = True
+    colours: list[str] = field(default_factory=list)
+    """Hex RGB colour of each column series in order (default: the writer's palette)."""
 
 
 @dataclass
@@ -104,6 +111,9 @@ class Tile:
     detail: str
     assumed: bool = False
     alert: bool = False
+    digits: int | None = None
+    """Decimals of a money tile in millions or billions (None: one, ``$4.1M``); 3 tells close
+    estimates apart (``$1.283M`` against ``$1.296M``)."""
 
 
 @dataclass
@@ -165,6 +175,8 @@ class ReportContent:
     """Footnote under the commitments: the decisions not to act (do not build, qualify, open ...)."""
     optimality: str = ""
     """How close to optimal the plan is, e.g. 'optimal within 0.84%' (never 'proven' above a gap)."""
+    findings_on_page_one: bool = False
+    """Key findings right under the tiles (a short report) rather than on a printed page of their own."""
 
 
 # ----------------------------------------------------------------------------- helpers
