@@ -13,221 +13,56 @@ file and renamed when complete; an existing report is only replaced with
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import math
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
-from openpyxl.chart.shapes import GraphicalProperties
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from planner.errors import InputError
 from planner.io.excel_writer import save_atomically
+from planner.io.report_charts import (
+    _place_charts,
+    _place_pictures,
+)
+from planner.io.report_format import (
+    ALERT_FILL,
+    AMBER_FILL,
+    BOLD,
+    GAP_COL_WIDTH,
+    GREY,
+    HEADER_FILL,
+    LAST_SUMMARY_COL,
+    LEFT_ROWS_ON_FIRST_PAGE,
+    MAX_WRAP_LINES,
+    NAVY,
+    RED_FILL,
+    THIN,
+    TILE_COL_WIDTH,
+    TILE_COLUMNS,
+    TILE_FILL,
+    WRAP_WIDTH,
+    _display_len,
+    _is_num,
+    _merge_text,
+    _Placed,
+    _plain,
+    number_format,
+    sheet_title,
+    tile_format,
+)
 from planner.io.results_writer import put
-from planner.metrics import CURRENCY_SYMBOLS
-from planner.report import SUMMARY, Block, ChartSpec, ReportContent, SheetSpec, Tile
+from planner.report import SUMMARY, Block, ReportContent, SheetSpec, Tile
 
 log = logging.getLogger(__name__)
 
-NAVY = "1F3864"
-GREY = "595959"
-LIGHT = "F2F5FA"
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-TILE_FILL = PatternFill("solid", fgColor=LIGHT)
-ALERT_FILL = PatternFill("solid", fgColor="FDE9E7")
-RED_FILL = PatternFill("solid", fgColor="FFC7CE")
-AMBER_FILL = PatternFill("solid", fgColor="FFEB9C")
-THIN = Side(style="thin", color="B4C6E7")
-
-# Summary grid: margin column A, then four tiles of two columns with narrow gaps between.
-TILE_COL_WIDTH = 16.0
-GAP_COL_WIDTH = 2.0
-TILE_COLUMNS = ((2, 3), (5, 6), (8, 9), (11, 12))
-LAST_SUMMARY_COL = 12
-CHART_WIDTH_CM = 12.6
-CHART_HEIGHT_CM = 7.6
-CHART_ROWS = 16
-BOLD = 1.15
-"""How much wider a bold header's characters are than the width unit (a plain digit)."""
-PICTURE_WIDTH_PX = 1000
-"""Width of a picture on the Summary (about the width of the tiles)."""
-# series colours: the first series (the controlling country in the supply mix) in red
-PALETTE = ("C00000", "4472C4", "70AD47", "FFC000", "7F7F7F", "5B9BD5", "9E480E", "264478")
-LINE_PALETTE = ("4472C4", "ED7D31", "70AD47", "7F7F7F", "C00000", "FFC000", "264478", "9E480E")
-BAR_COLOUR = "4472C4"
-MAX_MIX_COLOURS = 5  # countries named in the supply-mix chart; a sixth series is "Other" (grey)
-LEFT_ROWS_ON_FIRST_PAGE = 36
-WRAP_WIDTH = 60  # widest column; longer text wraps
-MAX_WRAP_LINES = 6  # rows a landscape page holds at a typical fit-to-width scale
-_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def sheet_title(name: str) -> str:
-    """A valid Excel sheet name: no ``[]:*?/\\``, at most 31 characters."""
-    clean = _INVALID_SHEET_CHARS.sub("-", name).strip("'") or "Sheet"
-    return clean[:31]
-
-
-# ----------------------------------------------------------------------------- formats
-
-
-MAX_UNIT_CHARS = 24
-"""Longest currency or unit text a number format carries (Excel allows 255 characters per format,
-and a money format holds its unit twice); longer text is cut with an ellipsis."""
-
-
-def _literal(text: str) -> str:
-    """``text`` as literal text of an Excel number format: quoted, a quote inside written ``"\\""``.
-
-    Control characters are dropped and text longer than :data:`MAX_UNIT_CHARS` is cut, so that
-    any Settings ``currency`` or ``mass_unit`` gives a format Excel opens.
-    """
-    clean = "".join(ch for ch in str(text) if ch.isprintable())
-    if len(clean) > MAX_UNIT_CHARS:
-        clean = clean[: MAX_UNIT_CHARS - 1] + "\u2026"
-    return '"' + clean.replace('"', '"\\""') + '"'
-
-
-def _currency_affixes(currency: str) -> tuple[str, str]:
-    sym = CURRENCY_SYMBOLS.get(currency.upper())
-    if sym:
-        return _literal(sym), ""
-    return "", " " + _literal(currency)
-
-
-def _decimals(values: list[float]) -> int:
-    finite = [abs(v) for v in values if v is not None and isinstance(v, (int, float)) and math.isfinite(v)]
-    top = max(finite, default=0.0)
-    if top >= 1000:
-        return 0
-    if top >= 10:
-        return 1
-    return 2
-
-
-def number_format(kind: str, values: list[float], currency: str, mass_unit: str) -> str | None:
-    """Excel number format (with its unit) for a column of ``kind``; None for text."""
-    d = _decimals(values)
-    frac = "." + "0" * d if d else ""
-    if kind == "money":
-        pre, post = _currency_affixes(currency)
-        dm = 0 if max((abs(v) for v in values if _is_num(v)), default=0.0) >= 100 else 2
-        f = "#,##0" + ("." + "0" * dm if dm else "")
-        return f"{pre}{f}{post};-{pre}{f}{post}"
-    if kind == "t":
-        return f"#,##0{frac} {_literal(mass_unit)}"
-    if kind == "pct":
-        return "0.0%"
-    if kind == "days":
-        return '#,##0 "days"' if d < 2 else '0.0 "days"'
-
-    if kind == "hhi":
-        return "#,##0"
-    if kind == "int":
-        return "0"
-    if kind == "seconds":
-        return '0.00 "s"'
-    if kind == "num":
-        return "#,##0" if d == 0 else "#,##0.00"
-    if kind == "general":
-        return "General"
-    return None
-
-
-def tile_format(
-    kind: str, value: float | None, currency: str, mass_unit: str, digits: int | None = None
-) -> str:
-    """Big-number format for a KPI tile: $4.1M, 93.1%, 1,234 t; ``digits`` decimals of millions
-    or billions ($1.283M)."""
-    v = abs(value) if value is not None and math.isfinite(value) else 0.0
-    if kind == "money":
-        pre, post = _currency_affixes(currency)
-        frac = "." + "0" * (1 if digits is None else digits) if digits != 0 else ""
-        if v >= 1e9:
-            body = f'#,##0{frac},,,"B"'
-        elif v >= 1e6:
-            body = f'#,##0{frac},,"M"'
-        elif v >= 1e4:
-            body = '#,##0,"k"'
-        elif v >= 100:
-            body = "#,##0"
-        else:
-            body = "#,##0.00"
-        return f"{pre}{body}{post};-{pre}{body}{post}"
-    if kind == "pct":
-        return "0.0%"
-    if kind == "t":
-        return (
-            f"#,##0 {_literal(mass_unit)}"
-            if v >= 100
-            else f"#,##0.0 {_literal(mass_unit)}"
-            if v >= 1
-            else f"0.00 {_literal(mass_unit)}"
-        )
-    return number_format(kind, [v], currency, mass_unit) or "General"
-
-
-def _is_num(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _plain(value: Any) -> Any:
-    """A Python scalar Excel can hold (None for NaN/inf/NA)."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        with contextlib.suppress(ValueError, AttributeError):
-            value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, (pd.Timestamp,)):
-        return value.to_pydatetime()
-    return value
-
-
-def _display_len(value: Any, fmt: str | None) -> int:
-    if value is None:
-        return 0
-    if _is_num(value):
-        unit = re.findall(r'"([^"]*)"', fmt or "")
-        body = f"{abs(float(value)):,.2f}" if fmt is None or ".00" in fmt else f"{abs(float(value)):,.0f}"
-        return len(body) + sum(len(u) for u in unit[:2]) + 2
-    # report fonts (and LibreOffice's stand-ins) run wider than Excel's column unit
-    return math.ceil(1.1 * max((len(line) for line in str(value).splitlines()), default=0))
-
-
 # ----------------------------------------------------------------------------- blocks
-
-
-@dataclass
-class _Placed:
-    """Where a block landed: for chart references and filters."""
-
-    ws: Any
-    header_row: int
-    first_col: int
-    columns: dict[str, int]
-    n_rows: int
-    maxima: dict[str, float]
-    minima: dict[str, float]
 
 
 def _write_block(
@@ -463,21 +298,6 @@ def _write_sheet(ws: Any, sheet: SheetSpec, content: ReportContent) -> dict[str,
 # ----------------------------------------------------------------------------- summary
 
 
-def _merge_text(
-    ws: Any, row: int, text: str, font: Font, height_per_line: float = 15.0, fill: Any = None
-) -> None:
-    put(ws, row, 2, text)
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=LAST_SUMMARY_COL)
-    cell = ws.cell(row=row, column=2)
-    cell.font = font
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if fill is not None:
-        cell.fill = fill
-    chars_per_line = (TILE_COL_WIDTH * 8 + GAP_COL_WIDTH * 3) * 1.15 * (11.0 / max(8.0, float(font.sz or 11)))
-    lines = max(1, math.ceil(len(text) / chars_per_line))
-    ws.row_dimensions[row].height = height_per_line * lines + 3
-
-
 def _tile(ws: Any, row: int, cols: tuple[int, int], tile: Tile, content: ReportContent) -> None:
     a, b = cols
     for r in range(row, row + 3):
@@ -632,253 +452,6 @@ def _write_findings(ws: Any, content: ReportContent, row: int) -> int:
             _merge_text(ws, row, line, Font(size=9, color=GREY), height_per_line=13)
             row += 1
     return row + 1
-
-
-def _ref(placed: _Placed, column: str, rows: int, with_header: bool) -> Reference:
-    c = placed.columns[column]
-    first = placed.header_row if with_header else placed.header_row + 1
-    return Reference(placed.ws, min_col=c, max_col=c, min_row=first, max_row=placed.header_row + rows)
-
-
-def _axis_format(kind: str, top: float, content: ReportContent) -> str:
-    if kind == "money":
-        pre, post = _currency_affixes(content.currency)
-        if top >= 1e9:
-            return f'{pre}#,##0.0,,,"B"{post}'
-        if top >= 1e6:
-            return f'{pre}#,##0.0,,"M"{post}'
-        if top >= 1e4:
-            return f'{pre}#,##0,"k"{post}'
-        return f"{pre}#,##0{post}"
-    if kind == "pct":
-        return "0%"
-    if kind == "t":
-        return (
-            f"#,##0 {_literal(content.mass_unit)}" if top >= 10 else f"#,##0.0 {_literal(content.mass_unit)}"
-        )
-    return "General"
-
-
-def _rich(size: int, bold: bool = False, color: str | None = None) -> CharacterProperties:
-    return CharacterProperties(sz=size, b=bold, solidFill=color)
-
-
-def _title(text: str, size: int = 1100, bold: bool = True) -> Title:
-    """A chart or axis title in a readable size (openpyxl's default is 18 pt)."""
-    cp = _rich(size, bold, NAVY if bold else GREY)
-    para = Paragraph(pPr=ParagraphProperties(defRPr=cp), r=[RegularTextRun(rPr=cp, t=text)])
-    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
-
-
-def _text(size: int = 800) -> RichText:
-    cp = _rich(size)
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=cp), endParaRPr=cp)])
-
-
-def _style_axes(chart: Any, y_title: str) -> None:
-    # openpyxl >= 3.1 marks axes as deleted unless told otherwise; Excel then hides them
-    for axis in (chart.x_axis, chart.y_axis):
-        axis.delete = False
-        axis.txPr = _text(800)
-    chart.y_axis.title = _title(y_title, 800, bold=False)
-
-
-def _scatter(
-    spec: ChartSpec, placed: _Placed, content: ReportContent, series: list[str], rows: int, top: float
-) -> Any:
-    """An x-y chart (numbers on both axes), lines with markers: e.g. a cost-risk frontier."""
-    chart = ScatterChart()
-    xs = _ref(placed, spec.x, rows, with_header=False)
-    for i, s in enumerate(series):
-        ser = Series(_ref(placed, s, rows, with_header=False), xs, title=s)
-        ser.marker.symbol = "circle"
-        ser.marker.size = 7
-        ser.graphicalProperties.line.solidFill = LINE_PALETTE[i % len(LINE_PALETTE)]
-        ser.graphicalProperties.line.width = 22000
-        ser.smooth = False
-        chart.series.append(ser)
-    chart.title = _title(spec.title)
-    _style_axes(chart, spec.y_title)
-    chart.x_axis.title = _title(spec.x, 800, bold=False)
-    chart.y_axis.number_format = _axis_format(spec.y_kind, top, content)
-    chart.x_axis.number_format = _axis_format(spec.y_kind, placed.maxima.get(spec.x, 0.0), content)
-    chart.legend = None
-    chart.width = CHART_WIDTH_CM
-    chart.height = CHART_HEIGHT_CM
-    return chart
-
-
-def _fit_axis(chart: Any, placed: _Placed, series: list[str], kind: str, content: ReportContent) -> None:
-    """A value axis around the data (close values, e.g. cost estimates, stay apart) with enough
-    decimals of millions to tell its ticks apart; for line charts, whose height carries no meaning."""
-    lo = min(placed.minima.get(s, 0.0) for s in series)
-    hi = max(placed.maxima.get(s, 0.0) for s in series)
-    if lo <= 0 or hi <= lo:
-        return
-    step = 10.0 ** math.floor(math.log10(max(hi - lo, 1e-9 * hi)))
-    chart.y_axis.scaling.min = math.floor(lo / step) * step
-    chart.y_axis.scaling.max = math.ceil(hi / step) * step
-    chart.y_axis.majorUnit = (
-        step / 2 if (chart.y_axis.scaling.max - chart.y_axis.scaling.min) / step < 4 else step
-    )
-    if kind == "money" and hi >= 1e6:
-        digits = min(3, max(1, -math.floor(math.log10(chart.y_axis.majorUnit / 1e6))))
-        pre, post = _currency_affixes(content.currency)
-        chart.y_axis.number_format = f'{pre}#,##0.{"0" * digits},,"M"{post}'
-
-
-def _build_chart(spec: ChartSpec, placed: _Placed, content: ReportContent) -> Any | None:
-    rows = spec.rows if spec.rows is not None else placed.n_rows
-    rows = min(rows, placed.n_rows)
-    if rows <= 0:
-        return None
-    series = spec.series or [c for c in placed.columns if c != spec.x and c not in spec.lines]
-    series = [s for s in series if s in placed.columns]
-    if not series:
-        return None
-    lines = [s for s in spec.lines if s in placed.columns] if spec.kind == "col" else []
-    cats = _ref(placed, spec.x, rows, with_header=False)
-    top = max((placed.maxima.get(s, 0.0) for s in [*series, *lines]), default=0.0)
-    chart: Any
-    if spec.kind == "scatter":
-        return _scatter(spec, placed, content, series, rows, top)
-    if spec.kind in ("barh", "col", "stacked_pct", "combo"):
-        chart = BarChart()
-        chart.type = "bar" if spec.kind == "barh" else "col"
-        if spec.kind == "stacked_pct":
-            chart.grouping = "stacked"
-            chart.overlap = 100
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = 1
-        chart.gapWidth = 60
-    else:
-        chart = LineChart()
-    for s in series:
-        chart.add_data(_ref(placed, s, rows, with_header=True), titles_from_data=True)
-    chart.set_categories(cats)
-    chart.title = _title(spec.title)
-    _style_axes(chart, spec.y_title)
-    chart.y_axis.number_format = _axis_format(spec.y_kind, top, content)
-    if not spec.zero and spec.kind == "line":
-        _fit_axis(chart, placed, [*series, *lines], spec.y_kind, content)
-    if (
-        spec.zero
-        and spec.y_kind in ("money", "t")
-        and min(placed.minima.get(s, 0.0) for s in [*series, *lines]) >= 0
-    ):
-        chart.y_axis.scaling.min = 0  # bars that do not start at zero exaggerate differences
-    if spec.kind == "barh":
-        chart.x_axis.scaling.orientation = "maxMin"  # first row on top
-        chart.y_axis.crosses = "max"  # keep the value axis at the bottom once categories are reversed
-        chart.legend = None
-    if spec.kind == "line":
-        for i, ser in enumerate(chart.series):
-            ser.smooth = False
-            colour = spec.colours[i] if i < len(spec.colours) else LINE_PALETTE[i % len(LINE_PALETTE)]
-            ser.graphicalProperties.line.solidFill = colour
-            ser.graphicalProperties.line.width = 22000  # EMU, about 1.75 pt
-    elif spec.kind == "stacked_pct":
-        for i, ser in enumerate(chart.series):
-            colour = (
-                "D9D9D9" if i == len(chart.series) - 1 and i >= MAX_MIX_COLOURS else PALETTE[i % len(PALETTE)]
-            )
-            ser.graphicalProperties.solidFill = colour
-            ser.graphicalProperties.line.solidFill = colour
-    else:
-        for i, ser in enumerate(chart.series):
-            colour = BAR_COLOUR if len(chart.series) == 1 else PALETTE[i % len(PALETTE)]
-            if i < len(spec.colours):
-                colour = spec.colours[i]
-            ser.graphicalProperties.solidFill = colour
-            ser.graphicalProperties.line.solidFill = colour
-    if lines:  # on the columns' own axes (a LineChart shares the BarChart's axis ids)
-        overlay = LineChart()
-        for s in lines:
-            overlay.add_data(_ref(placed, s, rows, with_header=True), titles_from_data=True)
-        overlay.set_categories(cats)
-        for i, ser in enumerate(overlay.series):
-            colour = ("C00000", "7F7F7F", "ED7D31")[i % 3]
-            ser.smooth = False
-            ser.marker.symbol = "none"
-            ser.graphicalProperties.line.solidFill = colour
-            ser.graphicalProperties.line.width = 25400  # EMU, 2 pt
-            if i:
-                ser.graphicalProperties.line.dashStyle = "dash"
-        chart += overlay
-    if spec.kind == "combo" and spec.secondary:
-        line = LineChart()
-        for s in spec.secondary:
-            if s in placed.columns:
-                line.add_data(_ref(placed, s, rows, with_header=True), titles_from_data=True)
-        line.set_categories(cats)
-        line.y_axis.axId = 200
-        line.y_axis.title = _title(spec.secondary_title, 800, bold=False)
-        top2 = max((placed.maxima.get(s, 0.0) for s in spec.secondary), default=0.0)
-        line.y_axis.number_format = _axis_format(spec.secondary_kind, top2, content)
-        line.y_axis.crosses = "max"
-        line.y_axis.scaling.min = 0
-        line.y_axis.delete = False
-        line.y_axis.txPr = _text(800)
-        line.y_axis.majorGridlines = None
-        for ser in line.series:  # markers only: scenarios are categories, not a sequence
-            ser.marker.symbol = "circle"
-            ser.marker.size = 8
-            ser.marker.graphicalProperties = GraphicalProperties(solidFill=PALETTE[0])
-            ser.marker.graphicalProperties.line.solidFill = PALETTE[0]
-            ser.graphicalProperties.line.noFill = True
-            ser.smooth = False
-        chart += line
-    if chart.legend is not None:
-        chart.legend.position = "b"
-        chart.legend.txPr = _text(800)
-    chart.width = CHART_WIDTH_CM
-    chart.height = CHART_HEIGHT_CM
-    return chart
-
-
-CHARTS_PER_PAGE = 4
-
-
-def _place_charts(ws: Any, content: ReportContent, placed: dict[tuple[str, str], _Placed], row: int) -> int:
-    if not content.charts:
-        return row
-    ws.row_breaks.append(Break(id=row - 1))  # charts start a new printed page
-    put(ws, row, 2, "Charts").font = Font(bold=True, size=13, color=NAVY)
-    row += 1
-    slot = 0
-    for spec in content.charts:
-        p = placed.get((sheet_title(spec.sheet), spec.block))
-        if p is None:
-            continue
-        chart = _build_chart(spec, p, content)
-        if chart is None:
-            continue
-        col = "B" if slot % 2 == 0 else "H"
-        anchor_row = row + (slot // 2) * CHART_ROWS
-        if slot and slot % CHARTS_PER_PAGE == 0:
-            ws.row_breaks.append(Break(id=anchor_row - 1))  # two rows of charts per printed page
-        ws.add_chart(chart, f"{col}{anchor_row}")
-        slot += 1
-    return row + ((slot + 1) // 2) * CHART_ROWS
-
-
-def _place_pictures(ws: Any, content: ReportContent, row: int) -> int:
-    """Each picture on a printed page of its own (after page one); returns the first free row."""
-    import io
-
-    from openpyxl.drawing.image import Image
-
-    for pic in content.pictures:
-        ws.row_breaks.append(Break(id=row - 1))
-        put(ws, row, 2, pic.title).font = Font(bold=True, size=13, color=NAVY)
-        if pic.caption:
-            _merge_text(ws, row + 1, pic.caption, Font(size=9, color="555555"))
-        image = Image(io.BytesIO(pic.png))
-        scale = PICTURE_WIDTH_PX / image.width
-        image.width, image.height = PICTURE_WIDTH_PX, int(image.height * scale)
-        ws.add_image(image, f"B{row + 2}")
-        row += 3 + int(image.height / 20) + 1  # default row height is 20 px
-    return row
 
 
 # ----------------------------------------------------------------------------- entry point

@@ -123,7 +123,7 @@ def test_saa_and_replay_write_a_run_folder(tmp_path: Path, args: list[str], labe
     assert result.returncode == 0, result.stderr
     (folder,) = list((tmp_path / "runs").iterdir())
     assert folder.name.startswith(f"tiny-{label}-")
-    assert {p.name for p in folder.iterdir()} == {f"{label}.json", "tables.xlsx", "solver.log"}
+    assert {p.name for p in folder.iterdir()} == {f"{label}.json", "tables.xlsx", "solver.log", "report.xlsx"}
     manifest = json.loads((folder / f"{label}.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest[label]
