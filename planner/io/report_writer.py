@@ -329,6 +329,8 @@ def _tile(ws: Any, row: int, cols: tuple[int, int], tile: Tile, content: ReportC
 
 # page one's commitments table on the Summary grid: (first column, last column) per table column
 COMMITMENT_SPANS = ((2, 5), (6, 6), (7, 8), (9, 9), (10, 11), (12, 12))
+COMMITMENT_SPANS_WIDE_LAST = ((2, 5), (6, 6), (7, 8), (9, 9), (10, 12))
+"""Five columns: the last (what a commitment protects against and is worth) spans three grid columns."""
 
 
 def _span_width(a: int, b: int) -> float:
@@ -342,7 +344,8 @@ def _write_summary_table(ws: Any, row: int, block: Block, content: ReportContent
     """A small table (page one's commitments) on the Summary's tile grid, each column merged across
     :data:`COMMITMENT_SPANS`; long text wraps. Returns the first free row below it."""
     frame = block.frame
-    cols = [str(c) for c in frame.columns][: len(COMMITMENT_SPANS)]
+    spans = COMMITMENT_SPANS if frame.shape[1] >= len(COMMITMENT_SPANS) else COMMITMENT_SPANS_WIDE_LAST
+    cols = [str(c) for c in frame.columns][: len(spans)]
     put(ws, row, 2, block.title).font = Font(bold=True, size=13, color=NAVY)
     row += 1
     formats = {
@@ -358,7 +361,7 @@ def _write_summary_table(ws: Any, row: int, block: Block, content: ReportContent
     for i in range(-1, n):
         total = block.total_row and i == n - 1
         lines = 1
-        for name, (a, b) in zip(cols, COMMITMENT_SPANS, strict=False):
+        for name, (a, b) in zip(cols, spans, strict=False):
             value = name if i < 0 else _plain(frame[name].iloc[i])
             if b > a:
                 ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)

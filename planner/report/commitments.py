@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 TOL = 1e-6
 USED = "Protects against (used in)"
 WORTH = "Without it (re-solved)"
-MAX_NAMES_IN_FOOTNOTE = 4
+"""A group's value, kept apart on the group rows; page one writes it into the USED column."""
+USED_AND_WORTH = "Protects against (used in; without it, re-solved)"
+MAX_NAMES_IN_FOOTNOTE = 3
 DETAIL_COLUMNS = ["Commit to", "Quantity", "When", "Cost over the horizon", "What the cost covers", USED]
 COLUMNS = [*DETAIL_COLUMNS, WORTH]
 PAGE_ONE_ROWS = 8
@@ -201,7 +203,7 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
     return {
         "Commit to": f"Qualify {_lane_name(net, lane)}",
         "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
-        "When": f"qualified by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
+        "When": f"by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
         "Cost over the horizon": net.discount[t_q] * one_off,
         "What the cost covers": f"qualification {fmt_money(one_off, m.currency)}{_discounted(net)}",
         USED: _scenarios_text(m, used) if moved > TOL else "no scenario",
@@ -406,7 +408,8 @@ def group_rows(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> list[dic
 
 
 def worth_text(point: dict[str, Any], m: Metrics) -> str:
-    """``+$41M expected (+$0.8B in S4_BROAD_BAN)``: what the plan costs more without a commitment.
+    """``+$41M expected (+$0.8B in S4_BROAD_BAN)``: what the plan costs more without a commitment
+    (page one reads "...; without it <this>").
 
     Both sides of the difference are solves of the same fixed-design model proven optimal, so the
     difference is exact up to the solver's feasibility tolerance (not the main solve's MIP gap).
@@ -415,16 +418,16 @@ def worth_text(point: dict[str, Any], m: Metrics) -> str:
         return str(point["note"])
     value = point.get("value")
     if value is None:
-        return "the plan is infeasible without it"
+        return "the plan is infeasible"
     scale = max(abs(m.objective), 1.0)
     worst = float(point.get("worst_rise") or 0.0)
     if abs(value) <= 1e-6 * scale:
         if worst > 1e-6 * scale:
             return f"+{fmt_money(worst, m.currency)} in {point['worst_scenario']} only"
-        return "nothing: the plan does as well without it"
+        return "the plan does as well"
     if value < 0:  # the main solve stopped within its gap with a commitment that does not pay
-        gap = f" (the main solve's gap is {m.gap:.2%})" if m.gap > 0 else ""
-        return f"saves {fmt_money(-value, m.currency)} expected: the plan does better without it{gap}"
+        gap = f" (inside the main solve's {m.gap:.2%} gap)" if m.gap > 0 else ""
+        return f"the plan does {fmt_money(-value, m.currency)} better{gap}"
     text = f"+{fmt_money(value, m.currency)} expected"
     if point.get("worst_scenario") and worst > value * 1.01:
         text += f" (+{fmt_money(worst, m.currency)} in {point['worst_scenario']})"
@@ -515,6 +518,7 @@ def commitments(
     for g in groups:
         if g["_key"] in valued:
             g[WORTH] = worth_text(valued[g["_key"]], m)
+            g[USED] = f"{g[USED]}; without it {g[WORTH]}" if g[USED] else f"without it {g[WORTH]}"
     shown = pd.DataFrame(groups[:PAGE_ONE_ROWS], columns=COLUMNS)
     rest = groups[PAGE_ONE_ROWS:]
     if rest:
@@ -535,7 +539,10 @@ def commitments(
             ignore_index=True,
         )
     # page one has six columns: with values, what the cost covers gives way (the Decisions sheet has it)
-    shown = shown.drop(columns=["What the cost covers"] if valued else [WORTH])
+    # five columns when valued: what it protects against and what it is worth share the widest one
+    shown = shown.drop(columns=[WORTH])
+    if valued:
+        shown = shown.drop(columns=["What the cost covers"]).rename(columns={USED: USED_AND_WORTH})
     parts = []
     for key, label in (
         ("build", "Do not build"),
@@ -547,8 +554,7 @@ def commitments(
             parts.append(f"{label}: {_names(not_taken[key])}.")
     if any(r["Commit to"].startswith("Buy ") for r in rows):
         parts.append(
-            "Stock rows count the holding cost until the licence outcome is known; the material's price is in "
-            "the purchase cost."
+            "Stock: the cost is holding until the licence outcome is known (the material is in purchases)."
         )
     if not valued and groups:
         parts.append(
@@ -556,13 +562,9 @@ def commitments(
         )
     if valued:
         parts.append(
-            "Cost over the horizon: one-off plus running cost to the end of the horizon"
-            f"{_discounted(net)}; the Decisions sheet says what each covers."
-        )
-        parts.append(
-            f"{WORTH}: the expected cost the plan adds when that commitment is removed and everything else "
-            "the plan does not fix re-adapts (re-solved to proven optimality, the other here-and-now designs held), for the "
-            f"{len(valued)} largest commitments."
+            f"Cost: one-off plus running cost to the end of the horizon{_discounted(net)} (Decisions sheet). "
+            f"Without it: what the plan adds in expected cost without that commitment, re-solved to proven "
+            f"optimality with its other designs held ({len(valued)} largest)."
         )
     footnote = " ".join(parts)
     title = "What we commit to now (before the licence outcome is known), and why"
@@ -599,4 +601,4 @@ def worth_groups(page: Commitments, largest: int) -> list[dict[str, Any]]:
     return [{"key": g["_key"], "design": g["_design"], "stock": g["_stock"]} for g in chosen]
 
 
-__all__ = ["Commitments", "commitments", "group_rows", "worth_groups", "worth_text"]
+__all__ = ["USED_AND_WORTH", "Commitments", "commitments", "group_rows", "worth_groups", "worth_text"]

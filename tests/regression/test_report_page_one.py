@@ -20,7 +20,14 @@ from planner.config import SolveOptions
 from planner.io.report_writer import write_report
 from planner.metrics import Metrics, _finding_vss, compute_metrics, solver_tolerance
 from planner.report import COSTS, DECISIONS, FLOWS, SCENARIOS, SHORTAGES, ReportContent, build_report
-from planner.report.commitments import PAGE_ONE_ROWS, USED, WORTH, commitments, group_rows, worth_text
+from planner.report.commitments import (
+    PAGE_ONE_ROWS,
+    USED,
+    USED_AND_WORTH,
+    commitments,
+    group_rows,
+    worth_text,
+)
 from planner.report.content import PRINT_ROWS
 from planner.report.summary import optimality_text
 from planner.solution import Solution
@@ -74,7 +81,7 @@ def test_tiny_page_one_lists_the_qualification_with_its_cost(tiny_content: Repor
     assert "Japanese magnet supplier -> European buyer" in row["Commit to"]
     assert row["Cost over the horizon"] == pytest.approx(200_000)
     assert row["Cost over the horizon"] == pytest.approx(_component(tiny_content, "qualification"))
-    assert row["When"] == "qualified by P1"
+    assert row["When"] == "by P1"
     # 10 t in P2 of BAN only: 30% x 10 t over two 91.25-day periods (half a year) = 6 t a year expected
     assert row["Quantity"] == "6.0 t/yr expected"
     # the lane only carries magnets when China's licences are cut
@@ -109,7 +116,7 @@ def test_tiny_qualification_is_worth_the_stockpile_plan_minus_the_optimum(tiny: 
     content = build_report(tiny, tiny.extra["network"], worth=points)
     assert content.commitments is not None
     row = content.commitments.frame.iloc[0]
-    assert row[WORTH] == "+$910k expected (+$3.4M in BAN); 1.2 t more short"
+    assert row[USED_AND_WORTH] == "BAN (30%); without it +$910k expected (+$3.4M in BAN); 1.2 t more short"
     assert "What the cost covers" not in content.commitments.frame.columns
     assert "re-solved to proven optimality" in content.commitment_note
 
@@ -373,11 +380,8 @@ def test_worth_wording_for_a_commitment_that_does_not_pay_or_is_not_proven() -> 
     m: Any = type("M", (), {"objective": 1e10, "gap": 0.0035, "currency": "USD", "mass_unit": "t"})()
     # measured on the example: the two EU lanes, re-solved away, save $5.9M (inside the 0.35% gap)
     saving = {"value": -5.92e6, "worst_rise": -5.5e6, "worst_scenario": "S2_OCT_RULES", "shortage_rise": 0.0}
-    assert (
-        worth_text(saving, m)
-        == "saves $5.9M expected: the plan does better without it (the main solve's gap is 0.35%)"
-    )
+    assert worth_text(saving, m) == "the plan does $5.9M better (inside the main solve's 0.35% gap)"
     used = {"value": 5.68e6, "worst_rise": 125.5e6, "worst_scenario": "S4_BROAD_BAN", "shortage_rise": 15.3}
     assert worth_text(used, m) == "+$5.7M expected (+$125.5M in S4_BROAD_BAN); 15.3 t more short"
     assert worth_text({"value": None, "note": "not proven (time limit)"}, m) == "not proven (time limit)"
-    assert worth_text({"value": None, "note": ""}, m) == "the plan is infeasible without it"
+    assert worth_text({"value": None, "note": ""}, m) == "the plan is infeasible"
