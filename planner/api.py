@@ -968,7 +968,7 @@ def run_saa(
         return tables, summary, result
 
     def report(result: Any, manifest: dict[str, Any], data: InputData) -> ReportContent:
-        from planner.report.sampled import saa_report
+        from planner.report.saa_report import saa_report
 
         return saa_report(result, manifest, **_report_units(data))
 

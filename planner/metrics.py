@@ -782,17 +782,21 @@ def compute_metrics(
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "AUD": "A$", "CAD": "C$"}
 
 
-def fmt_money(value: float, currency: str = "USD") -> str:
-    """``4_100_000`` -> ``$4.1M``; small amounts keep cents (``$5.25``)."""
+def fmt_money(value: float, currency: str = "USD", precise: bool = False) -> str:
+    """``4_100_000`` -> ``$4.1M``; small amounts keep cents (``$5.25``). ``precise`` keeps enough
+    digits to compare close estimates (``$1.272M``, ``$27.2k``); an infinite value is "unbounded"."""
+    if not math.isfinite(value):
+        return "unbounded"
     sym = CURRENCY_SYMBOLS.get(currency.upper())
     sign = "-" if value < 0 else ""
     v = abs(value)
+    big, small = (3, 1) if precise else (1, 0)
     if v >= 1e9:
-        num = f"{v / 1e9:.1f}B"
+        num = f"{v / 1e9:,.{big}f}B"
     elif v >= 1e6:
-        num = f"{v / 1e6:.1f}M"
+        num = f"{v / 1e6:,.{big}f}M"
     elif v >= 1e4:
-        num = f"{v / 1e3:.0f}k"
+        num = f"{v / 1e3:,.{small}f}k"
     elif v >= 10:
         num = f"{v:,.0f}"
     else:
