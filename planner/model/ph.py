@@ -137,6 +137,11 @@ def run_ph(net: Network, settings: PHSettings, comm: Any = None) -> PHResult:
     from mpisppy.utils import cfg_vanilla as vanilla
     from pyomo.environ import value
 
+    if net.multi_reveal:
+        raise ValueError(
+            "run_ph runs two-stage trees; this network has a second reveal (a three-stage tree): "
+            "solve its extensive form instead"
+        )
     comm = MPI.COMM_WORLD if comm is None else comm
     ranks = comm.Get_size()
     cylinders = cylinders_for(ranks)

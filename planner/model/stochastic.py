@@ -6,16 +6,28 @@ expected-value problem; this module moves first-stage decisions between those mo
 
 Design decisions a row defers to the reveal (``decide = at_reveal``: ``v_build_wait``,
 ``v_qualify_wait``, ``v_assign_wait``, :data:`~planner.model.variables.WAIT_VARS`) are
-second-stage: indexed by scenario, they are never in the non-anticipative list, the first-stage
-values or a fixed design, so an EV plan or a committed design leaves them free to adapt per scenario.
+second-stage: indexed by scenario, they are never in the first-stage non-anticipative list, the
+first-stage values or a fixed design, so an EV plan or a committed design leaves them free to adapt per
+scenario.
+
+A three-stage tree (Settings.reveal_period_2 with Scenarios.stage1_group) is attached for mpi-sppy
+as a multistage tree: ROOT (stage 1), one node ``ROOT_k`` per stage1_group (stage 2, ``k`` in
+:func:`stage2_nodes` order) and one leaf ``ROOT_k_j`` per scenario of group ``k``
+(:func:`mpisppy_tree` gives the node names and the scenario order mpi-sppy needs). A group node holds
+the decisions taken at the first reveal (its WAIT_VARS) and its operations between the reveals. mpi-sppy
+needs as many of them in every group node; groups whose data between the reveals prune different
+variables (e.g. transit times that push arrivals past the horizon) make mpi-sppy refuse the tree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pyomo.environ as pyo
+
 from planner.model.build import build_model
-from planner.model.variables import FIRST_STAGE_VARS
+from planner.model.objective import _linear
+from planner.model.variables import FIRST_STAGE_VARS, WAIT_VARS
 from planner.network import ROOT, Network, build_network
 from planner.tables import InputData
 
@@ -48,6 +60,76 @@ def nonanticipative_vars(m: Any) -> list[Any]:
         var = getattr(m, name)
         out.extend(v for k, v in var.items() if isinstance(k, tuple) and ROOT in k)
     return out
+
+
+DEMAND_INDEXED_VARS = ("v_shortage", "v_serve")
+"""Operational variables indexed by a Demand row (its period is ``ModelIndex.demand_period``)."""
+
+
+def _period(m: Any, name: str, index: tuple[Any, ...]) -> int:
+    """The period of an operational variable's index (the entry before the node, or its Demand row's)."""
+    return int(m.idx.demand_period[index[0]] if name in DEMAND_INDEXED_VARS else index[-2])
+
+
+def stage2_nodes(net: Network) -> dict[str, int]:
+    """Three-stage tree: stage1_group label -> k of its mpi-sppy node ``ROOT_k``, in the order the
+    groups first appear in ``net.scenarios``; {} for a two-stage network."""
+    if not net.multi_reveal:
+        return {}
+    out: dict[str, int] = {}
+    for s in net.scenarios:
+        out.setdefault(net.node(net.reveal, s), len(out))
+    return out
+
+
+def mpisppy_tree(net: Network) -> tuple[list[str], list[str]]:
+    """The scenario names in tree order and mpi-sppy's ``all_nodenames`` (leaves included).
+
+    Two-stage: ``(net.scenarios, ["ROOT"])``. Three-stage: the scenarios grouped by stage1_group (mpi-sppy
+    gives node ``ROOT_k`` the k-th contiguous block of scenarios) and the nodes ROOT, ROOT_k, ROOT_k_j.
+    """
+    groups = stage2_nodes(net)
+    if not groups:
+        return list(net.scenarios), ["ROOT"]
+    order = [s for g in groups for s in net.scenarios if net.node(net.reveal, s) == g]
+    names = ["ROOT"] + [f"ROOT_{k}" for k in groups.values()]
+    for g, k in groups.items():
+        names += [f"ROOT_{k}_{j}" for j in range(len(net.node_scenarios(g, net.scenarios)))]
+    return order, names
+
+
+def stage2_vars(m: Any, node: str) -> list[Any]:
+    """The variables of a stage1_group node of a three-stage tree (its non-anticipative list):
+    decisions taken at the first reveal (WAIT_VARS of the node) and the operations indexed by the node
+    in the periods between the reveals."""
+    net = m.net
+    assert net.reveal2 is not None
+    out: list[Any] = []
+    for name in WAIT_VARS:
+        out.extend(v for k, v in getattr(m, name).items() if k[-1] == node)
+    for name in OPERATIONAL_VARS:
+        var = getattr(m, name)
+        out.extend(
+            v
+            for k, v in var.items()
+            if isinstance(k, tuple) and k[-1] == node and net.reveal <= _period(m, name, k) < net.reveal2
+        )
+    return out
+
+
+def stage2_cost(m: Any, node: str) -> Any:
+    """The cost fixed at a stage1_group node: its terms in the periods between the reveals and the costs
+    of the decisions it takes at the first reveal (a waited build's capacity and fixed costs, whenever
+    paid). With ``e_cost_stage1`` and the leaf's terms it adds up to the scenario's total cost."""
+    net = m.net
+    assert net.reveal2 is not None
+    terms = [
+        t
+        for t in m.cost_term_list
+        if t.node == node
+        and (t.t < net.reveal2 or (t.var is not None and t.var.parent_component().name in WAIT_VARS))
+    ]
+    return _linear(terms)
 
 
 def first_stage_values(m: Any) -> dict[tuple[str, Any], float]:
@@ -106,13 +188,17 @@ def fix_first_stage(m: Any, values: dict[tuple[str, Any], float]) -> int:
 
 
 def scenario_creator(scenario_name: str, data: InputData | None = None, net: Network | None = None) -> Any:
-    """mpi-sppy scenario creator: the full-cost model of one scenario with its root node attached.
+    """mpi-sppy scenario creator: the full-cost model of one scenario with its tree nodes attached.
 
-    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``. A three-stage tree
-    (Settings.reveal_period_2) is refused: only the root node is attached here. The objective is the
-    scenario's total cost :math:`C^1 + C^2_s` (risk neutral): mpi-sppy weights scenarios by
-    ``_mpisppy_probability`` itself, and CVaR couples scenarios, so Settings.risk_weight is
-    not applied here.
+    Pass ``data`` (validated InputData) or a prebuilt all-scenario ``net``. Two-stage: the ROOT node
+    (:func:`nonanticipative_vars`, cost ``e_cost_stage1``). Three-stage (Settings.reveal_period_2 with
+    Scenarios.stage1_group): ROOT, then the scenario's group node ``ROOT_k`` (stage 2,
+    :func:`stage2_nodes`) holding :func:`stage2_vars` with cost :func:`stage2_cost` and conditional
+    probability the group's; the leaf's (scenario / group probability) follows from
+    ``_mpisppy_probability``. Pass the node names and scenario order of :func:`mpisppy_tree` to
+    mpi-sppy. The objective is the scenario's total cost :math:`C^1 + C^2_s` (risk neutral): mpi-sppy
+    weights scenarios by ``_mpisppy_probability`` itself, and CVaR couples scenarios, so
+    Settings.risk_weight is not applied here.
     """
     from mpisppy.utils import sputils  # optional dependency, only for decomposition runs
 
@@ -120,18 +206,32 @@ def scenario_creator(scenario_name: str, data: InputData | None = None, net: Net
         if data is None:
             raise ValueError("scenario_creator needs data or net")
         net = build_network(data)
-    if net.multi_reveal:
-        raise ValueError(
-            "scenario_creator builds two-stage mpi-sppy scenarios; this workbook has a second reveal "
-            "(Settings.reveal_period_2 with Scenarios.stage1_group), a multistage tree that the mpi-sppy "
-            "path does not attach yet (mpi-sppy also needs the same variables in every node of a stage, "
-            "which an unbalanced tree does not have): solve the extensive form (planner solve) instead"
-        )
     prob = net.probability[scenario_name]
+    # the one-scenario network keeps the stage1_group of the full one: its group node keeps the label
     single = build_network(net.data, scenarios=[scenario_name])
     single.settings = {**single.settings, "risk_weight": 0.0}
     m = build_model(single)
     sputils.attach_root_node(m, m.e_cost_stage1, nonanticipative_vars(m))
+    groups = stage2_nodes(net)
+    if groups:
+        from mpisppy.scenario_tree import ScenarioNode
+
+        label = net.node(net.reveal, scenario_name)
+        group_prob = sum(net.probability[s] for s in net.node_scenarios(label, net.scenarios))
+        m.e_cost_stage2_node = pyo.Expression(
+            expr=stage2_cost(m, label), doc="cost fixed at the stage-2 node"
+        )
+        m._mpisppy_node_list.append(
+            ScenarioNode(
+                f"ROOT_{groups[label]}",
+                group_prob,
+                2,
+                m.e_cost_stage2_node,
+                stage2_vars(m, label),
+                m,
+                parent_name="ROOT",
+            )
+        )
     m._mpisppy_probability = prob
     return m
 
@@ -140,6 +240,10 @@ __all__ = [
     "OPERATIONAL_VARS",
     "first_stage_values",
     "fix_first_stage",
+    "mpisppy_tree",
     "nonanticipative_vars",
     "scenario_creator",
+    "stage2_cost",
+    "stage2_nodes",
+    "stage2_vars",
 ]

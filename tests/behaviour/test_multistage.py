@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyomo.environ as pyo
 import pytest
 
 from planner.api import solve_data
@@ -188,13 +189,53 @@ def test_one_reveal_workbooks_keep_their_objective() -> None:
     assert solve(one).objective == pytest.approx(1_595.0, rel=1e-9)
 
 
-def test_mpisppy_scenario_creator_refuses_a_three_stage_tree() -> None:
-    """mpi-sppy's tree needs the same number of non-anticipative variables in every node of a stage
-    (SPBase asserts it), which an unbalanced tree (OPEN alone, TENSE split in two) does not have:
-    scenario_creator refuses a three-stage workbook instead of attaching a wrong tree."""
+def test_mpisppy_scenario_creator_attaches_the_tree() -> None:
+    """mpi-sppy's tree: ROOT (stage 1: P1's operations), ROOT_0 = OPEN and ROOT_1 = TENSE (stage 2, in
+    the order the groups first appear: P2's operations and the JP qualification taken at the first
+    reveal), leaves ROOT_k_j per scenario. Every stage-2 node has as many non-anticipative variables
+    (mpi-sppy needs it), conditional probability the group's (0.5 each); the leaf's 0.25 / 0.5 follows
+    from ``_mpisppy_probability``. The TENSE node's cost is what TENSE fixes: 16 t from CN at P2 (800),
+    6 t held (60) and the JP qualification (200), 1,060 (the hand solution of the test above)."""
     pytest.importorskip("mpisppy")
-    with pytest.raises(ValueError, match="reveal_period_2"):
-        scenario_creator("OPEN", data=tree_data())
+    from planner.model.stochastic import mpisppy_tree, stage2_nodes
+
+    net = build_network(tree_data())
+    assert stage2_nodes(net) == {"OPEN": 0, "TENSE": 1}
+    assert mpisppy_tree(net) == (
+        ["OPEN", "TENSE_OK", "TENSE_BAN"],
+        ["ROOT", "ROOT_0", "ROOT_1", "ROOT_0_0", "ROOT_1_0", "ROOT_1_1"],
+    )
+    nodes = {s: scenario_creator(s, net=net)._mpisppy_node_list for s in net.scenarios}
+    assert {s: [(n.name, n.stage, n.cond_prob) for n in lst] for s, lst in nodes.items()} == {
+        "OPEN": [("ROOT", 1, 1.0), ("ROOT_0", 2, 0.5)],
+        "TENSE_OK": [("ROOT", 1, 1.0), ("ROOT_1", 2, 0.5)],
+        "TENSE_BAN": [("ROOT", 1, 1.0), ("ROOT_1", 2, 0.5)],
+    }
+    names = {s: [[v.name for v in n.nonant_vardata_list] for n in lst] for s, lst in nodes.items()}
+    assert names["TENSE_OK"] == names["TENSE_BAN"]
+    assert names["OPEN"][0] == names["TENSE_OK"][0]
+    assert all(v.endswith(",ROOT]") for v in names["OPEN"][0])
+    assert "v_purchase[K_CN,0,ROOT]" in names["OPEN"][0]
+    assert names["TENSE_OK"][1] == [
+        "v_qualify_wait[JP-EU,TENSE]",
+        "v_flow[CN-EU,MAG,,1,TENSE]",
+        "v_flow[JP-EU,MAG,,1,TENSE]",
+        "v_purchase[K_CN,1,TENSE]",
+        "v_purchase[K_JP,1,TENSE]",
+        "v_inventory[EU,MAG,,1,TENSE]",
+        "v_shortage[1,TENSE]",
+        "v_apply[CN_MAG,MAG,1,TENSE]",
+    ]
+    # OPEN is its own group: its P3 variables (also labelled OPEN) stay at the leaf
+    assert names["OPEN"][1] == [v.replace("TENSE", "OPEN") for v in names["TENSE_OK"][1]]
+    m = scenario_creator("TENSE_BAN", net=net)
+    for var in m.component_data_objects(pyo.Var):
+        var.value = 0.0
+    m.v_purchase["K_CN", 1, "TENSE"].value = 16.0
+    m.v_inventory["EU", "MAG", "", 1, "TENSE"].value = 6.0
+    m.v_qualify_wait["JP-EU", "TENSE"].value = 1.0
+    m.v_purchase["K_JP", 2, "TENSE_BAN"].value = 4.0  # a leaf cost, not the node's
+    assert float(m.e_cost_stage2_node()) == pytest.approx(1_060.0, rel=1e-9)
 
 
 def _errors(data: InputData) -> list[Issue]:
