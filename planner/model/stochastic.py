@@ -44,6 +44,7 @@ OPERATIONAL_VARS = (
     "v_cover_short",
     "v_licence_declared",
     "v_apply",
+    "v_floor_short",
 )
 
 
