@@ -74,13 +74,25 @@ def closing_index(net: Network, ix: ModelIndex) -> list[tuple[str, str, str]]:
     ]
 
 
-def inventory_bounds(net: Network, n: str, p: str, t: int) -> tuple[float, float | None]:
-    """Least and most total stock of ``p`` at ``n`` at the end of period ``t``."""
+def inventory_bounds_table(net: Network) -> dict[tuple[str, str, bool], tuple[float, float | None]]:
+    """Least and most total stock of every (site, product) at the end of a period, keyed
+    ``(site, product, t is the last period)`` (the end-of-horizon minimum applies to the last only).
+
+    Read once from the Inventory columns, so that a family looks its bounds up in a dict rather
+    than as DataFrame cells per period and node.
+    """
     inv = net.inventory
-    lo = float(inv.at[(n, p), "min_stock"]) if math.isnan(float(inv.at[(n, p), "floor_penalty"])) else 0.0
-    if t == len(net.periods) - 1:
-        lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
-    return lo, _ub(float(inv.at[(n, p), "max_stock"]))
+    cols = {
+        c: [float(x) for x in inv[c].tolist()]
+        for c in ("min_stock", "floor_penalty", "end_stock_min", "max_stock")
+    }
+    out: dict[tuple[str, str, bool], tuple[float, float | None]] = {}
+    for i, (n, p) in enumerate(inv.index):
+        lo = cols["min_stock"][i] if math.isnan(cols["floor_penalty"][i]) else 0.0
+        hi = _ub(cols["max_stock"][i])
+        out[(n, p, False)] = (lo, hi)
+        out[(n, p, True)] = (max(lo, cols["end_stock_min"][i]), hi)
+    return out
 
 
 def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> None:
@@ -151,9 +163,11 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
         # totals are bounded by c_inventory_level; tags carry no bounds of their own
         m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, doc="stock at end of period (by tag)")
     else:
+        stock_limits = inventory_bounds_table(net)
+        last = len(net.periods) - 1
 
         def inv_bounds(_m: Any, n: str, p: str, g: str, t: int, w: str) -> tuple[float, float | None]:
-            return inventory_bounds(net, n, p, t)
+            return stock_limits[(n, p, t == last)]
 
         m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, bounds=inv_bounds, doc="stock at end of period")
 

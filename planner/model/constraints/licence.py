@@ -8,7 +8,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from planner.model.constraints.capacity import installed_capacity, options_by_process
+from planner.model.constraints.capacity import OptionSteps, installed_capacity, options_by_process
 from planner.model.index import LicenceRule, ModelIndex
 from planner.network import ROOT, Network
 
@@ -40,7 +40,7 @@ def reference_volume(
     m: Any,
     net: Network,
     lic: LicenceRule,
-    opts: dict[tuple[str, str], list[str]],
+    opts: OptionSteps,
     t: int,
     w: str,
     waited: bool = True,
