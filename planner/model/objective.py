@@ -9,12 +9,12 @@ the objective exactly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
+from planner.model.linear import linear_sum
 from planner.network import ROOT, Network
 
 COMPONENTS = (
@@ -33,9 +33,12 @@ COMPONENTS = (
 )
 
 
-@dataclass(frozen=True)
-class CostTerm:
-    """coef * var (or coef alone when var is None), booked to a component, period and node."""
+class CostTerm(NamedTuple):
+    """coef * var (or coef alone when var is None), booked to a component, period and node.
+
+    A named tuple (immutable, and several times cheaper to create than a frozen dataclass: the
+    extensive form has one per cost coefficient, over a million at 655k variables).
+    """
 
     component: str
     t: int
@@ -178,7 +181,7 @@ def _linear(terms: list[CostTerm]) -> Any:
     var_terms = [(t.coef, t.var) for t in terms if t.var is not None]
     if not var_terms:
         return const
-    return const + pyo.quicksum(c * v for c, v in var_terms)
+    return const + linear_sum(var_terms)
 
 
 def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
