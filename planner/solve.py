@@ -114,19 +114,22 @@ def _column_bounds(cols: list[Any]) -> tuple[Any, Any, Any]:
     """Lower and upper bounds (+-kHighsInf where none) and integrality of the columns, as arrays.
 
     ``Var.bounds`` reads the domain's bounds once for both sides (``lb`` and ``ub`` read them once
-    each), and integrality depends on the domain alone, so it is worked out once per distinct domain.
+    each; a bound is never NaN, Pyomo refuses one), and integrality depends on the domain alone, so
+    it is worked out once per distinct domain.
     """
     inf = highspy.kHighsInf
-    ncol = len(cols)
-    with PauseGC():  # a list of ncol new tuples would set off collections of the whole model
+    with PauseGC():  # lists of ncol new objects would set off collections of the whole model
         both = [v.bounds for v in cols]
-    lower = np.fromiter((-inf if lb is None else lb for lb, _ub in both), float, ncol)
-    upper = np.fromiter((inf if ub is None else ub for _lb, ub in both), float, ncol)
-    integer_domain: dict[int, bool] = {}
-    for v in cols:
-        if id(v.domain) not in integer_domain:
-            integer_domain[id(v.domain)] = v.is_integer() or v.is_binary()
-    integer = np.fromiter((integer_domain[id(v.domain)] for v in cols), bool, ncol)
+        domains = [v.domain for v in cols]
+    lower = np.array([lb for lb, _ub in both], dtype=float)  # None (no bound) becomes NaN
+    upper = np.array([ub for _lb, ub in both], dtype=float)
+    lower[np.isnan(lower)] = -inf
+    upper[np.isnan(upper)] = inf
+    integer_of: dict[int, bool] = {}
+    for v, d in zip(cols, domains, strict=True):
+        if id(d) not in integer_of:
+            integer_of[id(d)] = v.is_integer() or v.is_binary()
+    integer = np.array([integer_of[id(d)] for d in domains], dtype=bool)
     return lower, upper, integer
 
 
