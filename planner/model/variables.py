@@ -148,11 +148,14 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity (by output tag)")
     m.v_flow = pyo.Var(ix.flow, domain=nonneg, doc="shipment leaving in period t")
 
-    contracts = net.contracts
+    # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
+    take_min = {
+        str(c): kind == "take" and str(c) not in net.wait_contracts
+        for c, kind in net.contracts["take_or_pay"].items()
+    }
 
     def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
-        # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
-        take = contracts.at[c, "take_or_pay"] == "take" and c not in net.wait_contracts
+        take = take_min[c]
         lo = net.p("Contracts", "min_per_period", c, t, w) if take else 0.0
         return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
 
