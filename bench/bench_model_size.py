@@ -11,6 +11,8 @@ step: ``build`` (build_network + build_model), ``compile`` (Pyomo's standard-for
 ``lists`` (planner.solve._to_highs: bounds, integrality and the HiGHS arrays) and ``pass``
 (highspy passModel), with the nonzeros. ``--profile FILE`` writes a cProfile of one
 build + hand-off of the first size.
+
+``xlarge`` is the size of issue #17 item 7 (645,533 variables, 1,635,773 nonzeros).
 """
 
 from __future__ import annotations
@@ -60,9 +62,9 @@ def one(size: dict[str, int], solve: bool, time_limit: float) -> dict[str, float
 
 def split(size: dict[str, int]) -> dict[str, float]:
     """CPU seconds of each step of build + hand-off (see the module docstring)."""
-    import highspy
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+    from planner.highs_options import quiet_highs
     from planner.solve import _to_highs
 
     data = synthetic_network(**size)
@@ -73,7 +75,7 @@ def split(size: dict[str, int]) -> dict[str, float]:
     t2 = time.process_time()
     lp, _cols = _to_highs(info)
     t3 = time.process_time()
-    h = highspy.Highs()
+    h = quiet_highs()
     h.setOptionValue("output_flag", False)
     h.passModel(lp)
     t4 = time.process_time()
