@@ -5,6 +5,14 @@ Usage: python bench/bench_model_size.py [--sizes small,medium,large] [--repeat 3
 Prints per size: variables, constraints, build s, hand-off s (std-form compile + passModel),
 and with --solve the HiGHS time, total, the ratio (total - HiGHS) / HiGHS and peak memory.
 Medians over --repeat runs; the machine is shared and noisy.
+
+``--split`` times the hand-off in CPU seconds of this process (``time.process_time``), step by
+step: ``build`` (build_network + build_model), ``compile`` (Pyomo's standard-form compiler),
+``lists`` (planner.solve._to_highs: bounds, integrality and the HiGHS arrays) and ``pass``
+(highspy passModel), with the nonzeros. ``--profile FILE`` writes a cProfile of one
+build + hand-off of the first size.
+
+``xlarge`` is the size of issue #17 item 7 (645,533 variables, 1,635,773 nonzeros).
 """
 
 from __future__ import annotations
@@ -52,13 +60,71 @@ def one(size: dict[str, int], solve: bool, time_limit: float) -> dict[str, float
     return out
 
 
+def split(size: dict[str, int]) -> dict[str, float]:
+    """CPU seconds of each step of build + hand-off (see the module docstring)."""
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+    from planner.highs_options import quiet_highs
+    from planner.solve import _to_highs
+
+    data = synthetic_network(**size)
+    t0 = time.process_time()
+    m = build_model(build_network(data))
+    t1 = time.process_time()
+    info = LinearStandardFormCompiler().write(m, mixed_form=True)
+    t2 = time.process_time()
+    lp, _cols = _to_highs(info)
+    t3 = time.process_time()
+    h = quiet_highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    t4 = time.process_time()
+    return {
+        "vars": float(info.A.shape[1]),
+        "nnz": float(info.A.nnz),
+        "build": t1 - t0,
+        "compile": t2 - t1,
+        "lists": t3 - t2,
+        "pass": t4 - t3,
+        "total": t4 - t0,
+    }
+
+
+def profile(size: dict[str, int], path: str) -> None:
+    """cProfile of one build + hand-off, saved to ``path``; prints the top 25 by cumulative and own time."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.runcall(split, size)
+    prof.dump_stats(path)
+    for key in ("cumulative", "tottime"):
+        pstats.Stats(path).sort_stats(key).print_stats(25)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="small,medium")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--solve", action="store_true")
     ap.add_argument("--time-limit", type=float, default=300)
+    ap.add_argument("--split", action="store_true", help="CPU seconds per hand-off step (see the docstring)")
+    ap.add_argument("--profile", metavar="FILE", help="cProfile one build + hand-off of the first size")
     args = ap.parse_args()
+    if args.profile:
+        profile(SIZES[args.sizes.split(",")[0]], args.profile)
+        return
+    if args.split:
+        for name in args.sizes.split(","):
+            runs = [split(SIZES[name]) for _ in range(args.repeat)]
+            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            print(
+                f"{name:7s} vars {med['vars']:>9,.0f} nnz {med['nnz']:>10,.0f} build {med['build']:6.2f}s "
+                f"compile {med['compile']:6.2f}s lists {med['lists']:6.2f}s pass {med['pass']:6.2f}s "
+                f"total {med['total']:6.2f}s (CPU, median of {args.repeat})",
+                flush=True,
+            )
+        return
     for name in args.sizes.split(","):
         runs = [one(SIZES[name], args.solve, args.time_limit) for _ in range(args.repeat)]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}

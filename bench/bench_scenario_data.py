@@ -81,7 +81,10 @@ def model_steps(net: Any) -> dict[str, float]:
         m.idx = ix
         m.net = net
         m.sourcing_sets = sourcing_sets(net, ix)
-        m.idx_assign = list(m.sourcing_sets.assign)
+        m.idx_assign = [(r, o) for r, o in m.sourcing_sets.assign if r not in net.wait_rules]
+        m.idx_assign_wait = [
+            (r, o, s) for r, o in m.sourcing_sets.assign if r in net.wait_rules for s in ix.reveal_nodes
+        ]
         keys, soft = cover_index(net, ix)
         m.idx_cover_soft = [k for k in keys if (k[0], k[1]) in soft]
         out["index"] = time.process_time() - t0

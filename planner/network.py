@@ -185,6 +185,8 @@ class Network:
         scen = self.scenarios if scenarios is None else scenarios
         if node == ROOT:
             return list(scen)
+        if not self.stage1_group:  # one reveal: a node after it is its scenario
+            return [node] if node in scen else []
         return [s for s in scen if s == node or self.stage1_group.get(s) == node]
 
     @property

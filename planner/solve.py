@@ -18,6 +18,7 @@ from typing import Any
 import highspy
 import numpy as np
 from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from planner.config import SolveOptions
@@ -91,8 +92,9 @@ def _to_highs(info: Any) -> tuple[Any, list[Any]]:
     lp.num_row_ = nrow
     lp.col_cost_ = np.asarray(info.c.toarray()).ravel() if ncol else np.zeros(0)
     lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
-    lp.col_lower_ = np.fromiter((-inf if v.lb is None else v.lb for v in cols), float, ncol)
-    lp.col_upper_ = np.fromiter((inf if v.ub is None else v.ub for v in cols), float, ncol)
+    lower, upper, integer = _column_bounds(cols)
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
     bt = np.fromiter((r.bound_type for r in info.rows), np.int8, nrow)
     rhs = np.asarray(info.rhs, dtype=float)
     lp.row_lower_ = np.where(bt == 1, -inf, rhs)
@@ -102,13 +104,33 @@ def _to_highs(info: Any) -> tuple[Any, list[Any]]:
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    integrality = [
-        highspy.HighsVarType.kInteger if v.is_integer() or v.is_binary() else highspy.HighsVarType.kContinuous
-        for v in cols
-    ]
-    if any(i == highspy.HighsVarType.kInteger for i in integrality):
-        lp.integrality_ = integrality
+    if integer.any():
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[i] for i in integer.tolist()]
     return lp, cols
+
+
+def _column_bounds(cols: list[Any]) -> tuple[Any, Any, Any]:
+    """Lower and upper bounds (+-kHighsInf where none) and integrality of the columns, as arrays.
+
+    ``Var.bounds`` reads the domain's bounds once for both sides (``lb`` and ``ub`` read them once
+    each; a bound is never NaN, Pyomo refuses one), and integrality depends on the domain alone, so
+    it is worked out once per distinct domain.
+    """
+    inf = highspy.kHighsInf
+    with PauseGC():  # lists of ncol new objects would set off collections of the whole model
+        both = [v.bounds for v in cols]
+        domains = [v.domain for v in cols]
+    lower = np.array([lb for lb, _ub in both], dtype=float)  # None (no bound) becomes NaN
+    upper = np.array([ub for _lb, ub in both], dtype=float)
+    lower[np.isnan(lower)] = -inf
+    upper[np.isnan(upper)] = inf
+    integer_of: dict[int, bool] = {}
+    for v, d in zip(cols, domains, strict=True):
+        if id(d) not in integer_of:
+            integer_of[id(d)] = v.is_integer() or v.is_binary()
+    integer = np.array([integer_of[id(d)] for d in domains], dtype=bool)
+    return lower, upper, integer
 
 
 def _set_options(h: Any, messages: HighsMessages, opts: SolveOptions) -> None:

@@ -74,13 +74,25 @@ def closing_index(net: Network, ix: ModelIndex) -> list[tuple[str, str, str]]:
     ]
 
 
-def inventory_bounds(net: Network, n: str, p: str, t: int) -> tuple[float, float | None]:
-    """Least and most total stock of ``p`` at ``n`` at the end of period ``t``."""
+def inventory_bounds_table(net: Network) -> dict[tuple[str, str, bool], tuple[float, float | None]]:
+    """Least and most total stock of every (site, product) at the end of a period, keyed
+    ``(site, product, t is the last period)`` (the end-of-horizon minimum applies to the last only).
+
+    Read once from the Inventory columns, so that a family looks its bounds up in a dict rather
+    than as DataFrame cells per period and node.
+    """
     inv = net.inventory
-    lo = float(inv.at[(n, p), "min_stock"]) if math.isnan(float(inv.at[(n, p), "floor_penalty"])) else 0.0
-    if t == len(net.periods) - 1:
-        lo = max(lo, float(inv.at[(n, p), "end_stock_min"]))
-    return lo, _ub(float(inv.at[(n, p), "max_stock"]))
+    cols = {
+        c: [float(x) for x in inv[c].tolist()]
+        for c in ("min_stock", "floor_penalty", "end_stock_min", "max_stock")
+    }
+    out: dict[tuple[str, str, bool], tuple[float, float | None]] = {}
+    for i, (n, p) in enumerate(inv.index):
+        lo = cols["min_stock"][i] if math.isnan(cols["floor_penalty"][i]) else 0.0
+        hi = _ub(cols["max_stock"][i])
+        out[(n, p, False)] = (lo, hi)
+        out[(n, p, True)] = (max(lo, cols["end_stock_min"][i]), hi)
+    return out
 
 
 def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> None:
@@ -136,11 +148,14 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
     m.v_activity = pyo.Var(ix.activity, domain=nonneg, doc="process activity (by output tag)")
     m.v_flow = pyo.Var(ix.flow, domain=nonneg, doc="shipment leaving in period t")
 
-    contracts = net.contracts
+    # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
+    take_min = {
+        str(c): kind == "take" and str(c) not in net.wait_contracts
+        for c, kind in net.contracts["take_or_pay"].items()
+    }
 
     def purchase_bounds(_m: Any, c: str, t: int, w: str) -> tuple[float, float | None]:
-        # the 'take' minimum of a contract signed at the reveal is a row (c_contracts_take_wait), not a bound
-        take = contracts.at[c, "take_or_pay"] == "take" and c not in net.wait_contracts
+        take = take_min[c]
         lo = net.p("Contracts", "min_per_period", c, t, w) if take else 0.0
         return (lo, _ub(net.p("Contracts", "max_per_period", c, t, w)))
 
@@ -151,9 +166,11 @@ def add_variables(m: Any, net: Network, ix: ModelIndex, relax: bool = False) -> 
         # totals are bounded by c_inventory_level; tags carry no bounds of their own
         m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, doc="stock at end of period (by tag)")
     else:
+        stock_limits = inventory_bounds_table(net)
+        last = len(net.periods) - 1
 
         def inv_bounds(_m: Any, n: str, p: str, g: str, t: int, w: str) -> tuple[float, float | None]:
-            return inventory_bounds(net, n, p, t)
+            return stock_limits[(n, p, t == last)]
 
         m.v_inventory = pyo.Var(ix.inventory, domain=nonneg, bounds=inv_bounds, doc="stock at end of period")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
+from planner.model.linear import linear_sum
 from planner.network import Network
 
 
@@ -31,44 +32,45 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     serve_by: dict[tuple[int, str, str], Any] = {(d, g, w): (d, g, w) for d, g, w in ix.serve}
 
     def rule(_m: Any, n: str, p: str, g: str, t: int, w: str) -> Any:
-        out = 0.0  # variable outflow - variable inflow
+        out: list[tuple[float, Any]] = []  # variable outflow - variable inflow, as (coefficient, variable)
         const = 0.0  # constant inflow - constant outflow
         if (n, p, g, t, w) in ix.inventory_set:
             if t == 0:
                 if ix.initial_tag.get((n, p)) == g:
                     const += inv0[(n, p)]
             else:
-                out -= m.v_inventory[n, p, g, t - 1, ix.prev_node(net, t, w)]
-            out += m.v_inventory[n, p, g, t, w]
+                out.append((-1.0, m.v_inventory[n, p, g, t - 1, ix.prev_node(net, t, w)]))
+            out.append((1.0, m.v_inventory[n, p, g, t, w]))
         for key in ix.arrivals.get((n, p, g, t, w), ()):
-            out -= m.v_flow[key]
+            out.append((-1.0, m.v_flow[key]))
         for key in ix.departures.get((n, p, g, t, w), ()):
-            out += m.v_flow[key]
+            out.append((1.0, m.v_flow[key]))
         for proc, q in ix.produce.get((n, p), ()):
             if (n, proc, g, t, w) in ix.activity_set:
-                out -= q * m.v_activity[n, proc, g, t, w]
+                out.append((-q, m.v_activity[n, proc, g, t, w]))
         if ix.tagged:
             for key in use_by.get((n, p, g, t, w), ()):
-                out += m.v_use[key]
+                out.append((1.0, m.v_use[key]))
         else:
             for proc, q in ix.consume.get((n, p), ()):
                 if (n, proc, g, t, w) in ix.activity_set:
-                    out += q * m.v_activity[n, proc, g, t, w]
+                    out.append((q, m.v_activity[n, proc, g, t, w]))
         for c in ix.purchases_at.get((n, p), ()):
             if (c, t, w) in ix.purchase_set and ix.purchase_tag[c] == g:
-                out -= m.v_purchase[c, t, w]
+                out.append((-1.0, m.v_purchase[c, t, w]))
         for d in ix.demand_at.get((n, p, t), ()):
             if ix.tagged:
                 if (d, g, w) in serve_by:
-                    out += m.v_serve[d, g, w]
+                    out.append((1.0, m.v_serve[d, g, w]))
             else:
                 const -= net.p("Demand", "quantity", d, t, w)
-                out -= m.v_shortage[d, w]
+                out.append((-1.0, m.v_shortage[d, w]))
         if (n, p, g, t, w) in ix.disposal_set:
-            out += m.v_disposal[n, p, g, t, w]
-        if isinstance(out, float):
+            out.append((1.0, m.v_disposal[n, p, g, t, w]))
+        lhs = linear_sum(out)
+        if isinstance(lhs, float):
             return pyo.Constraint.Feasible
-        return out == const
+        return lhs == const
 
     m.c_balance_node = pyo.Constraint(ix.balance, rule=rule, doc="mass balance")
 

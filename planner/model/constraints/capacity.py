@@ -13,19 +13,32 @@ from planner.model.index import ModelIndex
 from planner.model.variables import build_var
 from planner.network import Network
 
+OptionSteps = dict[tuple[str, str], list[tuple[str, list[float | None]]]]
+"""(site, process) -> its capacity options, each with the capacity one unit adds per period
+(period weight x ramp-up share x capacity_added; None before the option is available)."""
 
-def options_by_process(net: Network) -> dict[tuple[str, str], list[str]]:
-    """Capacity options of each (site, process)."""
-    opts: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+def options_by_process(net: Network) -> OptionSteps:
+    """Capacity options of each (site, process), with what one unit adds in each period."""
+    opts: OptionSteps = defaultdict(list)
     for o in net.options.itertuples(index=False):
-        opts[(str(o.site), str(o.process))].append(str(o.option))
+        option = str(o.option)
+        per_unit: list[float | None] = []
+        for t in net.T:
+            share = net.option_share(option, t)  # 0 before available, ramping up to 1
+            if share > 0:
+                added = float(o.capacity_added) * net.period_weight[t]
+                per_unit.append(added * share if share != 1.0 else added)
+            else:
+                per_unit.append(None)
+        opts[(str(o.site), str(o.process))].append((option, per_unit))
     return opts
 
 
 def installed_capacity(
     m: Any,
     net: Network,
-    opts: dict[tuple[str, str], list[str]],
+    opts: OptionSteps,
     n: str,
     k: str,
     t: int,
@@ -45,14 +58,11 @@ def installed_capacity(
     if math.isinf(cap):
         return math.inf
     rhs = cap * m.v_open[n] if n in net.gated_sites else cap
-    for o in opts.get((n, k), ()):
+    for o, per_unit in opts.get((n, k), ()):
         if not waited and o in net.wait_options:
             continue
-        share = net.option_share(o, t)  # 0 before available, ramping up to 1
-        if share > 0:
-            added = float(net.options.at[o, "capacity_added"]) * net.period_weight[t]
-            if share != 1.0:
-                added = added * share
+        added = per_unit[t]
+        if added is not None:
             rhs = rhs + added * build_var(m, o, w)
     return rhs
 

@@ -8,7 +8,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from planner.model.index import ModelIndex
-from planner.model.variables import inventory_bounds
+from planner.model.variables import inventory_bounds_table
 from planner.network import Network
 
 
@@ -48,9 +48,11 @@ def add_inventory_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         by_total[(k[0], k[1], k[3], k[4])].append(k)
 
     if ix.tagged:
+        stock_limits = inventory_bounds_table(net)
+        last = len(net.periods) - 1
 
         def level_rule(_m: Any, n: str, p: str, t: int, w: str) -> Any:
-            lo, hi = inventory_bounds(net, n, p, t)
+            lo, hi = stock_limits[(n, p, t == last)]
             return (lo, _total(m, ix, by_total, (n, p, t, w)), hi)
 
         m.c_inventory_level = pyo.Constraint(ix.inventory_total, rule=level_rule, doc="stock limits")

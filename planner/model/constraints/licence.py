@@ -8,8 +8,9 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from planner.model.constraints.capacity import installed_capacity, options_by_process
+from planner.model.constraints.capacity import OptionSteps, installed_capacity, options_by_process
 from planner.model.index import LicenceRule, ModelIndex
+from planner.model.linear import linear_sum
 from planner.network import ROOT, Network
 
 LinearForm = tuple[float, list[tuple[Any, float]]]
@@ -40,7 +41,7 @@ def reference_volume(
     m: Any,
     net: Network,
     lic: LicenceRule,
-    opts: dict[tuple[str, str], list[str]],
+    opts: OptionSteps,
     t: int,
     w: str,
     waited: bool = True,
@@ -201,7 +202,7 @@ def add_licence_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
             const += r[0]
             lin += r[1]
         filed = sum(m.v_apply[rule, prod, tf, net.node(tf, scenario)] for tf in range(t + 1))
-        return filed <= const + sum(c * v for v, c in lin)
+        return filed <= const + linear_sum((c, v) for v, c in lin)
 
     m.c_licence_file = pyo.Constraint(apply_index, rule=file_rule, doc="filings within the requirement")
 
