@@ -40,7 +40,7 @@ def sourcing_sets(net: Network, ix: ModelIndex) -> SourcingSets:
         if float(r.max_share) < 1.0:
             if _blank(r.group):
                 by_country: dict[str, set[str]] = defaultdict(set)
-                for o in origins:
+                for o in sorted(origins):  # row order must not depend on PYTHONHASHSEED
                     by_country[net.site_country(o)].add(o)
                 for country, members in by_country.items():
                     out.groups[(rule, country)] = members
