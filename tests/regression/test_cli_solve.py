@@ -198,3 +198,29 @@ def test_stress_and_frontier_take_tables_report_and_scenarios(ban_workbook: Path
         assert manifest["options"]["scenarios"] == ["BAN"]
     assert (tmp_path / "t-stress" / "resilience_nodes.csv").exists()
     assert (tmp_path / "t-frontier" / "frontier.csv").exists()
+
+
+def test_solve_worth_values_the_commitment_on_page_one(tmp_path: Path) -> None:
+    """tiny: without lane JP-EU the plan stockpiles 6 t (2,200k) instead of qualifying (1,290k): +910k."""
+    result = planner_cmd(
+        "solve",
+        str(ROOT / "inputs" / "tiny.xlsx"),
+        "--out",
+        str(tmp_path / "runs"),
+        "--worth",
+        "2",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    folder = next((tmp_path / "runs").iterdir())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["options"]["worth"] == 2
+    assert manifest["seconds"]["worth"] > 0
+    values = load_workbook(folder / "tables.xlsx")["commitment_values"]
+    rows = list(values.iter_rows(values_only=True))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["value"] == pytest.approx(910_000)
+    summary = [
+        str(c.value) for row in load_workbook(folder / "report.xlsx")["Summary"].iter_rows() for c in row
+    ]
+    assert any("without it +$910k expected (+$3.4M in BAN)" in t for t in summary)
