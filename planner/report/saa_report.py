@@ -21,6 +21,7 @@ from planner.report.content import (
     Tile,
 )
 from planner.report.sampled import (
+    PRINTED_DRAWS,
     _content,
     _drawn,
     _gap_text,
@@ -33,22 +34,8 @@ from planner.saa import CONFIDENCE
 if TYPE_CHECKING:
     from planner.saa import SaaResult
 
-PLAN = "plan"
-BASELINE = "expected-value plan"
-PLAN_NAMES = {PLAN: "The plan", BASELINE: "Expected-value plan"}
-Z95 = 1.959963984540054
-"""Normal quantile of a two-sided 95% interval (Wilson interval of a share of draws)."""
-HISTOGRAM_BINS = 8
-PRINTED_DRAWS = 30
-"""Rows of a per-draw table that print (a landscape page); every row is on screen."""
-PLAN_COLOURS = ["1F3864", "A5A5A5"]
-"""The plan dark blue, the expected-value plan grey, in every chart."""
-
 SAA_SHEET = "Bounds"
 PLAN_SHEET = "Plan"
-PLANS = "Plans"
-DRAWS = "Draws"
-RUN = "Run info"
 
 DESIGN_WORDS = {
     "v_open": "Open site",

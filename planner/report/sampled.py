@@ -43,18 +43,9 @@ PRINTED_DRAWS = 30
 PLAN_COLOURS = ["1F3864", "A5A5A5"]
 """The plan dark blue, the expected-value plan grey, in every chart."""
 
-SAA_SHEET = "Bounds"
-PLAN_SHEET = "Plan"
 PLANS = "Plans"
 DRAWS = "Draws"
 RUN = "Run info"
-
-DESIGN_WORDS = {
-    "v_open": "Open site",
-    "v_build": "Build (units of option)",
-    "v_qualify": "Qualify lane",
-    "v_assign": "Assign",
-}
 
 
 # ----------------------------------------------------------------------------- numbers in words
