@@ -205,7 +205,8 @@ def test_mpisppy_scenario_creator_attaches_the_tree() -> None:
         ["OPEN", "TENSE_OK", "TENSE_BAN"],
         ["ROOT", "ROOT_0", "ROOT_1", "ROOT_0_0", "ROOT_1_0", "ROOT_1_1"],
     )
-    nodes = {s: scenario_creator(s, net=net)._mpisppy_node_list for s in net.scenarios}
+    models = {s: scenario_creator(s, net=net) for s in net.scenarios}  # alive: their vars keep their names
+    nodes = {s: m._mpisppy_node_list for s, m in models.items()}
     assert {s: [(n.name, n.stage, n.cond_prob) for n in lst] for s, lst in nodes.items()} == {
         "OPEN": [("ROOT", 1, 1.0), ("ROOT_0", 2, 0.5)],
         "TENSE_OK": [("ROOT", 1, 1.0), ("ROOT_1", 2, 0.5)],
