@@ -4,7 +4,9 @@
 writes a workbook of the differences, B minus A. Expected values weight each run's scenarios
 by that run's probabilities, so runs over different scenario sets compare as their owners see
 them. A cost difference is a finding only when the two runs' optimality intervals [bound,
-objective] do not overlap; otherwise it reads "within solver tolerance".
+objective] do not overlap; otherwise it reads "within solver tolerance". Runs of different risk
+weights minimise different objectives: their objectives are marked not comparable and their
+expected costs compared, with no gap claimed to bound the difference.
 """
 
 from __future__ import annotations
@@ -48,8 +50,19 @@ def _result(run: RunRecord) -> dict[str, Any]:
     return result
 
 
+def risk_weight(run: RunRecord) -> float:
+    """The run's Settings.risk_weight (0 = risk neutral: the objective is the expected cost)."""
+    return float((run.manifest.get("settings") or {}).get("risk_weight") or 0.0)
+
+
 def cost_verdict(a: RunRecord, b: RunRecord) -> str:
-    """Whether B's expected cost differs from A's beyond what either solve left unproven."""
+    """Whether B's objective differs from A's beyond what either solve left unproven; runs that
+    minimise different objectives (risk weights) are not compared this way."""
+    if risk_weight(a) != risk_weight(b):
+        return (
+            f"not comparable: the runs minimise different objectives (risk weight A {risk_weight(a):g}, "
+            f"B {risk_weight(b):g}); compare their expected costs"
+        )
     ra, rb = _result(a), _result(b)
     oa, ob = float(ra.get("objective", float("nan"))), float(rb.get("objective", float("nan")))
     ba = float(ra.get("bound", oa) if ra.get("bound") is not None else oa)
@@ -65,6 +78,29 @@ def cost_verdict(a: RunRecord, b: RunRecord) -> str:
     if abs(ob - oa) <= EPS * max(1.0, abs(oa)):
         return "same cost"
     return "B costs less" if ob < oa else "B costs more"
+
+
+def expected(result: dict[str, Any]) -> float:
+    """The run's expected cost (its objective for a run made before the manifest recorded it)."""
+    value = result.get("expected_cost", result.get("objective"))
+    return float("nan") if value is None else float(value)
+
+
+def expected_note(a: RunRecord, b: RunRecord) -> str:
+    """The verdict on the expected costs: the objective's verdict for two risk-neutral runs; for
+    runs of different risk weights the direction, and that no gap bounds the difference."""
+    if risk_weight(a) == risk_weight(b) == 0.0:
+        return cost_verdict(a, b)
+    ea, eb = expected(_result(a)), expected(_result(b))
+    if not (ea == ea and eb == eb):
+        return "a run has no expected cost"
+    side = "more" if eb > ea else "less"
+    if risk_weight(a) != risk_weight(b):
+        return (
+            f"B costs {side} in expectation; each plan is optimal for its own objective within its gap, "
+            "so the gaps do not bound this difference (it is what B pays for its risk weight)"
+        )
+    return f"B costs {side} in expectation (the runs minimise E[cost] + w x CVaR, so the gaps bound the objective)"
 
 
 def _summary(a: RunRecord, b: RunRecord) -> pd.DataFrame:
@@ -94,12 +130,14 @@ def _summary(a: RunRecord, b: RunRecord) -> pd.DataFrame:
         ),
         text("scenarios", ", ".join(_probabilities(a)), ", ".join(_probabilities(b))),
         text("solver status", ra.get("status"), rb.get("status")),
+        num("risk weight (objective = E[cost] + w x CVaR)", risk_weight(a), risk_weight(b)),
         num(
-            "expected cost",
+            "objective",
             float(ra.get("objective", float("nan"))),
             float(rb.get("objective", float("nan"))),
             cost_verdict(a, b),
         ),
+        num("expected cost", expected(ra), expected(rb), expected_note(a, b)),
         num("lower bound", float(ra.get("bound") or float("nan")), float(rb.get("bound") or float("nan"))),
         num("relative gap", float(ra.get("gap") or 0.0), float(rb.get("gap") or 0.0)),
         num("expected shortage (t)", float(short_a), float(short_b)),

@@ -127,3 +127,32 @@ def test_saa_and_replay_write_a_run_folder(tmp_path: Path, args: list[str], labe
     manifest = json.loads((folder / f"{label}.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest[label]
+
+
+def test_a_risk_averse_run_is_compared_by_expected_cost(runs: tuple[Path, Path], tmp_path: Path) -> None:
+    """tiny at risk weight 0.5 (CVaR 95% = the BAN cost, two scenarios): qualifying and stocking s t
+    in P1 costs OPEN 1,200 + 10s and BAN 1,500 - 20s ($1,000s), so E = 1,290 + s and the objective
+    1,290 + s + 0.5 (1,500 - 20s) falls with s: s = 6 (the cap), E = 1,296, objective 1,986. Against
+    the risk-neutral run A the objectives are not comparable; the expected cost is 6,000 higher."""
+    import openpyxl
+
+    workbook = tmp_path / "tiny_cvar.xlsx"
+    wb = openpyxl.load_workbook(TINY)
+    wb["Settings"].append(["risk_weight", 0.5])
+    wb.save(workbook)
+    out = tmp_path / "runs"
+    result = planner_cmd("solve", str(workbook), "--out", str(out), "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (averse,) = [p for p in out.iterdir() if p.is_dir()]
+    a, _ = runs
+    summary = pd.read_excel(compare(a, averse, tmp_path / "diff.xlsx"), sheet_name="Summary").set_index(
+        "measure"
+    )
+    objective = summary.loc["objective"]
+    assert float(objective["B"]) == pytest.approx(1_986_000)
+    assert str(objective["note"]).startswith("not comparable: the runs minimise different objectives")
+    cost = summary.loc["expected cost"]
+    assert (float(cost["A"]), float(cost["B"]), float(cost["B - A"])) == pytest.approx(
+        (1_290_000, 1_296_000, 6_000)
+    )
+    assert str(cost["note"]).startswith("B costs more in expectation")
