@@ -14,7 +14,7 @@ from planner.metrics import (
     fmt_pct,
 )
 from planner.report.charts import _charts
-from planner.report.commitments import commitments
+from planner.report.commitments import PAGE_ONE_ROWS, commitments
 from planner.report.content import (
     INPUTS,
     PRINT_ROWS,
@@ -130,7 +130,9 @@ def build_report(
     has_mix = any(
         b.key == "supply_mix" and b.frame.shape[1] > 1 and len(b.frame) > 0 for b in flows_sheet.blocks
     )
-    page_one = commitments(sol, net, m, worth=worth)
+    # an alert (not proven optimal) or a note (risk weight) above the table takes a row's place
+    page_rows = PAGE_ONE_ROWS - (not m.proven_optimal) - (m.risk_weight > 0)
+    page_one = commitments(sol, net, m, worth=worth, page_rows=page_rows)
     decisions_sheet = _decisions_sheet(sol, net, m)
     if page_one.detail is not None:  # the Summary's commitments one by one, same total
         decisions_sheet.blocks.insert(0, page_one.detail)

@@ -146,7 +146,7 @@ def _option_row(sol: Solution, net: Network, m: Metrics, option: str, units: flo
     added = float(o["capacity_added"]) * units * qty * per_year
     n_units = round(units)
     quantity = f"{n_units:g} module{'s' if n_units != 1 else ''}" + (
-        f", +{fmt_tonnes(added, m.mass_unit)}/yr of {_product_name(net, product)}" if product else ""
+        f", +{fmt_tonnes(added, m.mass_unit)}/yr of {_short_product(net, product)}" if product else ""
     )
     covers = [f"build {fmt_money(build, m.currency)}"] if build else []
     if running:
@@ -458,12 +458,17 @@ def _with_total(frame: pd.DataFrame, columns: list[str], total: float) -> pd.Dat
 
 
 def commitments(
-    sol: Solution, net: Network, m: Metrics, worth: list[dict[str, Any]] | None = None
+    sol: Solution,
+    net: Network,
+    m: Metrics,
+    worth: list[dict[str, Any]] | None = None,
+    page_rows: int = PAGE_ONE_ROWS,
 ) -> Commitments:
     """The here-and-now decisions of the plan as page one shows them (see the module docstring).
 
     ``worth`` (points of :func:`planner.model.sweeps.plan_without`, keyed by ``key`` = a group's
-    ``_key``) fills the column of what the plan costs more without a commitment.
+    ``_key``) fills the column of what the plan costs more without a commitment; page one shows at
+    most ``page_rows`` groups and sums the rest in one line.
     """
     rows: list[dict[str, Any]] = []
     not_taken: dict[str, list[str]] = {}
@@ -519,8 +524,8 @@ def commitments(
         if g["_key"] in valued:
             g[WORTH] = worth_text(valued[g["_key"]], m)
             g[USED] = f"{g[USED]}; without it {g[WORTH]}" if g[USED] else f"without it {g[WORTH]}"
-    shown = pd.DataFrame(groups[:PAGE_ONE_ROWS], columns=COLUMNS)
-    rest = groups[PAGE_ONE_ROWS:]
+    shown = pd.DataFrame(groups[:page_rows], columns=COLUMNS)
+    rest = groups[page_rows:]
     if rest:
         shown = pd.concat(
             [
