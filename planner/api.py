@@ -787,9 +787,11 @@ def commitment_values(sol: Solution, options: SolveOptions, largest: int = 3) ->
     from planner.model.sweeps import plan_without
     from planner.report.commitments import commitments, worth_groups
 
+    if "model" not in sol.extra:
+        return []
     net = sol.extra["network"]
     groups = worth_groups(commitments(sol, net, compute_metrics(sol, net)), largest)
-    if not groups or "model" not in sol.extra:
+    if not groups:
         return []
     opts = replace(options, mip_gap=0.0, log_title="value of the report's commitments")
     return plan_without(net, design_values(sol.extra["model"]), groups, opts)
@@ -950,7 +952,7 @@ def run_saa(
 ) -> tuple[Path, Any]:
     """Sample-average approximation in a run folder of its own (:mod:`planner.saa`): ``saa.json``
     (estimates and intervals), ``tables.xlsx`` (summary, replications, evaluation, decisions),
-    ``report.xlsx`` (the manager report, :func:`planner.report.sampled.saa_report`) and
+    ``report.xlsx`` (the manager report, :func:`planner.report.saa_report.saa_report`) and
     ``solver.log``. Returns the folder and the :class:`planner.saa.SaaResult`."""
     import pandas as pd
 

@@ -289,10 +289,12 @@ def plan_without(
     if not first.proven_optimal:  # no exact base to measure against
         reason = f"not valued (the plan itself was not priced to proven optimality: {first.message or first.status})"
         return [{"key": g["key"], "value": None, "note": reason} for g in groups]
+    capped = set(pairs)
     for g in groups:
-        mine = [i for i, pin in enumerate(pins) if pin in {(n, str(k)) for n, k in g.get("design", [])}]
-        caps = [tuple(k) for k in g.get("stock", []) if tuple(k) in set(pairs)]
-        rows = [m.c_pin[i] for i in mine] + [c for k, c in m.c_stock_cap.items() if k[:2] in set(caps)]
+        removed = {(n, str(k)) for n, k in g.get("design", [])}
+        mine = [i for i, pin in enumerate(pins) if pin in removed]
+        caps = {tuple(k) for k in g.get("stock", [])} & capped
+        rows = [m.c_pin[i] for i in mine] + [c for k, c in m.c_stock_cap.items() if k[:2] in caps]
         for i in mine:
             m.p_pin[i] = 0
         for n, p in caps:

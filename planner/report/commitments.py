@@ -28,12 +28,9 @@ if TYPE_CHECKING:
 
 TOL = 1e-6
 USED = "Protects against (used in)"
-WORTH = "Without it (re-solved)"
-"""A group's value, kept apart on the group rows; page one writes it into the USED column."""
 USED_AND_WORTH = "Protects against (used in; without it, re-solved)"
 MAX_NAMES_IN_FOOTNOTE = 3
 DETAIL_COLUMNS = ["Commit to", "Quantity", "When", "Cost over the horizon", "What the cost covers", USED]
-COLUMNS = [*DETAIL_COLUMNS, WORTH]
 PAGE_ONE_ROWS = 8
 """Grouped rows page one shows; the rest are summed in one line (every row is on the Decisions sheet)."""
 
@@ -393,7 +390,6 @@ def group_rows(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> list[dic
             joined = _join_lanes(net, m, members)
         joined.update(
             {
-                WORTH: "",
                 "_key": key,
                 "_design": [d for r in members for d in r.get("_design", [])],
                 "_stock": [k for r in members for k in r.get("_stock", [])],
@@ -522,9 +518,9 @@ def commitments(
     valued = {str(p["key"]): p for p in worth or []}
     for g in groups:
         if g["_key"] in valued:
-            g[WORTH] = worth_text(valued[g["_key"]], m)
-            g[USED] = f"{g[USED]}; without it {g[WORTH]}" if g[USED] else f"without it {g[WORTH]}"
-    shown = pd.DataFrame(groups[:page_rows], columns=COLUMNS)
+            text = worth_text(valued[g["_key"]], m)
+            g[USED] = f"{g[USED]}; without it {text}" if g[USED] else f"without it {text}"
+    shown = pd.DataFrame(groups[:page_rows], columns=DETAIL_COLUMNS)
     rest = groups[page_rows:]
     if rest:
         shown = pd.concat(
@@ -533,19 +529,18 @@ def commitments(
                 pd.DataFrame(
                     [
                         {
-                            **dict.fromkeys(COLUMNS, ""),
+                            **dict.fromkeys(DETAIL_COLUMNS, ""),
                             "Commit to": f"{len(rest)} smaller commitments (see the Decisions sheet)",
                             "Cost over the horizon": sum(float(g["Cost over the horizon"]) for g in rest),
                         }
                     ],
-                    columns=COLUMNS,
+                    columns=DETAIL_COLUMNS,
                 ),
             ],
             ignore_index=True,
         )
     # page one has six columns: with values, what the cost covers gives way (the Decisions sheet has it)
     # five columns when valued: what it protects against and what it is worth share the widest one
-    shown = shown.drop(columns=[WORTH])
     if valued:
         shown = shown.drop(columns=["What the cost covers"]).rename(columns={USED: USED_AND_WORTH})
     parts = []
