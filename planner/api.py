@@ -316,10 +316,13 @@ def stress(
     if progress:
         progress({"event": "stage", "stage": "days-of-cover curve"})
     designs = None
-    values = pd.DataFrame(columns=["site", "product", "stock", "opening", "value", "protects", "worst_rise"])
+    values = pd.DataFrame(
+        columns=["site", "product", "stock", "opening", "value", "protects", "worst_rise", "break_even"]
+    )
     if plan is not None and "model" in plan.extra:
         from planner.model.stochastic import design_values
         from planner.model.sweeps import stockpile_values
+        from planner.report.commitments import break_even_summary
 
         designs = design_values(plan.extra["model"])  # the policy curve on the plan's committed design
         opening = opening_stock(net)
@@ -339,6 +342,7 @@ def stress(
                         **r,
                         "stock": held[(r["site"], r["product"])],
                         "opening": opening.get((r["site"], r["product"]), 0.0),
+                        "break_even": break_even_summary(r.get("rise") or {}, net.probability),
                     }
                     for r in rows_v
                 ],
@@ -685,9 +689,9 @@ def _run_in(
     if "frontier" in extra:
         tables["frontier"] = extra["frontier"]
     if extra.get("worth"):
-        import pandas as pd
+        from planner.report.commitments import worth_table
 
-        tables["commitment_values"] = pd.DataFrame(extra["worth"])
+        tables["commitment_values"] = worth_table(extra["worth"], sol.extra["network"].probability)
     try:
         write_tables_xlsx(tables, work / "tables.xlsx")
     except OSError as exc:

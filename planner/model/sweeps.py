@@ -236,7 +236,9 @@ def plan_without(
     ``v_open``, ``v_assign``) goes to 0 and each stock is held to its opening level in every period
     before the reveal. Per group: ``value`` = the rise in expected cost without it (None when the
     plan is infeasible without it), ``protects`` (the scenarios whose cost rises), ``worst_rise``,
-    ``worst_scenario``, ``shortage_rise`` (expected tonnes) and ``note`` (why a value is missing:
+    ``worst_scenario``, ``shortage_rise`` (expected tonnes), ``rise`` (the cost rise per scenario, from
+    which :func:`planner.report.commitments.break_even` finds the probabilities at which it stops
+    paying) and ``note`` (why a value is missing:
     the re-solve was not proven optimal). One model and one hand-off: each
     removal changes the bounds of a few rows (the design is pinned by rows ``x = p``, the stock by
     ``sum <= cap``; pinned variables are continuous, so with every design fixed or pinned the model is
@@ -288,7 +290,7 @@ def plan_without(
     points: list[Point] = []
     if not first.proven_optimal:  # no exact base to measure against
         reason = f"not valued (the plan itself was not priced to proven optimality: {first.message or first.status})"
-        return [{"key": g["key"], "value": None, "note": reason} for g in groups]
+        return [{"key": g["key"], "value": None, "rise": {}, "note": reason} for g in groups]
     capped = set(pairs)
     for g in groups:
         removed = {(n, str(k)) for n, k in g.get("design", [])}
@@ -327,6 +329,7 @@ def plan_without(
                     "worst_rise": None,
                     "worst_scenario": "",
                     "shortage_rise": None,
+                    "rise": {},
                     "note": note,
                 }
             )
@@ -341,6 +344,7 @@ def plan_without(
                 "worst_rise": float(rise[worst]),
                 "worst_scenario": worst,
                 "shortage_rise": float(sum(probs[s] * (short[s] - base_short[s]) for s in base)),
+                "rise": {s: float(r) for s, r in rise.items()},
                 "note": "",
             }
         )

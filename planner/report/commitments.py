@@ -403,6 +403,94 @@ def group_rows(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> list[dic
     return designs + stock
 
 
+SIGN = {"above": "≥", "below": "≤"}
+
+
+def break_even(
+    rise: dict[str, float], probability: dict[str, float], tol: float = 0.0
+) -> list[dict[str, Any]]:
+    """Where a commitment stops paying as one scenario's probability moves, the others keeping their ratios.
+
+    With ``r_s`` the plan's cost rise without the commitment in scenario ``s`` (``rise``) and ``p``
+    the scenario probabilities, its value is ``V = sum_s p_s r_s``. Moving ``p_s`` to ``q`` and
+    scaling the others by ``(1 - q) / (1 - p_s)`` gives ``V(q) = q r_s + (1 - q) A_s`` with
+    ``A_s = sum_{k != s} p_k r_k / (1 - p_s)``, which is zero at ``q* = A_s / (A_s - r_s)``: a root in
+    (0, 1) exactly when ``r_s`` and ``A_s`` differ in sign. Rises within ``tol`` of zero count as zero.
+    Each row: ``scenario``, ``probability`` (today's), ``break_even`` (q*) and ``pays`` = ``"above"``
+    (it pays while the probability stays above q*, r_s > 0) or ``"below"``; the scenarios it protects
+    against (``above``) first, each group sorted by how far the probability must move, as a ratio,
+    the nearest first. Both plans (with and without the
+    commitment) keep the operations they were solved with, so q* is the break-even of the
+    commitment against the plan's best alternative at today's probabilities.
+    """
+    r = {s: (0.0 if abs(v) <= tol else float(v)) for s, v in rise.items() if s in probability}
+    rows: list[dict[str, Any]] = []
+    for s, r_s in r.items():
+        p_s = float(probability[s])
+        if p_s >= 1.0 or r_s == 0.0:
+            continue
+        a_s = sum(float(probability[k]) * v for k, v in r.items() if k != s) / (1.0 - p_s)
+        if a_s == 0.0 or (a_s > 0) == (r_s > 0):
+            continue
+        q = a_s / (a_s - r_s)
+        rows.append(
+            {"scenario": s, "probability": p_s, "break_even": q, "pays": "above" if r_s > 0 else "below"}
+        )
+    return sorted(
+        rows,
+        key=lambda x: (
+            x["pays"] != "above",
+            abs(math.log(max(x["break_even"], 1e-12) / max(x["probability"], 1e-12))),
+        ),
+    )
+
+
+def break_even_summary(rise: dict[str, float], probability: dict[str, float]) -> str:
+    """:func:`break_even` as one cell, the nearest first: ``P(BAN) ≥ 4.00%; P(OPEN) ≤ 96.00%`` (the
+    probabilities between which the commitment pays; rises within 1e-9 of the largest count as zero);
+    ``any probabilities`` when no scenario's cost falls with it."""
+    tol = 1e-9 * max([abs(v) for v in rise.values()] + [1.0])
+    if any(v > tol for v in rise.values()) and all(v >= -tol for v in rise.values()):
+        return "any probabilities"
+    return "; ".join(
+        f"P({b['scenario']}) {SIGN[b['pays']]} {b['break_even']:.2%}"
+        for b in break_even(rise, probability, tol)
+    )
+
+
+def worth_table(points: list[dict[str, Any]], probability: dict[str, float]) -> pd.DataFrame:
+    """The run folder's ``commitment_values`` table: one row per valued commitment, its cost rise per
+    scenario in columns ``rise <scenario>`` and its break-even probabilities (:func:`break_even`) as
+    ``<scenario> above|below <q*>`` in ``break_even``."""
+    rows = []
+    for point in points:
+        rise = point.get("rise") or {}
+        row = {k: v for k, v in point.items() if k != "rise"}
+        row["break_even"] = break_even_summary(rise, probability)
+        row.update({f"rise {s}": rise.get(s) for s in probability})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def break_even_text(point: dict[str, Any], m: Metrics) -> str:
+    """``pays while P(S4_BROAD_BAN) >= 1.1%`` (the nearest break-even of :func:`break_even`), or
+    ``pays whatever the scenarios' probabilities`` when no scenario's cost falls with the
+    commitment (every rise >= 0), or ``pays if P(S4) >= 9.0%`` for one that does not pay today."""
+    rise = point.get("rise") or {}
+    value = point.get("value")
+    if not rise or value is None:
+        return ""
+    tol = 1e-6 * max(abs(m.objective), 1.0)
+    if value > tol and all(v >= -tol for v in rise.values()):
+        return "pays whatever the scenarios' probabilities"
+    rows = break_even(rise, m.probability, tol)
+    if not rows:
+        return ""
+    b = rows[0]
+    verb = "pays while" if value > tol else "would pay if"
+    return f"{verb} P({b['scenario']}) {SIGN[b['pays']]} {b['break_even']:.1%}"
+
+
 def worth_text(point: dict[str, Any], m: Metrics) -> str:
     """``+$41M expected (+$0.8B in S4_BROAD_BAN)``: what the plan costs more without a commitment
     (page one reads "...; without it <this>").
@@ -423,14 +511,16 @@ def worth_text(point: dict[str, Any], m: Metrics) -> str:
         return "the plan does as well"
     if value < 0:  # the main solve stopped within its gap with a commitment that does not pay
         gap = f" (inside the main solve's {m.gap:.2%} gap)" if m.gap > 0 else ""
-        return f"the plan does {fmt_money(-value, m.currency)} better{gap}"
+        pays = break_even_text(point, m)
+        return f"the plan does {fmt_money(-value, m.currency)} better{gap}" + (f"; {pays}" if pays else "")
     text = f"+{fmt_money(value, m.currency)} expected"
     if point.get("worst_scenario") and worst > value * 1.01:
         text += f" (+{fmt_money(worst, m.currency)} in {point['worst_scenario']})"
     short = float(point.get("shortage_rise") or 0.0)
     if short > 0.5:
         text += f"; {fmt_tonnes(short, m.mass_unit)} more short"
-    return text
+    pays = break_even_text(point, m)
+    return f"{text}; {pays}" if pays else text
 
 
 def _names(items: list[str]) -> str:
@@ -564,7 +654,8 @@ def commitments(
         parts.append(
             f"Cost: one-off plus running cost to the end of the horizon{_discounted(net)} (Decisions sheet). "
             f"Without it: what the plan adds in expected cost without that commitment, re-solved to proven "
-            f"optimality with its other designs held ({len(valued)} largest)."
+            f"optimality with its other designs held ({len(valued)} largest). Pays while: the probability "
+            f"of one scenario, the others in proportion, at which the commitment stops paying."
         )
     footnote = " ".join(parts)
     title = "What we commit to now (before the licence outcome is known), and why"
@@ -601,4 +692,15 @@ def worth_groups(page: Commitments, largest: int) -> list[dict[str, Any]]:
     return [{"key": g["_key"], "design": g["_design"], "stock": g["_stock"]} for g in chosen]
 
 
-__all__ = ["USED_AND_WORTH", "Commitments", "commitments", "group_rows", "worth_groups", "worth_text"]
+__all__ = [
+    "USED_AND_WORTH",
+    "Commitments",
+    "break_even",
+    "break_even_summary",
+    "break_even_text",
+    "worth_table",
+    "commitments",
+    "group_rows",
+    "worth_groups",
+    "worth_text",
+]

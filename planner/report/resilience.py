@@ -118,6 +118,7 @@ def add_resilience(
                             "value": "Value",
                             "protects": "Protects",
                             "worst_rise": "Largest cost rise without it",
+                            "break_even": "Pays while",
                         }
                     )[
                         [
@@ -128,6 +129,7 @@ def add_resilience(
                             "Value",
                             "Protects",
                             "Largest cost rise without it",
+                            "Pays while",
                         ]
                     ],
                     kinds={

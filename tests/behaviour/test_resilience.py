@@ -186,3 +186,5 @@ def test_each_stockpile_is_valued_by_solve() -> None:
     assert row.value == pytest.approx(0.5)
     assert row.protects == "BAN"
     assert row.worst_rise == pytest.approx(8.0)
+    # with it 3 in both scenarios, without it 1 and 11: equal at P(BAN) = q with 3 = (1 - q) + 11 q, q = 0.2
+    assert row.break_even == "P(BAN) ≥ 20.00%; P(NORMAL) ≤ 80.00%"

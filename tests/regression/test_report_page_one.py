@@ -24,6 +24,9 @@ from planner.report.commitments import (
     PAGE_ONE_ROWS,
     USED,
     USED_AND_WORTH,
+    break_even,
+    break_even_summary,
+    break_even_text,
     commitments,
     group_rows,
     worth_text,
@@ -116,7 +119,12 @@ def test_tiny_qualification_is_worth_the_stockpile_plan_minus_the_optimum(tiny: 
     content = build_report(tiny, tiny.extra["network"], worth=points)
     assert content.commitments is not None
     row = content.commitments.frame.iloc[0]
-    assert row[USED_AND_WORTH] == "BAN (30%); without it +$910k expected (+$3.4M in BAN); 1.2 t more short"
+    # break-even: with the lane OPEN 1,200, BAN 1,500; without it (6 t stocked) OPEN 1,060, BAN 4,860.
+    # At P(BAN) = q both plans cost the same when 1,200 + 300 q = 1,060 + 3,800 q: q = 140 / 3,500 = 4%
+    assert point["rise"] == pytest.approx({"OPEN": -140_000, "BAN": 3_360_000})
+    assert row[USED_AND_WORTH] == (
+        "BAN (30%); without it +$910k expected (+$3.4M in BAN); 1.2 t more short; pays while P(BAN) ≥ 4.0%"
+    )
     assert "What the cost covers" not in content.commitments.frame.columns
     assert "re-solved to proven optimality" in content.commitment_note
 
@@ -385,3 +393,33 @@ def test_worth_wording_for_a_commitment_that_does_not_pay_or_is_not_proven() -> 
     assert worth_text(used, m) == "+$5.7M expected (+$125.5M in S4_BROAD_BAN); 15.3 t more short"
     assert worth_text({"value": None, "note": "not proven (time limit)"}, m) == "not proven (time limit)"
     assert worth_text({"value": None, "note": ""}, m) == "the plan is infeasible"
+
+
+def test_break_even_probability_of_a_commitment_by_hand() -> None:
+    """A stock that costs 3 in both scenarios; without it NORMAL costs 1 and BAN 11 (the ban case of
+    test_resilience): rises -2 and +8. At P(BAN) = q: 3 = (1 - q) 1 + q 11, so q = 0.2; moving NORMAL's
+    probability instead, the same point is P(NORMAL) = 0.8."""
+    probs = {"NORMAL": 0.75, "BAN": 0.25}
+    rows = break_even({"NORMAL": -2.0, "BAN": 8.0}, probs)
+    assert [(r["scenario"], r["pays"]) for r in rows] == [("BAN", "above"), ("NORMAL", "below")]
+    assert rows[0]["break_even"] == pytest.approx(0.2)
+    assert rows[1]["break_even"] == pytest.approx(0.8)
+    assert break_even_summary({"NORMAL": -2.0, "BAN": 8.0}, probs) == "P(BAN) ≥ 20.00%; P(NORMAL) ≤ 80.00%"
+    # three scenarios: rises A -1, B 0, C +9 at 0.5 / 0.3 / 0.2. Moving C: A_C = (0.5 x -1) / 0.8 = -0.625,
+    # q* = 0.625 / 9.625 = 0.0649. B's rise is 0: V(q) = (1 - q) A_B with A_B = (0.5 x -1 + 0.2 x 9) / 0.7
+    # > 0 has no root in (0, 1), so moving B alone never stops the commitment paying
+    rows = break_even({"A": -1.0, "B": 0.0, "C": 9.0}, {"A": 0.5, "B": 0.3, "C": 0.2})
+    by = {r["scenario"]: r for r in rows}
+    assert set(by) == {"A", "C"}
+    assert by["C"]["break_even"] == pytest.approx(0.625 / 9.625)
+    # moving A: A_A = (0.2 x 9) / 0.5 = 3.6, q* = 3.6 / 4.6
+    assert by["A"]["break_even"] == pytest.approx(3.6 / 4.6)
+    assert break_even_summary({"A": 0.0, "C": 2.0}, {"A": 0.5, "C": 0.5}) == "any probabilities"
+    m: Any = type(
+        "M", (), {"objective": 10.0, "gap": 0.0, "currency": "USD", "mass_unit": "t", "probability": probs}
+    )()
+    saving = {"value": -0.5, "worst_rise": -2.0, "worst_scenario": "NORMAL", "shortage_rise": 0.0}
+    assert (
+        break_even_text({**saving, "rise": {"NORMAL": 2.0, "BAN": -8.0}}, m)
+        == "would pay if P(NORMAL) ≥ 80.0%"
+    )
