@@ -75,8 +75,9 @@ def solve_ph(
 
     Other ranks return None. The time limit (``options`` or Settings) bounds PH; the evaluation
     of the best xhat on rank 0 gets the same limit again. PH solves the risk-neutral problem,
-    so a workbook with ``risk_weight`` above 0 is refused; so is a three-stage tree
-    (Settings.reveal_period_2), whose extensive form ``planner solve`` solves. An error inside PH
+    so a workbook with ``risk_weight`` above 0 is refused. A three-stage tree (Settings.reveal_period_2
+    with Scenarios stage1_group) runs PH over its nodes (mpi-sppy's ``all_nodenames``); the plan is
+    the extensive form with the root's decisions fixed at the best xhat's. An error inside PH
     on any rank aborts every rank (``MPI_Abort``), so that no rank waits for ever for the others.
     ``quiet`` silences mpi-sppy's iteration trace (printed by rank 0).
     """
@@ -99,12 +100,6 @@ def solve_ph(
             f"--decompose ph solves the risk-neutral problem, but the workbook's Settings risk_weight is "
             f"{weight:g}: CVaR couples the scenarios, which PH keeps apart; set risk_weight to 0 or solve "
             "without --decompose"
-        )
-    if net.multi_reveal:
-        raise InputError(
-            "--decompose ph solves two-stage trees, but the workbook has a second reveal (Settings "
-            "reveal_period_2 with Scenarios stage1_group), a three-stage tree that planner's PH does not "
-            "run yet: solve the extensive form instead (planner solve WORKBOOK, without --decompose)"
         )
     comm = _comm()
     rank = comm.Get_rank()

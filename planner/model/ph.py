@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.model.stochastic import scenario_creator
+from planner.model.stochastic import mpisppy_tree, scenario_creator
 from planner.network import Network
 
 SOLVER = "highs"
@@ -137,11 +137,6 @@ def run_ph(net: Network, settings: PHSettings, comm: Any = None) -> PHResult:
     from mpisppy.utils import cfg_vanilla as vanilla
     from pyomo.environ import value
 
-    if net.multi_reveal:
-        raise ValueError(
-            "run_ph runs two-stage trees; this network has a second reveal (a three-stage tree): "
-            "solve its extensive form instead"
-        )
     comm = MPI.COMM_WORLD if comm is None else comm
     ranks = comm.Get_size()
     cylinders = cylinders_for(ranks)
@@ -153,16 +148,13 @@ def run_ph(net: Network, settings: PHSettings, comm: Any = None) -> PHResult:
         )
     cfg = _config(settings, net)
     kwargs = {"net": net}
-    names = list(net.scenarios)
-    hub = vanilla.ph_hub(cfg, scenario_creator, None, names, scenario_creator_kwargs=kwargs)
+    names, nodes = mpisppy_tree(net)
+    tree = {"all_nodenames": nodes if net.multi_reveal else None, "scenario_creator_kwargs": kwargs}
+    hub = vanilla.ph_hub(cfg, scenario_creator, None, names, **tree)
     spokes = []
     if "lagrangian" in cylinders:
-        spokes.append(
-            vanilla.lagrangian_spoke(cfg, scenario_creator, None, names, scenario_creator_kwargs=kwargs)
-        )
-    spokes.append(
-        vanilla.xhatshuffle_spoke(cfg, scenario_creator, None, names, scenario_creator_kwargs=kwargs)
-    )
+        spokes.append(vanilla.lagrangian_spoke(cfg, scenario_creator, None, names, **tree))
+    spokes.append(vanilla.xhatshuffle_spoke(cfg, scenario_creator, None, names, **tree))
 
     t0 = time.perf_counter()
     wheel = WheelSpinner(hub, spokes)

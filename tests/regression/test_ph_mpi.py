@@ -68,3 +68,26 @@ def test_ph_on_two_ranks_brackets_the_extensive_form_optimum(tmp_path: Path) -> 
     # the plan: the extensive form with the first stage fixed at the best xhat, priced as PH priced it
     assert manifest["result"]["objective"] == pytest.approx(upper, rel=1e-6)
     assert "progressive hedging on 2 MPI ranks" in result.stdout
+
+
+def test_ph_over_the_three_stage_tree_brackets_its_hand_optimum(tmp_path: Path) -> None:
+    """The hand-solved three-stage tree of tests/behaviour/test_multistage.py (optimum 1,660) under PH on
+    two ranks, its nodes ROOT, ROOT_k per stage1_group and the leaves passed as ``all_nodenames``. The
+    hub's bound is the wait-and-see value, every scenario known from the start: OPEN = TENSE_OK = 1,500
+    and TENSE_BAN 1,880, E = 0.5 x 1,500 + 0.25 x 1,500 + 0.25 x 1,880 = 1,595."""
+    from tests.behaviour.test_multistage import tree_data
+
+    workbook = tmp_path / "tree.xlsx"
+    write_input_workbook(tree_data(), workbook)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    cmd = [str(MPIEXEC), "-n", "2", sys.executable, "-m", "planner.cli", "solve", str(workbook)]
+    cmd += ["--out", str(tmp_path / "runs"), "--decompose", "ph", "--ph-iterations", "5", "--gap", "0"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (folder,) = (tmp_path / "runs").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    ph = manifest["decomposition"]
+    assert ph["lower_bound"] == pytest.approx(1_595.0, rel=1e-6)
+    assert ph["lower_bound"] <= 1_660.0 <= ph["upper_bound"] + 1e-6
+    # the plan: the tree's extensive form with the root's decisions fixed at the best xhat's
+    assert 1_660.0 - 1e-6 <= manifest["result"]["objective"] <= ph["upper_bound"] + 1e-6

@@ -50,21 +50,6 @@ def test_ph_refuses_a_risk_averse_workbook(tmp_path: Path, capsys: pytest.Captur
     assert not runs.exists()
 
 
-def test_ph_refuses_a_three_stage_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """PH is not wired for a multistage tree yet: the CLI says to solve the extensive form, before MPI."""
-    from tests.behaviour.test_multistage import tree_data
-
-    workbook = tmp_path / "tree.xlsx"
-    write_input_workbook(tree_data(), workbook)
-    runs = tmp_path / "runs"
-    code, out = run(["solve", str(workbook), "--out", str(runs), "--decompose", "ph"], capsys)
-    assert code == 2
-    assert "reveal_period_2" in out
-    assert "solve the extensive form" in out
-    assert "Traceback" not in out
-    assert not runs.exists()
-
-
 @pytest.mark.skipif(importlib.util.find_spec("mpi4py") is None, reason="mpi4py is not installed")
 def test_ph_on_one_rank_says_how_many_it_needs(tmp_path: Path) -> None:
     """Without mpiexec a process is one MPI rank: too few for a hub and a spoke."""
