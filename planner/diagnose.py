@@ -109,7 +109,8 @@ def _variable_line(
         c, t, w = idx
         where = _row_of(net, "Contracts", c)
         column = {"lower": "min_per_period, take", "upper": "max_per_period"}.get(side, "min/max_per_period")
-        return f"contract {c}, {_when(net, t, w)}: purchases {_bound(side, value, unit)} ({where} {column})"
+        what = "sales" if c in net.sell_contracts else "purchases"
+        return f"contract {c}, {_when(net, t, w)}: {what} {_bound(side, value, unit)} ({where} {column})"
     if component == "v_inventory":
         n, p, g, t, w = idx
         where = _row_of(net, "Inventory", (n, p))

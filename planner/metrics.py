@@ -405,6 +405,8 @@ def _supply(
             )
         )
     pur = sol.purchases
+    if len(pur) and "side" in pur.columns:  # a sale is not output of the stage
+        pur = pur[pur["side"] != "sell"]
     if len(pur):
         parts.append(
             pd.DataFrame(

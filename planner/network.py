@@ -143,6 +143,7 @@ class Network:
     wait_lanes: set[str] = field(default_factory=set)  # qualification lanes only
     wait_rules: set[str] = field(default_factory=set)  # single-source rules only
     wait_contracts: set[str] = field(default_factory=set)  # signed (or not) at the reveal
+    sell_contracts: set[str] = field(default_factory=set)  # Contracts.side = sell: sales out of the network
     # three-stage tree: second reveal period (None = one reveal), scenario -> stage-1 branch label,
     # and node label -> the first chosen scenario through it (labels that are not scenario ids)
     reveal2: int | None = None
@@ -660,6 +661,11 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         if bool(r.single_source) and not _blank(r.destination) and decided_at_reveal(r)
     }
     wait_contracts = {str(c.contract) for c in contracts.itertuples(index=False) if decided_at_reveal(c)}
+    sell_contracts = {
+        str(c.contract)
+        for c in contracts.itertuples(index=False)
+        if not _blank(getattr(c, "side", "buy")) and str(c.side).strip() == "sell"
+    }
     option_available = {}
     for o in options.itertuples(index=False):
         earliest = _period_pos(periods, o.earliest_period, 0)
@@ -739,6 +745,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
         wait_lanes=wait_lanes,
         wait_rules=wait_rules,
         wait_contracts=wait_contracts,
+        sell_contracts=sell_contracts,
         reveal2=reveal2,
         stage1_group=stage1_group,
         tree_member=tree_member,

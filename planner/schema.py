@@ -605,22 +605,34 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "Contracts",
-        "Purchase contracts: material bought at the supplier site, within a min and max per period; signed now or at the reveal (decide).",
+        "Contracts: material bought at the supplier site (side buy), or sold there to a buyer outside the "
+        "network (side sell), within a min and max per period; signed now or at the reveal (decide).",
         (
             _c("contract", "str", "Contract id.", required=True, example="C_FLOOR"),
             _c(
                 "supplier",
                 "str",
-                "Site where the material is bought (it enters the network there).",
+                "Site where the material is bought (it enters the network there), or, for a sale, the site "
+                "it is sold from (it leaves the network there).",
                 required=True,
                 ref="Sites.site",
             ),
             _c("product", "str", "Product bought.", required=True, ref="Products.product"),
             _c("buyer", "str", "Our site the contract serves (informational).", default="", ref="Sites.site"),
             _c(
+                "side",
+                "str",
+                "buy: we buy at the price (a cost); sell: we sell at the price to a buyer outside the network "
+                "(a revenue, e.g. surplus oxide sold on the world market or an offtake agreement). A sale takes "
+                "material of the site's own origin (a site in the controlling country sells controlled "
+                "material), needs max_per_period and cannot be 'pay'. Blank = buy.",
+                default="buy",
+                allowed=("buy", "sell"),
+            ),
+            _c(
                 "min_per_period",
                 "float",
-                "Take-or-pay minimum per period.",
+                "Take-or-pay minimum per period (for a sale: the least that must be delivered).",
                 unit="t/period",
                 per_reference_period=True,
                 default=0.0,
@@ -640,7 +652,7 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "price",
                 "float",
-                "Price per unit (blank is read as 0, free, and the validator warns).",
+                "Price per unit, paid (buy) or received (sell) (blank is read as 0, free, and the validator warns).",
                 unit="currency/t",
                 default=None,
                 per_period=True,

@@ -182,6 +182,7 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
         purchases.append(
             {
                 "contract": c,
+                "side": "sell" if c in net.sell_contracts else "buy",
                 "supplier": str(net.contracts.at[c, "supplier"]),
                 "product": str(net.contracts.at[c, "product"]),
                 "period": per[t],
@@ -190,7 +191,17 @@ def extract_solution(m: Any, net: Network, result: SolveResult) -> Solution:
                 "_node": w,
             }
         )
-    pur_cols = ["contract", "supplier", "product", "period", "scenario", "stage", "quantity", "unused_paid"]
+    pur_cols = [
+        "contract",
+        "side",
+        "supplier",
+        "product",
+        "period",
+        "scenario",
+        "stage",
+        "quantity",
+        "unused_paid",
+    ]
 
     inventory = [
         {
@@ -491,7 +502,7 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
     """Recompute every mass balance from the solution tables; returns rows whose residual is not ~0.
 
     in  = stock(t-1) + arrivals + production + purchases + licence volume back from review
-    out = stock(t) + departures + consumption + served + discarded + licence volume applied for
+    out = stock(t) + departures + consumption + served + discarded + sold + licence volume applied for
 
     Origin tags are summed: the check is on the total of each product.
     """
@@ -508,8 +519,8 @@ def balance_residuals(sol: Solution, net: Network) -> pd.DataFrame:
         add(r.origin, r.product, r.period, r.scenario, -r.quantity)
     for r in sol.production.itertuples(index=False):
         add(r.site, r.product, r.period, r.scenario, r.quantity if r.direction == "out" else -r.quantity)
-    for r in sol.purchases.itertuples(index=False):
-        add(r.supplier, r.product, r.period, r.scenario, r.quantity)
+    for r in sol.purchases.itertuples(index=False):  # a sale (side sell) leaves the network
+        add(r.supplier, r.product, r.period, r.scenario, -r.quantity if r.side == "sell" else r.quantity)
     for r in sol.shortages.itertuples(index=False):
         add(r.site, r.product, r.period, r.scenario, -r.served)
     for r in sol.disposal.itertuples(index=False):

@@ -518,9 +518,37 @@ def check_lanes(data: InputData) -> list[Issue]:
 
 
 def check_contracts(data: InputData) -> list[Issue]:
-    """Contract minimum <= maximum, start_period not after end_period; a contract signed at the reveal needs a maximum."""
+    """Contract minimum <= maximum, start_period not after end_period; a contract signed at the reveal
+    needs a maximum; a sale (side sell) needs a maximum (an unlimited revenue next to an unlimited
+    purchase would make the plan unbounded) and cannot be 'pay'."""
     out: list[Issue] = []
     for record in _rows(data, "Contracts"):
+        if record.get("side") == "sell":
+            if is_blank(record["max_per_period"]):
+                out.append(
+                    _err(
+                        "Contracts",
+                        _row(record),
+                        "max_per_period",
+                        None,
+                        "a sale (side = sell) needs the most the buyer takes per period: an unlimited revenue "
+                        "could be earned without end by buying and selling; give the market's or the "
+                        "offtaker's volume",
+                        "sell_max",
+                    )
+                )
+            if record.get("take_or_pay") == "pay":
+                out.append(
+                    _err(
+                        "Contracts",
+                        _row(record),
+                        "take_or_pay",
+                        "pay",
+                        "a sale (side = sell) cannot be 'pay': its minimum is what must be delivered; use "
+                        "'take' (or leave blank)",
+                        "sell_pay",
+                    )
+                )
         if record.get("decide") == "at_reveal" and is_blank(record["max_per_period"]):
             out.append(
                 _err(
@@ -1045,7 +1073,7 @@ def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
     """(site, product) pairs where material can be, by fixed point over sources, recipes and lanes.
 
     Material appears where it is mined (a process without inputs), bought
-    (Contracts.supplier) or held at the start (Inventory.initial_stock > 0); a
+    (Contracts.supplier of a buy contract) or held at the start (Inventory.initial_stock > 0); a
     process makes its outputs at a site where all its inputs can be; a lane
     carries its product (blank = every product) from origin to destination.
     """
@@ -1075,7 +1103,7 @@ def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
             todo.append((site, product))
 
     for r in _rows(data, "Contracts"):
-        if not is_blank(r["supplier"]) and not is_blank(r["product"]):
+        if not is_blank(r["supplier"]) and not is_blank(r["product"]) and r.get("side") != "sell":
             add(r["supplier"], r["product"])
     for r in _rows(data, "Inventory"):
         if not is_blank(r["site"]) and not is_blank(r["product"]) and (r["initial_stock"] or 0) > 0:
@@ -1122,6 +1150,31 @@ def check_reachable_demand(data: InputData) -> list[Issue]:
     return out
 
 
+def check_reachable_sales(data: InputData) -> list[Issue]:
+    """Warn for each sale (Contracts side sell) of a product no chain can bring to its site."""
+    rows = [r for r in _rows(data, "Contracts") if r.get("side") == "sell"]
+    if not rows:
+        return []
+    reached = reachable_pairs(data)
+    out: list[Issue] = []
+    for r in rows:
+        site, product = r["supplier"], r["product"]
+        if is_blank(site) or is_blank(product) or (site, product) in reached:
+            continue
+        out.append(
+            _warn(
+                "Contracts",
+                _row(r),
+                "product",
+                product,
+                f"no chain of sources, recipes and lanes can bring {product!r} to {site!r}, so this sale "
+                "never happens; sell where the product is made or held",
+                "unreachable_sale",
+            )
+        )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # entry points
 
@@ -1149,6 +1202,7 @@ CHECKS: tuple[Check, ...] = (
     check_distributions,
     check_settings,
     check_reachable_demand,
+    check_reachable_sales,
     check_plausible,
 )
 

@@ -146,8 +146,13 @@ def contracts_without_price(data: InputData) -> list[Issue]:
             row(r),
             "price",
             None,
-            f"contract {r['contract']} has no price, so its {r['product']} costs nothing and the plan will "
-            "buy it first; enter the price per unit (0 only if it really is free)",
+            (
+                f"contract {r['contract']} has no price, so its {r['product']} is sold for nothing; enter the "
+                "price per unit the buyer pays"
+                if r.get("side") == "sell"
+                else f"contract {r['contract']} has no price, so its {r['product']} costs nothing and the plan "
+                "will buy it first; enter the price per unit (0 only if it really is free)"
+            ),
             "blank_price",
         )
         for r in rows(data, "Contracts")

@@ -9,8 +9,8 @@ lane l leaving in period t at node w, from four independent limits:
   production capacity (options at their most units), contract maxima and inbound lane
   capacities;
 - what the destination can absorb from the arrival period a on: its demand for p, its
-  storage limit, its processes' input at capacity and its outbound lane capacities
-  (unbounded where it can discard p);
+  storage limit, its processes' input at capacity, its outbound lane capacities and its sale
+  contracts' maxima (unbounded where it can discard p);
 - for a pure sink (demand only), its demand in the arrival period (the textbook
   ``x_ij <= d_j y_ij`` of facility location).
 
@@ -104,6 +104,10 @@ class FlowBounds:
                     self._most("Processes", "capacity", proc, tau, w) + self.options_at[(site, proc)]
                 )
             total += sum(self._most("Lanes", "capacity", lane, tau, w) for lane in self.lanes_out[(site, p)])
+            total += sum(
+                self._most("Contracts", "max_per_period", c, tau, w)
+                for c in self.ix.sales_at.get((site, p), ())
+            )
             if math.isinf(total) or math.isnan(total):
                 return math.inf
         return total
@@ -116,7 +120,8 @@ class FlowBounds:
         )
 
     def is_pure_sink(self, site: str, p: str) -> bool:
-        """Every unit of p arriving at the site must serve its demand there (no storage, use, disposal, lane out)."""
+        """Every unit of p arriving at the site must serve its demand there (no storage, use, disposal, lane
+        out or sale)."""
         if (site, p) not in self._pure_sink:
             net = self.net
             self._pure_sink[(site, p)] = (
@@ -124,6 +129,7 @@ class FlowBounds:
                 and not self.ix.consume.get((site, p))
                 and math.isnan(float(net.products.at[p, "cost_disposal"]))
                 and not self.lanes_out[(site, p)]
+                and not self.ix.sales_at.get((site, p))
             )
         return self._pure_sink[(site, p)]
 

@@ -71,7 +71,7 @@ class ModelIndex:
     activity: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (site, process, tag, t, w)
     use: list[tuple[str, str, str, str, str, int, str]] = field(default_factory=list)  # (n, k, g, p, h, t, w)
     flow: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (lane, product, tag, t, w)
-    purchase: list[tuple[str, int, str]] = field(default_factory=list)  # (contract, t, w)
+    purchase: list[tuple[str, int, str]] = field(default_factory=list)  # (contract, t, w), bought or sold
     unused: list[tuple[str, int, str]] = field(default_factory=list)  # pay contracts
     inventory: list[tuple[str, str, str, int, str]] = field(
         default_factory=list
@@ -92,8 +92,9 @@ class ModelIndex:
     )
     produce: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
     consume: dict[tuple[str, str], list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
-    purchases_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    purchase_tag: dict[str, str] = field(default_factory=dict)
+    purchases_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # buy
+    sales_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))  # sell
+    purchase_tag: dict[str, str] = field(default_factory=dict)  # a contract's origin tag (bought or sold)
     demand_at: dict[tuple[str, str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
     demand_period: dict[int, int] = field(default_factory=dict)
     demand_class: dict[int, str] = field(default_factory=dict)  # demand row -> customer class
@@ -211,7 +212,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
     have: set[tuple[str, str, str]] = set()
     for c in net.contracts.itertuples(index=False):
         ix.purchase_tag[str(c.contract)] = ix.site_tag(net, str(c.supplier))
-        have.add((str(c.supplier), str(c.product), ix.purchase_tag[str(c.contract)]))
+        if str(c.contract) not in net.sell_contracts:  # a sale brings nothing in
+            have.add((str(c.supplier), str(c.product), ix.purchase_tag[str(c.contract)]))
     for site, prod in net.inventory.index:
         ix.initial_tag[(site, prod)] = ix.site_tag(net, site)
         if float(net.inventory.at[(site, prod), "initial_stock"]) > 0:
@@ -286,11 +288,18 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
         end = net.periods.index(c.end_period) if not _blank(c.end_period) else T - 1
         if cid in net.wait_contracts:
             start = max(start, net.reveal)  # signed at the reveal: nothing bought under it before
-        ix.purchases_at[(str(c.supplier), str(c.product))].append(cid)
+        if cid in net.sell_contracts:
+            if (str(c.supplier), str(c.product), ix.purchase_tag[cid]) not in have:
+                continue  # nothing of the site's own origin can be there to sell: no sale variable
+            ix.sales_at[(str(c.supplier), str(c.product))].append(cid)
+        else:
+            ix.purchases_at[(str(c.supplier), str(c.product))].append(cid)
         for t, w in nodes:
             if start <= t <= end:
                 ix.purchase.append((cid, t, w))
-                if c.take_or_pay == "pay":
+                if (
+                    c.take_or_pay == "pay" and cid not in net.sell_contracts
+                ):  # a sale is never 'pay' (validator)
                     ix.unused.append((cid, t, w))
 
     for site, prod in net.inventory.index:

@@ -19,6 +19,7 @@ from planner.network import ROOT, Network
 
 COMPONENTS = (
     "purchase",
+    "sales",
     "processing",
     "transport",
     "tariff",
@@ -59,9 +60,12 @@ def cost_terms(m: Any, net: Network, ix: ModelIndex) -> list[CostTerm]:
     add = terms.append
     last = len(net.periods) - 1
 
+    sell = net.sell_contracts
     for c, t, w in ix.purchase:
         price = net.p("Contracts", "price", c, t, w)
-        if price:
+        if price and c in sell:  # a sale: the price is a revenue
+            add(CostTerm("sales", t, w, -disc[t] * price, m.v_purchase[c, t, w]))
+        elif price:
             add(CostTerm("purchase", t, w, disc[t] * price, m.v_purchase[c, t, w]))
     for c, t, w in ix.unused:
         price = net.p("Contracts", "price", c, t, w)

@@ -106,7 +106,9 @@ def _decisions_sheet(sol: Solution, net: Network, m: Metrics) -> SheetSpec:
             )
         )
         pur = sol.purchases
-        pur = pur[(pur["stage"] == 1) & (pur["scenario"] == first_scen)] if len(pur) else pur
+        if len(pur):
+            bought = pur["side"] != "sell" if "side" in pur.columns else True
+            pur = pur[(pur["stage"] == 1) & (pur["scenario"] == first_scen) & bought]
         if len(pur):
             g = pur.groupby(["contract", "supplier", "product"], as_index=False, sort=False)["quantity"].sum()
             g = g[g["quantity"] > 1e-9]

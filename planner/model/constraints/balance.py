@@ -16,9 +16,9 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""Material in equals material out at every site, product, tag, period and node.
 
     .. math::
-        I_{n,p,g,t-1} + \sum_{l \in L^{in}} F_{l,p,g,t-\tau_l} + \mathrm{Prod}_{n,p,g,t} + \sum_{c} B_{c,t}
+        I_{n,p,g,t-1} + \sum_{l \in L^{in}} F_{l,p,g,t-\tau_l} + \mathrm{Prod}_{n,p,g,t} + \sum_{c \notin C^{sell}} B_{c,t}
         = I_{n,p,g,t} + \sum_{l \in L^{out}} F_{l,p,g,t} + \mathrm{Use}_{n,p,g,t} + \mathrm{Served}_{n,p,g,t}
-        + W_{n,p,g,t}
+        + W_{n,p,g,t} + \sum_{c \in C^{sell}} B_{c,t}
 
     with :math:`I_{n,p,g,-1}` the initial stock (``c_balance_node``). Untagged:
     :math:`\mathrm{Prod} = \sum_k a^{out}_{k,p} X_{n,k,t}`, :math:`\mathrm{Use} = \sum_k a^{in}_{k,p} X_{n,k,t}`,
@@ -58,6 +58,9 @@ def add_balance_constraints(m: Any, net: Network, ix: ModelIndex) -> None:
         for c in ix.purchases_at.get((n, p), ()):
             if (c, t, w) in ix.purchase_set and ix.purchase_tag[c] == g:
                 out.append((-1.0, m.v_purchase[c, t, w]))
+        for c in ix.sales_at.get((n, p), ()):
+            if (c, t, w) in ix.purchase_set and ix.purchase_tag[c] == g:
+                out.append((1.0, m.v_purchase[c, t, w]))
         for d in ix.demand_at.get((n, p, t), ()):
             if ix.tagged:
                 if (d, g, w) in serve_by:
