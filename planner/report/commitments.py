@@ -448,10 +448,12 @@ def break_even(
 def break_even_summary(rise: dict[str, float], probability: dict[str, float]) -> str:
     """:func:`break_even` as one cell, the nearest first: ``P(BAN) ≥ 4.00%; P(OPEN) ≤ 96.00%`` (the
     probabilities between which the commitment pays; rises within 1e-9 of the largest count as zero);
-    ``any probabilities`` when no scenario's cost falls with it."""
+    ``any probabilities`` when no scenario's cost falls with it, ``no probabilities`` when none rises."""
     tol = 1e-9 * max([abs(v) for v in rise.values()] + [1.0])
     if any(v > tol for v in rise.values()) and all(v >= -tol for v in rise.values()):
         return "any probabilities"
+    if any(v < -tol for v in rise.values()) and all(v <= tol for v in rise.values()):
+        return "no probabilities"
     return "; ".join(
         f"P({b['scenario']}) {SIGN[b['pays']]} {b['break_even']:.2%}"
         for b in break_even(rise, probability, tol)
@@ -475,7 +477,8 @@ def worth_table(points: list[dict[str, Any]], probability: dict[str, float]) -> 
 def break_even_text(point: dict[str, Any], m: Metrics) -> str:
     """``pays while P(S4_BROAD_BAN) >= 1.1%`` (the nearest break-even of :func:`break_even`), or
     ``pays whatever the scenarios' probabilities`` when no scenario's cost falls with the
-    commitment (every rise >= 0), or ``pays if P(S4) >= 9.0%`` for one that does not pay today."""
+    commitment (every rise >= 0), ``would pay if P(S4) >= 9.0%`` for one that does not pay today, or
+    ``pays in no scenario`` when no scenario's cost rises without it."""
     rise = point.get("rise") or {}
     value = point.get("value")
     if not rise or value is None:
@@ -483,6 +486,8 @@ def break_even_text(point: dict[str, Any], m: Metrics) -> str:
     tol = 1e-6 * max(abs(m.objective), 1.0)
     if value > tol and all(v >= -tol for v in rise.values()):
         return "pays whatever the scenarios' probabilities"
+    if value < -tol and all(v <= tol for v in rise.values()):
+        return "pays in no scenario"
     rows = break_even(rise, m.probability, tol)
     if not rows:
         return ""

@@ -415,6 +415,7 @@ def test_break_even_probability_of_a_commitment_by_hand() -> None:
     # moving A: A_A = (0.2 x 9) / 0.5 = 3.6, q* = 3.6 / 4.6
     assert by["A"]["break_even"] == pytest.approx(3.6 / 4.6)
     assert break_even_summary({"A": 0.0, "C": 2.0}, {"A": 0.5, "C": 0.5}) == "any probabilities"
+    assert break_even_summary({"A": -1.0, "C": 0.0}, {"A": 0.5, "C": 0.5}) == "no probabilities"
     m: Any = type(
         "M", (), {"objective": 10.0, "gap": 0.0, "currency": "USD", "mass_unit": "t", "probability": probs}
     )()
@@ -423,3 +424,5 @@ def test_break_even_probability_of_a_commitment_by_hand() -> None:
         break_even_text({**saving, "rise": {"NORMAL": 2.0, "BAN": -8.0}}, m)
         == "would pay if P(NORMAL) ≥ 80.0%"
     )
+    # measured on the example: the two EU lanes raise no scenario's cost (rises -5.5M to -7.5M)
+    assert break_even_text({**saving, "rise": {"NORMAL": -0.4, "BAN": -0.8}}, m) == "pays in no scenario"
