@@ -73,12 +73,10 @@ def test_transit_time_shifts_arrival_by_whole_periods() -> None:
     assert short.to_dict() == {"P1": 1.0, "P2": 0.0, "P3": 0.0}
 
 
-@pytest.mark.covers("c_balance_node")
-def test_joint_production_with_co_product_disposal() -> None:
-    """Separation: 1 t CONC -> 0.2 NDPR + 0.05 DYTB. Demand 1 DYTB needs 20 t CONC (cost 20 x 2 = 40),
-    which also yields 4 t NDPR: 1 is demanded, 3 are discarded at 0.5 each (1.5). Total 41.5.
-    """
-    rec = {
+def separation_case() -> dict[str, list[dict[str, Any]]]:
+    """Site S mines CONC (1/t) and separates it (1/t): 1 t CONC -> 0.2 NDPR + 0.05 DYTB; NDPR may be
+    discarded at 0.5/t; demand 1 t DYTB and 1 t NDPR in P1."""
+    return {
         "Periods": periods(1),
         "Products": [
             {"product": "CONC"},
@@ -101,6 +99,14 @@ def test_joint_production_with_co_product_disposal() -> None:
             {"site": "S", "product": "NDPR", "period": "P1", "quantity": 1, "shortage_penalty": 1e4},
         ],
     }
+
+
+@pytest.mark.covers("c_balance_node")
+def test_joint_production_with_co_product_disposal() -> None:
+    """Separation: 1 t CONC -> 0.2 NDPR + 0.05 DYTB. Demand 1 DYTB needs 20 t CONC (cost 20 x 2 = 40),
+    which also yields 4 t NDPR: 1 is demanded, 3 are discarded at 0.5 each (1.5). Total 41.5.
+    """
+    rec = separation_case()
     sol = solve(rec)
     assert sol.objective == pytest.approx(41.5)
     assert sol.disposal["quantity"].sum() == pytest.approx(3.0)

@@ -13,44 +13,25 @@ import pytest
 
 from planner.tables import from_records
 from planner.validate import validate
-from tests.behaviour.test_hand_solved import cost, periods, solve
+from tests.behaviour.test_hand_solved import cost, separation_case, solve
 
 
 def separation(price: float, most: float | None = 10.0, **sale: Any) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "Periods": periods(1),
-        "Products": [
-            {"product": "CONC"},
-            {"product": "NDPR", "cost_disposal": 0.5},
-            {"product": "DYTB", "cost_disposal": 0.0},
-        ],
-        "Sites": [{"site": "S", "type": "refinery", "country": "AU"}],
-        "Processes": [
-            {"process": "mine", "site": "S", "cost_variable": 1},
-            {"process": "sep", "site": "S", "cost_variable": 1},
-        ],
-        "ProcessFlows": [
-            {"process": "mine", "product": "CONC", "direction": "out", "quantity": 1},
-            {"process": "sep", "product": "CONC", "direction": "in", "quantity": 1},
-            {"process": "sep", "product": "NDPR", "direction": "out", "quantity": 0.2},
-            {"process": "sep", "product": "DYTB", "direction": "out", "quantity": 0.05},
-        ],
-        "Contracts": [
-            {
-                "contract": "K_SELL",
-                "supplier": "S",
-                "product": "NDPR",
-                "side": "sell",
-                "price": price,
-                "max_per_period": most,
-                **sale,
-            }
-        ],
-        "Demand": [
-            {"site": "S", "product": "DYTB", "period": "P1", "quantity": 1, "shortage_penalty": 1e4},
-            {"site": "S", "product": "NDPR", "period": "P1", "quantity": 1, "shortage_penalty": 1e4},
-        ],
-    }
+    """The separation case with DYTB discardable at 0 and a sale of NDPR at S (at most ``most`` a period)."""
+    rec = separation_case()
+    rec["Products"][2]["cost_disposal"] = 0.0
+    rec["Contracts"] = [
+        {
+            "contract": "K_SELL",
+            "supplier": "S",
+            "product": "NDPR",
+            "side": "sell",
+            "price": price,
+            "max_per_period": most,
+            **sale,
+        }
+    ]
+    return rec
 
 
 @pytest.mark.covers("c_balance_node")
