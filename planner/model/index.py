@@ -297,9 +297,8 @@ def build_index(net: Network, scenarios: list[str]) -> ModelIndex:
         for t, w in nodes:
             if start <= t <= end:
                 ix.purchase.append((cid, t, w))
-                if (
-                    c.take_or_pay == "pay" and cid not in net.sell_contracts
-                ):  # a sale is never 'pay' (validator)
+                # a sale is never 'pay' (the validator refuses one)
+                if c.take_or_pay == "pay" and cid not in net.sell_contracts:
                     ix.unused.append((cid, t, w))
 
     for site, prod in net.inventory.index:
