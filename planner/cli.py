@@ -665,7 +665,7 @@ def _print_summary(record: object, progress: _Progress) -> None:
             str(r.scenario),
             f"{r.probability:.2f}",
             money(r.total_cost),
-            f"{r.shortage:,.1f}",
+            f"{max(float(r.shortage), 0.0):,.1f}",  # solver dust (-7e-15) would print as -0.0
             f"{r.service_level:.1%}",
         )
     con.print(table)
