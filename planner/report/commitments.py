@@ -404,6 +404,8 @@ def group_rows(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> list[dic
 
 
 SIGN = {"above": "≥", "below": "≤"}
+SHORT_NOTE = 60
+"""Longest note of a commitment's value that page one quotes as it is; longer ones are summarised."""
 
 
 def break_even(
@@ -504,7 +506,12 @@ def worth_text(point: dict[str, Any], m: Metrics) -> str:
     difference is exact up to the solver's feasibility tolerance (not the main solve's MIP gap).
     """
     if point.get("note"):
-        return str(point["note"])
+        note = str(point["note"])
+        if len(note) <= SHORT_NOTE:
+            return note
+        if "time limit" in note.lower():  # the solver's full words stay in tables.xlsx (commitment_values)
+            return "not valued: the run's time limit ran out first (raise --time-limit)"
+        return "not valued (why: commitment_values in tables.xlsx)"
     value = point.get("value")
     if value is None:
         return "the plan is infeasible"

@@ -392,6 +392,14 @@ def test_worth_wording_for_a_commitment_that_does_not_pay_or_is_not_proven() -> 
     used = {"value": 5.68e6, "worst_rise": 125.5e6, "worst_scenario": "S4_BROAD_BAN", "shortage_rise": 15.3}
     assert worth_text(used, m) == "+$5.7M expected (+$125.5M in S4_BROAD_BAN); 15.3 t more short"
     assert worth_text({"value": None, "note": "not proven (time limit)"}, m) == "not proven (time limit)"
+    # the solver's full words (seen on the example at its 1,200 s limit) stay in tables.xlsx
+    said = (
+        "not valued (the solver stopped (Time limit reached) after 0.4 s without finding any feasible plan; "
+        "raise the time limit (--time-limit) or simplify the workbook)"
+    )
+    assert worth_text({"value": None, "note": said}, m) == (
+        "not valued: the run's time limit ran out first (raise --time-limit)"
+    )
     assert worth_text({"value": None, "note": ""}, m) == "the plan is infeasible"
 
 
