@@ -478,7 +478,7 @@ def worth_table(points: list[dict[str, Any]], probability: dict[str, float]) -> 
 
 def break_even_text(point: dict[str, Any], m: Metrics) -> str:
     """``pays while P(S4_BROAD_BAN) >= 1.1%`` (the nearest break-even of :func:`break_even`), or
-    ``pays whatever the scenarios' probabilities`` when no scenario's cost falls with the
+    ``pays whatever the odds`` (the scenarios' probabilities) when no scenario's cost falls with the
     commitment (every rise >= 0), ``would pay if P(S4) >= 9.0%`` for one that does not pay today, or
     ``pays in no scenario`` when no scenario's cost rises without it."""
     rise = point.get("rise") or {}
@@ -487,7 +487,7 @@ def break_even_text(point: dict[str, Any], m: Metrics) -> str:
         return ""
     tol = 1e-6 * max(abs(m.objective), 1.0)
     if value > tol and all(v >= -tol for v in rise.values()):
-        return "pays whatever the scenarios' probabilities"
+        return "pays whatever the odds"
     if value < -tol and all(v <= tol for v in rise.values()):
         return "pays in no scenario"
     rows = break_even(rise, m.probability, tol)
