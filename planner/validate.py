@@ -517,48 +517,37 @@ def check_lanes(data: InputData) -> list[Issue]:
     return out
 
 
+CONTRACT_NEEDS_MAX = {
+    "sell_max": "a sale (side = sell) needs the most the buyer takes per period: an unlimited revenue "
+    "could be earned without end by buying and selling; give the market's or the offtaker's volume",
+    "wait_contract_max": "the contract is signed at the reveal (decide = at_reveal), so it needs a finite "
+    "maximum to tie its purchases to the signing decision; give the most it could supply per period",
+}
+"""Why a contract needs max_per_period (one error per blank maximum): a sale, or a signing at the reveal."""
+
+
 def check_contracts(data: InputData) -> list[Issue]:
     """Contract minimum <= maximum, start_period not after end_period; a contract signed at the reveal
     needs a maximum; a sale (side sell) needs a maximum (an unlimited revenue next to an unlimited
     purchase would make the plan unbounded) and cannot be 'pay'."""
     out: list[Issue] = []
     for record in _rows(data, "Contracts"):
-        if record.get("side") == "sell":
-            if is_blank(record["max_per_period"]):
-                out.append(
-                    _err(
-                        "Contracts",
-                        _row(record),
-                        "max_per_period",
-                        None,
-                        "a sale (side = sell) needs the most the buyer takes per period: an unlimited revenue "
-                        "could be earned without end by buying and selling; give the market's or the "
-                        "offtaker's volume",
-                        "sell_max",
-                    )
-                )
-            if record.get("take_or_pay") == "pay":
-                out.append(
-                    _err(
-                        "Contracts",
-                        _row(record),
-                        "take_or_pay",
-                        "pay",
-                        "a sale (side = sell) cannot be 'pay': its minimum is what must be delivered; use "
-                        "'take' (or leave blank)",
-                        "sell_pay",
-                    )
-                )
-        if record.get("decide") == "at_reveal" and is_blank(record["max_per_period"]):
+        sale = record.get("side") == "sell"
+        code = "sell_max" if sale else "wait_contract_max" if record.get("decide") == "at_reveal" else None
+        if code and is_blank(record["max_per_period"]):
+            out.append(
+                _err("Contracts", _row(record), "max_per_period", None, CONTRACT_NEEDS_MAX[code], code)
+            )
+        if sale and record.get("take_or_pay") == "pay":
             out.append(
                 _err(
                     "Contracts",
                     _row(record),
-                    "max_per_period",
-                    None,
-                    "the contract is signed at the reveal (decide = at_reveal), so it needs a finite maximum to "
-                    "tie its purchases to the signing decision; give the most it could supply per period",
-                    "wait_contract_max",
+                    "take_or_pay",
+                    "pay",
+                    "a sale (side = sell) cannot be 'pay': its minimum is what must be delivered; use "
+                    "'take' (or leave blank)",
+                    "sell_pay",
                 )
             )
         lo, hi = record["min_per_period"], record["max_per_period"]
@@ -1125,8 +1114,9 @@ def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
     return reached
 
 
-def check_reachable_demand(data: InputData) -> list[Issue]:
-    """Warn for each demanded (site, product) that no chain of sources, recipes and lanes can reach."""
+def check_reachable(data: InputData) -> list[Issue]:
+    """Warn for each demanded (site, product), and each sale (Contracts side sell), that no chain of
+    sources, recipes and lanes can reach (one fixed point, :func:`reachable_pairs`, for both)."""
     reached = reachable_pairs(data)
     out: list[Issue] = []
     seen: set[tuple[str, str]] = set()
@@ -1147,19 +1137,9 @@ def check_reachable_demand(data: InputData) -> list[Issue]:
                     "unreachable_demand",
                 )
             )
-    return out
-
-
-def check_reachable_sales(data: InputData) -> list[Issue]:
-    """Warn for each sale (Contracts side sell) of a product no chain can bring to its site."""
-    rows = [r for r in _rows(data, "Contracts") if r.get("side") == "sell"]
-    if not rows:
-        return []
-    reached = reachable_pairs(data)
-    out: list[Issue] = []
-    for r in rows:
+    for r in _rows(data, "Contracts"):
         site, product = r["supplier"], r["product"]
-        if is_blank(site) or is_blank(product) or (site, product) in reached:
+        if r.get("side") != "sell" or is_blank(site) or is_blank(product) or (site, product) in reached:
             continue
         out.append(
             _warn(
@@ -1201,8 +1181,7 @@ CHECKS: tuple[Check, ...] = (
     check_scenario_tree,
     check_distributions,
     check_settings,
-    check_reachable_demand,
-    check_reachable_sales,
+    check_reachable,
     check_plausible,
 )
 

@@ -132,8 +132,7 @@ def build_report(
     )
     # an alert (not proven optimal) or a note (risk weight) above the table takes a row's place, and
     # every two valued commitments (their value and break-even wrap to an extra line or two) take one
-    valued = sum(1 for p in worth or [] if p.get("value") is not None or p.get("note"))
-    page_rows = PAGE_ONE_ROWS - (not m.proven_optimal) - (m.risk_weight > 0) - (valued + 1) // 2
+    page_rows = PAGE_ONE_ROWS - (not m.proven_optimal) - (m.risk_weight > 0) - (len(worth or []) + 1) // 2
     page_one = commitments(sol, net, m, worth=worth, page_rows=page_rows)
     decisions_sheet = _decisions_sheet(sol, net, m)
     if page_one.detail is not None:  # the Summary's commitments one by one, same total

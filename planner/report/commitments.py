@@ -447,15 +447,25 @@ def break_even(
     )
 
 
+def one_signed(rise: dict[str, float], tol: float) -> str:
+    """``"any"`` when the cost rises without the commitment in some scenario and falls in none (it pays
+    whatever the probabilities), ``"none"`` when it falls in some and rises in none (it never pays),
+    else ``""`` (a break-even exists: :func:`break_even`). Rises within ``tol`` of zero count as zero."""
+    if any(v > tol for v in rise.values()) and all(v >= -tol for v in rise.values()):
+        return "any"
+    if any(v < -tol for v in rise.values()) and all(v <= tol for v in rise.values()):
+        return "none"
+    return ""
+
+
 def break_even_summary(rise: dict[str, float], probability: dict[str, float]) -> str:
     """:func:`break_even` as one cell, the nearest first: ``P(BAN) ≥ 4.00%; P(OPEN) ≤ 96.00%`` (the
     probabilities between which the commitment pays; rises within 1e-9 of the largest count as zero);
-    ``any probabilities`` when no scenario's cost falls with it, ``no probabilities`` when none rises."""
+    ``any probabilities`` or ``no probabilities`` as :func:`one_signed` says."""
     tol = 1e-9 * max([abs(v) for v in rise.values()] + [1.0])
-    if any(v > tol for v in rise.values()) and all(v >= -tol for v in rise.values()):
-        return "any probabilities"
-    if any(v < -tol for v in rise.values()) and all(v <= tol for v in rise.values()):
-        return "no probabilities"
+    signed = one_signed(rise, tol)
+    if signed:
+        return "any probabilities" if signed == "any" else "no probabilities"
     return "; ".join(
         f"P({b['scenario']}) {SIGN[b['pays']]} {b['break_even']:.2%}"
         for b in break_even(rise, probability, tol)
@@ -486,10 +496,9 @@ def break_even_text(point: dict[str, Any], m: Metrics) -> str:
     if not rise or value is None:
         return ""
     tol = 1e-6 * max(abs(m.objective), 1.0)
-    if value > tol and all(v >= -tol for v in rise.values()):
-        return "pays whatever the odds"
-    if value < -tol and all(v <= tol for v in rise.values()):
-        return "pays in no scenario"
+    signed = one_signed(rise, tol)
+    if signed:
+        return "pays whatever the odds" if signed == "any" else "pays in no scenario"
     rows = break_even(rise, m.probability, tol)
     if not rows:
         return ""
@@ -713,6 +722,7 @@ __all__ = [
     "worth_table",
     "commitments",
     "group_rows",
+    "one_signed",
     "worth_groups",
     "worth_text",
 ]
