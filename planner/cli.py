@@ -584,8 +584,10 @@ def _print_stress(result: dict[str, object], progress: _Progress, currency: str 
     values = result.get("stockpile_values")
     if isinstance(values, pd.DataFrame) and len(values):
         val = Table(title="Stock the plan builds before the reveal, valued by solve (design fixed)")
-        for col in ("site", "product", "opening (t)", "held (t)", f"value{cur}", "protects"):
-            val.add_column(col, justify="left" if col in ("site", "product", "protects") else "right")
+        for col in ("site", "product", "opening (t)", "held (t)", f"value{cur}", "protects", "pays while"):
+            val.add_column(
+                col, justify="left" if col in ("site", "product", "protects", "pays while") else "right"
+            )
         for r in values.itertuples(index=False):
             val.add_row(
                 str(r.site),
@@ -594,11 +596,13 @@ def _print_stress(result: dict[str, object], progress: _Progress, currency: str 
                 f"{r.stock:,.0f}",
                 compact_money(float(r.value)),
                 str(r.protects) or "-",
+                str(r.break_even) or "-",
             )
         progress.console.print(val)
         progress.console.print(
             "value: expected cost without that stock (held at its opening level until the reveal) minus with it; "
-            "protects: scenarios whose cost rises without it."
+            "protects: scenarios whose cost rises without it; pays while: the probability of one scenario, "
+            "the others in proportion, at which it stops paying."
         )
     stock = result["stockpile"]
     assert isinstance(stock, pd.DataFrame)

@@ -108,7 +108,8 @@ def add_resilience(
                 Block(
                     "stockpile_values",
                     "Stock the plan builds before the reveal, valued by solve: expected cost without it (held at "
-                    "its opening level) minus with it, and the scenarios it protects",
+                    "its opening level) minus with it, the scenarios it protects and the probability of one scenario (the others in "
+                    "proportion) at which it stops paying",
                     values.rename(
                         columns={
                             "site": "Site",
