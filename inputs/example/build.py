@@ -681,6 +681,21 @@ def _contracts(status_quo: bool) -> list[dict[str, Any]]:
                 **prov(r["source"]),
             }
         )
+    for r in table("sales"):
+        rows.append(
+            {
+                "contract": r["contract"],
+                "supplier": r["supplier"],
+                "product": r["product"],
+                "side": "sell",
+                "min_per_period": 0.0,
+                "max_per_period": per_quarter(float(r["max_t_per_yr"])),
+                "price": float(r["price_per_kg"]) * 1000,
+                "take_or_pay": "take",
+                "start_period": r["start"] or None,
+                **prov(r["source"]),
+            }
+        )
     return rows
 
 
