@@ -665,37 +665,24 @@ def _contracts(status_quo: bool) -> list[dict[str, Any]]:
         }
         for r in table("china")
     ]
-    for r in table("feed_contracts"):
-        if status_quo and r["start"] and index_of(r["start"]) > 0:
-            continue
-        rows.append(
-            {
-                "contract": r["contract"],
-                "supplier": r["supplier"],
-                "product": r["product"],
-                "min_per_period": 0.0,
-                "max_per_period": per_quarter(float(r["max_t_per_yr"])),
-                "price": float(r["price_per_kg"]) * 1000,
-                "take_or_pay": "take",
-                "start_period": r["start"] or None,
-                **prov(r["source"]),
-            }
-        )
-    for r in table("sales"):
-        rows.append(
-            {
-                "contract": r["contract"],
-                "supplier": r["supplier"],
-                "product": r["product"],
-                "side": "sell",
-                "min_per_period": 0.0,
-                "max_per_period": per_quarter(float(r["max_t_per_yr"])),
-                "price": float(r["price_per_kg"]) * 1000,
-                "take_or_pay": "take",
-                "start_period": r["start"] or None,
-                **prov(r["source"]),
-            }
-        )
+    for name in ("feed_contracts", "sales"):  # bought feed, then world-market sales (side sell)
+        for r in table(name):
+            if status_quo and r["start"] and index_of(r["start"]) > 0:
+                continue
+            rows.append(
+                {
+                    "contract": r["contract"],
+                    "supplier": r["supplier"],
+                    "product": r["product"],
+                    **({"side": "sell"} if name == "sales" else {}),
+                    "min_per_period": 0.0,
+                    "max_per_period": per_quarter(float(r["max_t_per_yr"])),
+                    "price": float(r["price_per_kg"]) * 1000,
+                    "take_or_pay": "take",
+                    "start_period": r["start"] or None,
+                    **prov(r["source"]),
+                }
+            )
     return rows
 
 
