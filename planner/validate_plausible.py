@@ -413,6 +413,9 @@ def derived_requirement(data: InputData) -> list[Issue]:
 
     The derived requirement counts covered plants at installed capacity, an upper bound of what
     they buy from the controlling country, so the share may bite less than the scenario means.
+    When a covered process that uses the product has no capacity, the requirement is unlimited
+    (``reference_volume`` in the model): buyers may file for any volume and the share denies
+    nothing, which the warning then says instead.
     """
     partial = {  # filters of changes that can leave a share strictly between 0 and 1
         str(r["filter"]).replace(" ", "")
@@ -427,9 +430,12 @@ def derived_requirement(data: InputData) -> list[Issue]:
         groups[r["group"]].add(r["member"])
     sites_of = process_sites(data)
     users: dict[str, set[str]] = defaultdict(set)
+    uses: dict[str, set[str]] = defaultdict(set)  # product -> processes that take it in
     for r in rows(data, "ProcessFlows"):
         if r["direction"] == "in":
             users[r["product"]] |= sites_of.get(r["process"], set())
+            uses[r["product"]].add(r["process"])
+    uncapped = {str(r["process"]) for r in rows(data, "Processes") if is_blank(r.get("capacity"))}
     out: list[Issue] = []
     for record in rows(data, "ExportControls"):
         if not is_blank(record.get("reference_volume")):
@@ -448,7 +454,28 @@ def derived_requirement(data: InputData) -> list[Issue]:
             for s in users.get(record["product"], set())
             if country_of.get(s) != record["country"] and (covered is None or country_of.get(s) in covered)
         )
-        if plants:
+        unlimited = sorted(
+            f"{proc} at {site}"
+            for proc in uses.get(record["product"], set()) & uncapped
+            for site in sites_of.get(proc, set())
+            if site in plants
+        )
+        if unlimited:
+            out.append(
+                warn(
+                    "ExportControls",
+                    row(record),
+                    "reference_volume",
+                    None,
+                    f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
+                    f"volume, and {len(unlimited)} covered process(es) that use {record['product']} have no "
+                    f"capacity ({', '.join(unlimited[:3])}{', ...' if len(unlimited) > 3 else ''}): the derived "
+                    "requirement is unlimited, so buyers may file for any volume and the share denies nothing; "
+                    "enter the volume buyers file for per period (e.g. their 2025 imports)",
+                    "derived_requirement",
+                )
+            )
+        elif plants:
             out.append(
                 warn(
                     "ExportControls",

@@ -400,3 +400,55 @@ def test_a_partial_share_on_a_derived_plant_requirement_is_flagged(
     if warned:
         assert (issues[0].sheet, issues[0].column) == ("ExportControls", "reference_volume")
         assert "P" in issues[0].message
+
+
+def plant_case(capacity: float | None, reference_volume: float | None) -> Records:
+    """CN mine (1/t) ships X to a US plant P, which makes MAG from X (1:1, no cost) for demand
+    D of 2 t per period (penalty 100); rule R on X at 50% approval, filed against the plant's
+    requirement (its capacity) unless a reference volume is given."""
+    rule: dict[str, Any] = {"approval_share": 0.5}
+    if reference_volume is not None:
+        rule["reference_volume"] = reference_volume
+    rec = base(1, 0.0, rule)
+    rec["Demand"] = [{"site": "D", "product": "MAG", "period": "P1", "quantity": 2, "shortage_penalty": 100}]
+    rec["Products"].append({"product": "MAG"})
+    rec["Sites"].append({"site": "P", "type": "magnet_plant", "country": "US"})
+    rec["Processes"].append(
+        {"process": "make", "site": "P", **({} if capacity is None else {"capacity": capacity})}
+    )
+    rec["ProcessFlows"] += [
+        {"process": "make", "product": "X", "direction": "in", "quantity": 1},
+        {"process": "make", "product": "MAG", "direction": "out", "quantity": 1},
+    ]
+    rec["Lanes"] = [
+        {"lane": "LCN", "origin": "CN", "destination": "P"},
+        {"lane": "LPD", "origin": "P", "destination": "D"},
+    ]
+    return rec
+
+
+@pytest.mark.parametrize(
+    ("capacity", "reference_volume", "objective", "message"),
+    [
+        (2.0, None, 1.0 + 100.0, "installed capacity of 1 covered plant"),
+        (None, None, 2.0, "the share denies nothing"),
+        (None, 2.0, 1.0 + 100.0, None),
+    ],
+)
+def test_a_plant_without_capacity_makes_the_derived_requirement_unlimited(
+    capacity: float | None, reference_volume: float | None, objective: float, message: str | None
+) -> None:
+    """The requirement counts P at installed capacity. At capacity 2 the buyers file 2 t, half is
+    licensed: 1 t of X ships (cost 1), 1 t of MAG is short (100): 101. With P's capacity blank the
+    requirement is unlimited: the buyers file any volume, 50% of it covers the 2 t, nothing is
+    short: cost 2, and the validator says the share denies nothing. A reference volume of 2 t
+    restores 101 without a capacity."""
+    from planner.validate import validate
+
+    rec = plant_case(capacity, reference_volume)
+    assert solve(rec).objective == pytest.approx(objective)
+    issues = [i for i in validate(from_records(rec, {})) if i.code == "derived_requirement"]
+    assert len(issues) == int(message is not None)
+    if message:
+        assert (issues[0].sheet, issues[0].row, issues[0].column) == ("ExportControls", 2, "reference_volume")
+        assert message in issues[0].message
