@@ -436,6 +436,10 @@ def derived_requirement(data: InputData) -> list[Issue]:
             users[r["product"]] |= sites_of.get(r["process"], set())
             uses[r["product"]].add(r["process"])
     uncapped = {str(r["process"]) for r in rows(data, "Processes") if is_blank(r.get("capacity"))}
+
+    def listed(names: list[str]) -> str:
+        return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+
     out: list[Issue] = []
     for record in rows(data, "ExportControls"):
         if not is_blank(record.get("reference_volume")):
@@ -460,36 +464,30 @@ def derived_requirement(data: InputData) -> list[Issue]:
             for site in sites_of.get(proc, set())
             if site in plants
         )
+        if not plants:
+            continue
         if unlimited:
-            out.append(
-                warn(
-                    "ExportControls",
-                    row(record),
-                    "reference_volume",
-                    None,
-                    f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
-                    f"volume, and {len(unlimited)} covered process(es) that use {record['product']} have no "
-                    f"capacity ({', '.join(unlimited[:3])}{', ...' if len(unlimited) > 3 else ''}): the derived "
-                    "requirement is unlimited, so buyers may file for any volume and the share denies nothing; "
-                    "enter the volume buyers file for per period (e.g. their 2025 imports)",
-                    "derived_requirement",
-                )
+            why = (
+                f", and {len(unlimited)} covered process(es) that use {record['product']} have no capacity "
+                f"({listed(unlimited)}): the derived requirement is unlimited, so buyers may file for any "
+                "volume and the share denies nothing"
             )
-        elif plants:
-            out.append(
-                warn(
-                    "ExportControls",
-                    row(record),
-                    "reference_volume",
-                    None,
-                    f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
-                    f"volume: the requirement is derived from the installed capacity of {len(plants)} covered "
-                    f"plant(s) ({', '.join(plants[:3])}{', ...' if len(plants) > 3 else ''}), an upper bound of "
-                    "what they buy, so the share may deny less than intended; enter the volume buyers file for "
-                    "per period (e.g. their 2025 imports)",
-                    "derived_requirement",
-                )
+        else:
+            why = (
+                f": the requirement is derived from the installed capacity of {len(plants)} covered plant(s) "
+                f"({listed(plants)}), an upper bound of what they buy, so the share may deny less than intended"
             )
+        out.append(
+            warn(
+                "ExportControls",
+                row(record),
+                "reference_volume",
+                None,
+                f"rule {record['rule']} on {record['product']} has an approval share below 1 but no reference "
+                f"volume{why}; enter the volume buyers file for per period (e.g. their 2025 imports)",
+                "derived_requirement",
+            )
+        )
     return out
 
 
