@@ -773,13 +773,54 @@ def _days_to_periods(days: float, length: float) -> float:
     return round(days / length, 3)
 
 
+def demand_index(year: int) -> float:
+    """Magnet demand of all regions in ``year`` relative to 2025 (demand.csv growth rates)."""
+    regions = table("demand")
+    return sum(annual_demand(r, year, False) for r in regions) / sum(
+        annual_demand(r, BASE_YEAR, False) for r in regions
+    )
+
+
+def _reference_volumes() -> tuple[dict[tuple[str, str], tuple[float, str]], list[dict[str, Any]]]:
+    """What the buyers file for under a partial-share rule (licence_reference.csv): their 2025 use
+    grown with magnet demand. Returns (rule, product) -> (t per quarter in the first year, source)
+    and base ScenarioChanges rows that set each later year's value."""
+    first_year = year_of(PERIODS[0])
+    years = sorted({year_of(p) for p in PERIODS})
+    values: dict[tuple[str, str], tuple[float, str]] = {}
+    changes: list[dict[str, Any]] = []
+    for r in table("licence_reference"):
+        per_year = float(r["t_per_yr_2025"])
+        key = (r["rule"], r["product"])
+        values[key] = (round(per_quarter(per_year * demand_index(first_year)), 3), r["source"])
+        for year in years[1:]:
+            in_year = [p for p in PERIODS if year_of(p) == year]
+            changes.append(
+                {
+                    "scenario": "",
+                    "table": "ExportControls",
+                    "filter": f"rule={key[0]}; product={key[1]}",
+                    "column": "reference_volume",
+                    "action": "set",
+                    "value": round(per_quarter(per_year * demand_index(year)), 3),
+                    "start_period": in_year[0],
+                    "end_period": in_year[-1],
+                    **prov(r["source"]),
+                }
+            )
+    return values, changes
+
+
 def _export_controls() -> list[dict[str, Any]]:
+    references, _changes = _reference_volumes()
     rows = []
     for r in table("licence_rules"):
         delay = float(r["delay_days"])
         if delay:
             raise SystemExit("licence_rules.csv: give a base review delay through scenario_changes.csv")
         for product in words(r["products"]):
+            reference, ref_source = references.get((r["rule"], product), (None, ""))
+            source = f"{r['source']}; reference volume: {ref_source}" if ref_source else r["source"]
             rows.append(
                 {
                     "rule": r["rule"],
@@ -792,7 +833,8 @@ def _export_controls() -> list[dict[str, Any]]:
                     "content_threshold": num(r["content_threshold"]),
                     "approval_share": float(r["approval"]),
                     "review_delay": 0.0,
-                    **prov(r["source"]),
+                    "reference_volume": reference,
+                    **prov(source),
                 }
             )
     return rows
@@ -911,7 +953,9 @@ def build_records(status_quo: bool = False) -> tuple[Records, dict[str, Any]]:
             }
             for r in table("scenarios")
         ]
-        records["ScenarioChanges"] = base_changes + _committed() + _scenario_changes()
+        records["ScenarioChanges"] = (
+            base_changes + _committed() + _reference_volumes()[1] + _scenario_changes()
+        )
     return records, settings
 
 

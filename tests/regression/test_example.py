@@ -86,6 +86,18 @@ def test_example_validates_without_errors(example: InputData, builder: ModuleTyp
     assert example.settings["highs_options"] == {"mip_lp_solver": "ipm"}
 
 
+def test_every_partial_licence_share_has_something_to_deny(example: InputData) -> None:
+    """R18's and R61's shares below 1 apply to what the buyers file for. Derived from capacity, the
+    Dy/Tb metal requirement is unlimited (the magnet plants' grade and diffusion steps have no
+    capacity) and the share would deny nothing: licence_reference.csv gives each such rule and
+    product the buyers' 2025 use instead, so the validator finds no derived requirement."""
+    flagged = [i for i in validate(example) if i.code == "derived_requirement"]
+    assert not flagged, "\n".join(str(i) for i in flagged)
+    refs = example["ExportControls"].set_index(["rule", "product"])["reference_volume"]
+    for key in [("R18", "DY_MET"), ("R18", "TB_MET"), ("R61", "DY_MET"), ("R61", "TB_MET")]:
+        assert refs[key] > 0, key
+
+
 def test_every_row_has_a_tagged_source(example: InputData) -> None:
     for name, frame in example.tables.items():
         if name == "Settings" or frame.empty:
