@@ -458,14 +458,14 @@ def derived_requirement(data: InputData) -> list[Issue]:
             for s in users.get(record["product"], set())
             if country_of.get(s) != record["country"] and (covered is None or country_of.get(s) in covered)
         )
+        if not plants:
+            continue
         unlimited = sorted(
             f"{proc} at {site}"
             for proc in uses.get(record["product"], set()) & uncapped
             for site in sites_of.get(proc, set())
             if site in plants
         )
-        if not plants:
-            continue
         if unlimited:
             why = (
                 f", and {len(unlimited)} covered process(es) that use {record['product']} have no capacity "

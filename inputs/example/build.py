@@ -651,37 +651,31 @@ def _lanes(status_quo: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     return rows, changes
 
 
+def _contract(r: Row, contract: str, max_t_per_yr: str, **extra: Any) -> dict[str, Any]:
+    """A Contracts row from a CSV row (supplier, product, price_per_kg, source): a 'take' contract of
+    at most ``max_t_per_yr``, plus ``extra`` columns."""
+    return {
+        "contract": contract,
+        "supplier": r["supplier"],
+        "product": r["product"],
+        **extra,
+        "min_per_period": 0.0,
+        "max_per_period": per_quarter(float(max_t_per_yr)),
+        "price": float(r["price_per_kg"]) * 1000,
+        "take_or_pay": "take",
+        **prov(r["source"]),
+    }
+
+
 def _contracts(status_quo: bool) -> list[dict[str, Any]]:
-    rows = [
-        {
-            "contract": f"K_CN_{r['product']}",
-            "supplier": r["supplier"],
-            "product": r["product"],
-            "min_per_period": 0.0,
-            "max_per_period": per_quarter(float(r["cap_t_per_yr"])),
-            "price": float(r["price_per_kg"]) * 1000,
-            "take_or_pay": "take",
-            **prov(r["source"]),
-        }
-        for r in table("china")
-    ]
+    rows = [_contract(r, f"K_CN_{r['product']}", r["cap_t_per_yr"]) for r in table("china")]
     for name in ("feed_contracts", "sales"):  # bought feed, then world-market sales (side sell)
         for r in table(name):
             if status_quo and r["start"] and index_of(r["start"]) > 0:
                 continue
+            side = {"side": "sell"} if name == "sales" else {}
             rows.append(
-                {
-                    "contract": r["contract"],
-                    "supplier": r["supplier"],
-                    "product": r["product"],
-                    **({"side": "sell"} if name == "sales" else {}),
-                    "min_per_period": 0.0,
-                    "max_per_period": per_quarter(float(r["max_t_per_yr"])),
-                    "price": float(r["price_per_kg"]) * 1000,
-                    "take_or_pay": "take",
-                    "start_period": r["start"] or None,
-                    **prov(r["source"]),
-                }
+                _contract(r, r["contract"], r["max_t_per_yr"], **side, start_period=r["start"] or None)
             )
     return rows
 
@@ -811,8 +805,8 @@ def _reference_volumes() -> tuple[dict[tuple[str, str], tuple[float, str]], list
     return values, changes
 
 
-def _export_controls() -> list[dict[str, Any]]:
-    references, _changes = _reference_volumes()
+def _export_controls(references: dict[tuple[str, str], tuple[float, str]]) -> list[dict[str, Any]]:
+    """ExportControls rows: one per rule and product; ``references`` from :func:`_reference_volumes`."""
     rows = []
     for r in table("licence_rules"):
         delay = float(r["delay_days"])
@@ -942,7 +936,8 @@ def build_records(status_quo: bool = False) -> tuple[Records, dict[str, Any]]:
         settings["reveal_period"] = None
     else:
         records["CapacityOptions"] = _options()
-        records["ExportControls"] = _export_controls()
+        references, reference_changes = _reference_volumes()
+        records["ExportControls"] = _export_controls(references)
         records["Disruptions"] = _disruptions()
         records["Scenarios"] = [
             {
@@ -953,9 +948,7 @@ def build_records(status_quo: bool = False) -> tuple[Records, dict[str, Any]]:
             }
             for r in table("scenarios")
         ]
-        records["ScenarioChanges"] = (
-            base_changes + _committed() + _reference_volumes()[1] + _scenario_changes()
-        )
+        records["ScenarioChanges"] = base_changes + _committed() + reference_changes + _scenario_changes()
     return records, settings
 
 

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from planner.api import SolveOptions, solve_data  # noqa: E402
-from planner.model.build import build_model  # noqa: E402
+from planner.model.index import build_index  # noqa: E402
 from planner.network import build_network  # noqa: E402
 from planner.solution import Solution  # noqa: E402
 
@@ -41,7 +41,7 @@ def covered_use(
 ) -> dict[tuple[str, str], dict[str, float]]:
     """(rule, product) -> {site: t/yr} the rule's covered sites consume in the status quo's steady year."""
     net = build_network(_builder().build_data())
-    ix = build_model(net, scenarios=[net.scenarios[0]]).idx  # coverage does not depend on the scenario
+    ix = build_index(net, [net.scenarios[0]])  # coverage does not depend on the scenario
     p = status_quo.production
     use = p[p.period.isin(STEADY_YEAR) & (p.direction == "in")]
     out: dict[tuple[str, str], dict[str, float]] = {}

@@ -43,6 +43,18 @@ def base(n_periods: int, demand: float, rule: dict[str, Any] | None = None) -> R
     }
 
 
+def add_plant(rec: Records, **process: Any) -> None:
+    """A US magnet plant P whose process ``make`` turns 1 t of X into 1 t of MAG (``process``: extra
+    Processes columns, e.g. a capacity)."""
+    rec["Products"].append({"product": "MAG"})
+    rec["Sites"].append({"site": "P", "type": "magnet_plant", "country": "US"})
+    rec["Processes"].append({"process": "make", "site": "P", **process})
+    rec["ProcessFlows"] += [
+        {"process": "make", "product": "X", "direction": "in", "quantity": 1},
+        {"process": "make", "product": "MAG", "direction": "out", "quantity": 1},
+    ]
+
+
 # ------------------------------------------------------------------ 1. partial approval denies volume
 
 
@@ -187,13 +199,7 @@ def test_a_defence_ban_covers_the_plant_that_supplies_defence() -> None:
     the defence customer goes short: cost 1,000.
     Before: a site without demand counted as civil, the ban did not apply: cost 1."""
     rec = base(1, 0.0, {"end_use": "defence", "approval_share": 0.0})
-    rec["Products"].append({"product": "MAG"})
-    rec["Sites"].append({"site": "P", "type": "magnet_plant", "country": "US"})
-    rec["Processes"].append({"process": "make", "site": "P"})
-    rec["ProcessFlows"] += [
-        {"process": "make", "product": "X", "direction": "in", "quantity": 1},
-        {"process": "make", "product": "MAG", "direction": "out", "quantity": 1},
-    ]
+    add_plant(rec)
     rec["Lanes"] = [
         {"lane": "LCN", "origin": "CN", "destination": "P"},
         {"lane": "LP", "origin": "P", "destination": "D"},
@@ -388,13 +394,7 @@ def test_a_partial_share_on_a_derived_plant_requirement_is_flagged(
     from planner.validate import validate
 
     rec = base(1, 0.0, rule)
-    rec["Products"].append({"product": "MAG"})
-    rec["Sites"].append({"site": "P", "type": "magnet_plant", "country": "US"})
-    rec["Processes"].append({"process": "make", "site": "P", "capacity": 10})
-    rec["ProcessFlows"] += [
-        {"process": "make", "product": "X", "direction": "in", "quantity": 1},
-        {"process": "make", "product": "MAG", "direction": "out", "quantity": 1},
-    ]
+    add_plant(rec, capacity=10)
     issues = [i for i in validate(from_records(rec, {})) if i.code == "derived_requirement"]
     assert len(issues) == int(warned)
     if warned:
@@ -411,15 +411,7 @@ def plant_case(capacity: float | None, reference_volume: float | None) -> Record
         rule["reference_volume"] = reference_volume
     rec = base(1, 0.0, rule)
     rec["Demand"] = [{"site": "D", "product": "MAG", "period": "P1", "quantity": 2, "shortage_penalty": 100}]
-    rec["Products"].append({"product": "MAG"})
-    rec["Sites"].append({"site": "P", "type": "magnet_plant", "country": "US"})
-    rec["Processes"].append(
-        {"process": "make", "site": "P", **({} if capacity is None else {"capacity": capacity})}
-    )
-    rec["ProcessFlows"] += [
-        {"process": "make", "product": "X", "direction": "in", "quantity": 1},
-        {"process": "make", "product": "MAG", "direction": "out", "quantity": 1},
-    ]
+    add_plant(rec, **({} if capacity is None else {"capacity": capacity}))
     rec["Lanes"] = [
         {"lane": "LCN", "origin": "CN", "destination": "P"},
         {"lane": "LPD", "origin": "P", "destination": "D"},
