@@ -18,12 +18,13 @@ build + hand-off of the first size.
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import statistics
 import time
 
 from planner.config import SolveOptions
-from planner.model.build import build_model
+from planner.model.build import build_model, kept_out_of_gc
 from planner.network import build_network
 from planner.solve import solve_model
 from planner.synthetic import synthetic_network
@@ -68,26 +69,59 @@ def split(size: dict[str, int]) -> dict[str, float]:
     from planner.solve import _to_highs
 
     data = synthetic_network(**size)
-    t0 = time.process_time()
-    m = build_model(build_network(data))
-    t1 = time.process_time()
-    info = LinearStandardFormCompiler().write(m, mixed_form=True)
-    t2 = time.process_time()
-    lp, _cols = _to_highs(info)
-    t3 = time.process_time()
-    h = quiet_highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(lp)
-    t4 = time.process_time()
+    gc.collect()  # the previous repeat's garbage is not this one's time
+    with kept_out_of_gc():  # as planner.api.solve_data builds and hands off
+        t0 = time.process_time()
+        m = build_model(build_network(data))
+        t1 = time.process_time()
+        info = LinearStandardFormCompiler().write(m, mixed_form=True)
+        t2 = time.process_time()
+        lp, _cols = _to_highs(info)
+        t3 = time.process_time()
+        h = quiet_highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        t4 = time.process_time()
     return {
         "vars": float(info.A.shape[1]),
         "nnz": float(info.A.nnz),
+        "numpy": numpy_reference(info.A.shape, info.A.nnz),
         "build": t1 - t0,
         "compile": t2 - t1,
         "lists": t3 - t2,
         "pass": t4 - t3,
         "total": t4 - t0,
     }
+
+
+def numpy_reference(shape: tuple[int, int], nnz: int) -> float:
+    """CPU seconds to assemble a column-wise matrix of the same shape and nonzeros with numpy and pass
+    it to HiGHS: the floor that issue #17 measured (0.46 s at xlarge) and compares build plus
+    hand-off with (65x), so the ratio reads the same on a faster or slower machine."""
+    import highspy
+    import numpy as np
+
+    from planner.highs_options import quiet_highs
+
+    rng = np.random.default_rng(0)
+    t0 = time.process_time()
+    nrow, ncol = shape
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = ncol, nrow
+    lp.col_cost_ = rng.random(ncol)
+    lp.col_lower_ = np.zeros(ncol)
+    lp.col_upper_ = np.full(ncol, highspy.kHighsInf)
+    lp.row_lower_ = np.zeros(nrow)
+    lp.row_upper_ = np.ones(nrow)
+    per_col = np.diff(np.linspace(0, nnz, ncol + 1).astype(np.int64))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.concatenate(([0], np.cumsum(per_col)))
+    lp.a_matrix_.index_ = (np.arange(nnz) % nrow).astype(np.int32)  # distinct rows within a column
+    lp.a_matrix_.value_ = rng.random(nnz)
+    h = quiet_highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    return time.process_time() - t0
 
 
 def profile(size: dict[str, int], path: str) -> None:
@@ -121,7 +155,8 @@ def main() -> None:
             print(
                 f"{name:7s} vars {med['vars']:>9,.0f} nnz {med['nnz']:>10,.0f} build {med['build']:6.2f}s "
                 f"compile {med['compile']:6.2f}s lists {med['lists']:6.2f}s pass {med['pass']:6.2f}s "
-                f"total {med['total']:6.2f}s (CPU, median of {args.repeat})",
+                f"total {med['total']:6.2f}s numpy {med['numpy']:5.2f}s ratio {med['total'] / med['numpy']:4.0f}x "
+                f"(CPU, median of {args.repeat})",
                 flush=True,
             )
         return

@@ -137,22 +137,25 @@ def solve_data(
     net = build_network(data, scenarios=list(opts.scenarios) if opts.scenarios else None)
     timings["network"] = time.perf_counter() - t
     check_deadline(opts, "reading and checking the workbook")
-    stage("build")
-    t = time.perf_counter()
-    model = build_model(net)
-    if first_stage is not None:
-        from planner.model.stochastic import fix_first_stage
+    from planner.model.build import kept_out_of_gc
 
-        fix_first_stage(model, first_stage)
-    timings["build"] = time.perf_counter() - t
-    stage("solve")
-    check_deadline(opts, "reading, checking and building the model")
-    result = solve(model, opts, progress=progress)
-    timings.update(result.timings)
-    stage("extract")
-    t = time.perf_counter()
-    sol = extract_solution(model, net, result)
-    timings["extract"] = time.perf_counter() - t
+    with kept_out_of_gc():  # the model lives until the tables are out: the collector need not walk it
+        stage("build")
+        t = time.perf_counter()
+        model = build_model(net)
+        if first_stage is not None:
+            from planner.model.stochastic import fix_first_stage
+
+            fix_first_stage(model, first_stage)
+        timings["build"] = time.perf_counter() - t
+        stage("solve")
+        check_deadline(opts, "reading, checking and building the model")
+        result = solve(model, opts, progress=progress)
+        timings.update(result.timings)
+        stage("extract")
+        t = time.perf_counter()
+        sol = extract_solution(model, net, result)
+        timings["extract"] = time.perf_counter() - t
     sol.timings = timings
     sol.extra["network"] = net
     sol.extra["model"] = model

@@ -107,15 +107,17 @@ def price_plan(
     """(model, network, solve result) of ``data`` with the first stage fixed to ``values`` and the
     recourse optimised; None when the plan breaks a hard constraint in some scenario."""
     from planner.api import build_model, solve
+    from planner.model.build import kept_out_of_gc
     from planner.model.stochastic import fix_first_stage
 
     net = build_network(data)
-    m = build_model(net)
-    fix_first_stage(m, values)
-    try:
-        result = solve(m, replace(opts, log_title=title))
-    except InfeasibleError:
-        return None
+    with kept_out_of_gc():
+        m = build_model(net)
+        fix_first_stage(m, values)
+        try:
+            result = solve(m, replace(opts, log_title=title))
+        except InfeasibleError:
+            return None
     return m, net, result
 
 

@@ -129,3 +129,40 @@ def test_cli_refuses_bad_solver_options_before_solving(
     assert expected in out.err
     assert "Traceback" not in out.err
     assert not any(tmp_path.iterdir())
+
+
+def test_a_model_built_in_kept_out_of_gc_is_frozen_until_the_outermost_block_ends() -> None:
+    """build_model freezes what it built inside kept_out_of_gc (the collector no longer walks
+    it); leaving the outermost block unfreezes, and a model dropped then is still collected."""
+    import gc
+    import weakref
+
+    from planner.model.build import build_model, kept_out_of_gc
+    from planner.network import build_network
+
+    def walked(obj: object) -> bool:  # gc.get_objects() lists the generations the collector walks
+        return any(o is obj for o in gc.get_objects())
+
+    net = build_network(synthetic_network())
+    with kept_out_of_gc():
+        with kept_out_of_gc():
+            m = build_model(net)
+            assert gc.get_freeze_count() > sum(1 for _ in m.component_data_objects())
+        assert not walked(m)  # an inner block leaves the model frozen
+        assert not walked(m.c_balance_node)
+        ref = weakref.ref(m)
+    assert gc.get_freeze_count() == 0
+    assert walked(m)
+    del m
+    gc.collect()
+    assert ref() is None  # a Pyomo model is cyclic: only the collector frees it
+
+
+def test_outside_kept_out_of_gc_build_model_freezes_nothing() -> None:
+    import gc
+
+    from planner.model.build import build_model
+    from planner.network import build_network
+
+    build_model(build_network(synthetic_network()))
+    assert gc.get_freeze_count() == 0
