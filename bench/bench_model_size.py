@@ -9,7 +9,10 @@ Medians over --repeat runs; the machine is shared and noisy.
 ``--split`` times the hand-off in CPU seconds of this process (``time.process_time``), step by
 step: ``build`` (build_network + build_model), ``compile`` (Pyomo's standard-form compiler),
 ``lists`` (planner.solve._to_highs: bounds, integrality and the HiGHS arrays) and ``pass``
-(highspy passModel), with the nonzeros. ``--profile FILE`` writes a cProfile of one
+(highspy passModel), with the nonzeros, inside ``kept_out_of_gc`` as ``planner.api.solve_data``
+runs them; ``numpy`` times a matrix of the same shape and nonzeros assembled with numpy and passed
+to HiGHS, and ``ratio`` is total / numpy (the issue's yardstick: 30 s against 0.46 s, 65x), which
+reads the same on a faster or slower machine. ``--profile FILE`` writes a cProfile of one
 build + hand-off of the first size.
 
 ``xlarge`` is the size of issue #17 item 7 (645,533 variables, 1,635,773 nonzeros).
@@ -28,6 +31,7 @@ from planner.model.build import build_model, kept_out_of_gc
 from planner.network import build_network
 from planner.solve import solve_model
 from planner.synthetic import synthetic_network
+from planner.tables import InputData
 
 SIZES = {
     "small": dict(mines=4, refineries=3, plants=3, regions=3, periods=8, scenarios=3),
@@ -39,6 +43,12 @@ SIZES = {
 
 def one(size: dict[str, int], solve: bool, time_limit: float) -> dict[str, float]:
     data = synthetic_network(**size)
+    gc.collect()
+    with kept_out_of_gc():  # as planner.api.solve_data builds, hands off and solves
+        return _one(data, solve, time_limit)
+
+
+def _one(data: InputData, solve: bool, time_limit: float) -> dict[str, float]:
     t0 = time.perf_counter()
     net = build_network(data)
     m = build_model(net)
