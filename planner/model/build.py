@@ -37,7 +37,7 @@ CONSTRAINT_FAMILIES = (
 )
 
 
-_KEPT_DEPTH = [0]  # how many kept_out_of_gc blocks are open
+_KEPT = {"depth": 0, "freeze": False}  # open kept_out_of_gc blocks; whether build_model freezes
 
 
 @contextmanager
@@ -50,14 +50,19 @@ def kept_out_of_gc() -> Iterator[None]:
     ``bench/bench_model_size.py --split``), finding nothing to free. Inside this block,
     :func:`build_model` moves what exists when it finishes to the collector's permanent generation
     (``gc.freeze``); leaving the outermost block returns it (``gc.unfreeze``), so a model dropped
-    later is still collected. Objects that a host application froze itself are returned too.
+    later is still collected. When the process already holds frozen objects (a host application
+    that uses ``gc.freeze`` itself) the block does nothing, so as not to unfreeze them.
     """
-    _KEPT_DEPTH[0] += 1
+    outermost = _KEPT["depth"] == 0
+    if outermost:
+        _KEPT["freeze"] = gc.get_freeze_count() == 0
+    _KEPT["depth"] += 1
     try:
         yield
     finally:
-        _KEPT_DEPTH[0] -= 1
-        if not _KEPT_DEPTH[0]:
+        _KEPT["depth"] -= 1
+        if outermost and _KEPT["freeze"]:
+            _KEPT["freeze"] = False
             gc.unfreeze()
 
 
@@ -86,6 +91,6 @@ def build_model(net: Network, scenarios: list[str] | None = None, relax: bool = 
         for family in CONSTRAINT_FAMILIES:
             family(m, net, ix)
         add_objective(m, net, ix)
-        if _KEPT_DEPTH[0]:
+        if _KEPT["freeze"]:
             gc.freeze()  # before the collector is back on: it would walk the whole model at once
     return m

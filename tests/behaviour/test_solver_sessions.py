@@ -166,3 +166,21 @@ def test_outside_kept_out_of_gc_build_model_freezes_nothing() -> None:
 
     build_model(build_network(synthetic_network()))
     assert gc.get_freeze_count() == 0
+
+
+def test_kept_out_of_gc_leaves_a_host_applications_frozen_objects_alone() -> None:
+    import gc
+
+    from planner.model.build import build_model, kept_out_of_gc
+    from planner.network import build_network
+
+    net = build_network(synthetic_network())
+    gc.freeze()  # the host's own objects
+    host = gc.get_freeze_count()
+    try:
+        with kept_out_of_gc():
+            build_model(net)
+            assert gc.get_freeze_count() <= host  # the model was not frozen
+        assert 0 < gc.get_freeze_count() <= host  # nor were the host's objects unfrozen
+    finally:
+        gc.unfreeze()
