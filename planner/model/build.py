@@ -70,7 +70,9 @@ def build_model(net: Network, scenarios: list[str] | None = None, relax: bool = 
     """Build the Pyomo model of ``net`` for ``scenarios`` (default: all, the extensive form).
 
     With one scenario the model is that scenario's full-cost model (what mpi-sppy's
-    ``scenario_creator`` returns); pass ``expected_value_network(net)`` for the
+    ``scenario_creator`` returns); a subset of the network's scenarios is weighed by their
+    probabilities renormalised over the subset (``objective.scenario_weights``). Pass
+    ``expected_value_network(net)`` for the
     expected-value problem. ``relax`` makes every integer variable continuous. Inside
     :func:`kept_out_of_gc` the model is kept out of the garbage collector's walks.
     """

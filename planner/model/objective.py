@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import pyomo.environ as pyo
 
+from planner.errors import InputError
 from planner.model.index import ModelIndex
 from planner.model.linear import linear_sum
 from planner.network import ROOT, Network
@@ -188,6 +189,20 @@ def _linear(terms: list[CostTerm]) -> Any:
     return const + linear_sum(var_terms)
 
 
+def scenario_weights(net: Network, scenarios: list[str]) -> dict[str, float]:
+    r"""Probability of each modelled scenario: :math:`\pi_s`, or for a model of a subset
+    :math:`S' \subset S` of the network's scenarios :math:`\pi_s / \sum_{s' \in S'} \pi_{s'}`
+    (the expectation given that one of them happens, as ``build_network(data, scenarios=...)``
+    weighs them). Without it a one-scenario model of an all-scenario network would weigh its
+    second stage by :math:`\pi_s` and its first stage by 1, and choose a plan for neither."""
+    if set(scenarios) == set(net.scenarios):
+        return {s: net.probability[s] for s in scenarios}
+    total = sum(net.probability[s] for s in scenarios)
+    if total <= 0:
+        raise InputError("the chosen scenarios have zero total probability")
+    return {s: net.probability[s] / total for s in scenarios}
+
+
 def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
     r"""Expected cost plus, optionally, a weight times CVaR of total cost.
 
@@ -218,7 +233,7 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
     m.e_cost_stage2 = pyo.Expression(
         ix.scenarios, rule=lambda _m, s: _linear(by_scen[s]), doc="second-stage cost of a scenario"
     )
-    prob = {s: net.probability[s] for s in ix.scenarios}
+    prob = scenario_weights(net, ix.scenarios)
     expected = m.e_cost_stage1 + sum(prob[s] * m.e_cost_stage2[s] for s in ix.scenarios)
     weight = float(net.settings["risk_weight"])
     if weight > 0:

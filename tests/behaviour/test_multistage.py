@@ -327,3 +327,23 @@ def test_validator_locates_a_second_reveal_that_is_not_a_period() -> None:
     (issue,) = _errors(from_records(records, settings))
     assert (issue.sheet, issue.column, issue.code) == ("Settings", "value", "unknown_period")
     assert "reveal_period_2 'P9' is not a period" in issue.message
+
+
+@pytest.mark.parametrize(("scenario", "cost"), [("OPEN", 1_000_000.0), ("BAN", 1_380_000.0)])
+def test_a_model_of_one_scenario_of_the_network_is_that_scenarios_own_problem(
+    scenario: str, cost: float
+) -> None:
+    """tiny, one scenario at a time, by hand ($1,000): OPEN buys 10 t from CN in each period, 1,000.
+    BAN stocks the most allowed in P1 (6 t at 50 + 10 held, 60 a tonne, below JP's 80), qualifies
+    JP (200) and buys the other 4 t there: 500 + 360 + 200 + 320 = 1,380. Built from the
+    two-scenario network, the model must weigh the scenario by 1, not by its 0.7 or 0.3 (which
+    gave 850 and 940, and for BAN a plan costing 1,500); the same as a one-scenario network."""
+    from planner.api import solve
+    from planner.model.build import build_model
+
+    data = build_data()
+    for net in (build_network(data), build_network(data, scenarios=[scenario])):
+        m = build_model(net, scenarios=[scenario])
+        result = solve(m, SolveOptions(threads=1, mip_gap=0.0))
+        assert result.objective == pytest.approx(cost, rel=1e-9)
+        assert m.e_cost_stage1() + m.e_cost_stage2[scenario]() == pytest.approx(cost, rel=1e-9)
