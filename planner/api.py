@@ -188,31 +188,39 @@ def stochastic_values(
     weight = float(net.settings["risk_weight"])
     alpha = float(net.settings["cvar_alpha"])
 
+    from planner.model.build import kept_out_of_gc
+
     ws_costs: dict[str, float] = {}
     for s in net.scenarios:
         single = build_network(data, scenarios=[s])
-        m = build_model(single)
-        solve(m, replace(opts, log_title=f"wait-and-see solve (VSS/EVPI), scenario {s} alone"))
-        ws_costs[s] = float(m.e_cost_stage1()) + float(m.e_cost_stage2[s]())
+        with kept_out_of_gc():
+            m = build_model(single)
+            solve(m, replace(opts, log_title=f"wait-and-see solve (VSS/EVPI), scenario {s} alone"))
+            ws_costs[s] = float(m.e_cost_stage1()) + float(m.e_cost_stage2[s]())
     probs = [net.probability[s] for s in net.scenarios]
     ws_list = [ws_costs[s] for s in net.scenarios]
     ws = sum(p * c for p, c in zip(probs, ws_list, strict=True)) + weight * cvar(ws_list, probs, alpha)
 
     ev_net = expected_value_network(net)
-    ev_model = build_model(ev_net)
-    solve(ev_model, replace(opts, log_title="expected-value (EV) solve (VSS): one scenario of mean values"))
-    values = first_stage_values(ev_model)
-    eev_model = build_model(net)
-    fix_first_stage(eev_model, values)
-    try:
-        eev_opts = replace(opts, log_title="EV plan evaluated in every scenario (EEV solve, VSS)")
-        eev = float(solve(eev_model, eev_opts).objective)
-        eev_costs = {
-            s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]()) for s in net.scenarios
-        }
-    except InfeasibleError:  # the expected-value plan breaks a hard constraint in some scenario
-        eev = math.inf
-        eev_costs = {s: math.inf for s in net.scenarios}
+    with kept_out_of_gc():
+        ev_model = build_model(ev_net)
+        solve(
+            ev_model, replace(opts, log_title="expected-value (EV) solve (VSS): one scenario of mean values")
+        )
+        values = first_stage_values(ev_model)
+    with kept_out_of_gc():
+        eev_model = build_model(net)
+        fix_first_stage(eev_model, values)
+        try:
+            eev_opts = replace(opts, log_title="EV plan evaluated in every scenario (EEV solve, VSS)")
+            eev = float(solve(eev_model, eev_opts).objective)
+            eev_costs = {
+                s: float(eev_model.e_cost_stage1()) + float(eev_model.e_cost_stage2[s]())
+                for s in net.scenarios
+            }
+        except InfeasibleError:  # the expected-value plan breaks a hard constraint in some scenario
+            eev = math.inf
+            eev_costs = {s: math.inf for s in net.scenarios}
     per = pd.DataFrame(
         {
             "scenario": net.scenarios,

@@ -216,7 +216,8 @@ def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:
     (``e_cost_stage2``) the terms of every other node on the path of scenario ``s``: with two
     reveals, the terms of a stage1_group node count in the :math:`C^2_s` of each of its scenarios
     (so :math:`C^1 + C^2_s` is still the scenario's total cost and the expectation weighs a group
-    node by its probability). The CVaR variables exist only when Settings.risk_weight > 0.
+    node by its probability). :math:`\pi_s` comes from :func:`scenario_weights`. The CVaR variables
+    exist only when Settings.risk_weight > 0.
     """
     terms = cost_terms(m, net, ix)
     m.cost_term_list = terms
