@@ -571,6 +571,14 @@ def _apply_changes(
     return issues
 
 
+def conditional_probabilities(prob: dict[str, float], chosen: list[str]) -> dict[str, float]:
+    """Probabilities of ``chosen`` given that one of them happens: each over their sum."""
+    total = sum(prob[s] for s in chosen)
+    if total <= 0:
+        raise InputError("the chosen scenarios have zero total probability")
+    return {s: prob[s] / total for s in chosen}
+
+
 def build_network(data: InputData, scenarios: list[str] | None = None) -> Network:
     """Derive sets and per-period, per-scenario parameters from validated tables.
 
@@ -593,10 +601,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
     unknown = [s for s in chosen if s not in prob]
     if unknown:
         raise InputError(f"unknown scenario(s): {', '.join(unknown)}; the workbook has {', '.join(all_scen)}")
-    total = sum(prob[s] for s in chosen)
-    if total <= 0:
-        raise InputError("the chosen scenarios have zero total probability")
-    probability = {s: prob[s] / total for s in chosen}
+    probability = conditional_probabilities(prob, chosen)
 
     # period lengths and weights w_t = length_t / reference length
     reference = float(st["period_length_days"])

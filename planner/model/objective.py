@@ -13,10 +13,9 @@ from typing import Any, NamedTuple
 
 import pyomo.environ as pyo
 
-from planner.errors import InputError
 from planner.model.index import ModelIndex
 from planner.model.linear import linear_sum
-from planner.network import ROOT, Network
+from planner.network import ROOT, Network, conditional_probabilities
 
 COMPONENTS = (
     "purchase",
@@ -192,15 +191,13 @@ def _linear(terms: list[CostTerm]) -> Any:
 def scenario_weights(net: Network, scenarios: list[str]) -> dict[str, float]:
     r"""Probability of each modelled scenario: :math:`\pi_s`, or for a model of a subset
     :math:`S' \subset S` of the network's scenarios :math:`\pi_s / \sum_{s' \in S'} \pi_{s'}`
-    (the expectation given that one of them happens, as ``build_network(data, scenarios=...)``
-    weighs them). Without it a one-scenario model of an all-scenario network would weigh its
-    second stage by :math:`\pi_s` and its first stage by 1, and choose a plan for neither."""
+    (the expectation given that one of them happens: :func:`conditional_probabilities`, as
+    ``build_network(data, scenarios=...)`` weighs them). Without it a one-scenario model of an
+    all-scenario network would weigh its second stage by :math:`\pi_s` and its first stage by 1,
+    and choose a plan for neither."""
     if set(scenarios) == set(net.scenarios):
         return {s: net.probability[s] for s in scenarios}
-    total = sum(net.probability[s] for s in scenarios)
-    if total <= 0:
-        raise InputError("the chosen scenarios have zero total probability")
-    return {s: net.probability[s] / total for s in scenarios}
+    return conditional_probabilities(net.probability, scenarios)
 
 
 def add_objective(m: Any, net: Network, ix: ModelIndex) -> None:

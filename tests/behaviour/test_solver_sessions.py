@@ -7,6 +7,8 @@ reported as "stopped without a plan", and every test after it failed the same wa
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import highspy
@@ -19,6 +21,8 @@ from planner.config import SolveOptions
 from planner.errors import HighsError, InputError
 from planner.highs_options import check_option
 from planner.io.excel_writer import write_input_workbook
+from planner.model.build import build_model, kept_out_of_gc
+from planner.network import build_network
 from planner.synthetic import synthetic_network
 from tests.conftest import build_data
 
@@ -134,11 +138,6 @@ def test_cli_refuses_bad_solver_options_before_solving(
 def test_a_model_built_in_kept_out_of_gc_is_frozen_until_the_outermost_block_ends() -> None:
     """build_model freezes what it built inside kept_out_of_gc (the collector no longer walks
     it); leaving the outermost block unfreezes, and a model dropped then is still collected."""
-    import gc
-    import weakref
-
-    from planner.model.build import build_model, kept_out_of_gc
-    from planner.network import build_network
 
     def walked(obj: object) -> bool:  # gc.get_objects() lists the generations the collector walks
         return any(o is obj for o in gc.get_objects())
@@ -159,21 +158,11 @@ def test_a_model_built_in_kept_out_of_gc_is_frozen_until_the_outermost_block_end
 
 
 def test_outside_kept_out_of_gc_build_model_freezes_nothing() -> None:
-    import gc
-
-    from planner.model.build import build_model
-    from planner.network import build_network
-
     build_model(build_network(synthetic_network()))
     assert gc.get_freeze_count() == 0
 
 
 def test_kept_out_of_gc_leaves_a_host_applications_frozen_objects_alone() -> None:
-    import gc
-
-    from planner.model.build import build_model, kept_out_of_gc
-    from planner.network import build_network
-
     net = build_network(synthetic_network())
     gc.freeze()  # the host's own objects
     host = gc.get_freeze_count()

@@ -163,10 +163,12 @@ CHINA_MINING_T = 270_000
 UNMODELLED_MINING_T = 22_000 + 4_800 + 2_900 + 2_600 + 150 + 110 + 550
 
 
-def _steady(frame: pd.DataFrame, prefix: str, direction: str) -> float:
+def _steady(frame: pd.DataFrame, prefix: str, direction: str, product: str | None = None) -> float:
     f = frame[
         frame.period.isin(STEADY_YEAR) & (frame.direction == direction) & frame.process.str.startswith(prefix)
     ]
+    if product is not None:
+        f = f[f["product"] == product]
     return float(f["quantity"].sum())
 
 
@@ -195,9 +197,7 @@ def test_status_quo_china_share_of_separation(status_quo: Solution) -> None:
     both ends of China's range. NdPr is nearly all of the magnet rare earths by mass (Dy and Tb
     are a few percent on either side). The 254,000 t REO separation quota is not the measure:
     it counts lanthanum and cerium, which the example does not carry."""
-    p = status_quo.production
-    f = p[p.period.isin(STEADY_YEAR) & (p.direction == "out") & p.process.str.startswith("SEP_")]
-    west = float(f.loc[f["product"] == "NDPR_OX", "quantity"].sum())
+    west = _steady(status_quo.production, "SEP_", "out", "NDPR_OX")
     for china in CHINA_NDPR_OXIDE_T:
         share = china / (china + west)
         assert share == pytest.approx(0.90, abs=0.05), (china, share, west)
