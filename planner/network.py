@@ -58,7 +58,7 @@ import pandas as pd
 
 from planner.errors import InputError, Issue
 from planner.scenarios import FilterIndex, parse_filter
-from planner.schema import TABLES_BY_NAME, normalize_name
+from planner.schema import TABLES_BY_NAME, id_list, normalize_name
 from planner.tables import ROW, InputData, period_lengths
 from planner.validate import reachable_pairs
 from planner.validate_common import SOLVER_INFINITY
@@ -683,7 +683,7 @@ def build_network(data: InputData, scenarios: list[str] | None = None) -> Networ
 
     lane_products: dict[str, list[str]] = {}
     for ln in lanes.itertuples(index=False):
-        prods = [str(ln.product)] if not _blank(ln.product) else product_ids
+        prods = id_list(ln.product) or product_ids
         lane_products[str(ln.lane)] = [p for p in prods if (str(ln.origin), p) in holdable]
 
     # per-period parameters

@@ -2,7 +2,8 @@
 
 A filter is ``"column=value; column2=value"`` (blank = every row). Column names are
 normalised like headers (:func:`planner.schema.normalize_name`); text is compared
-exactly, numbers by value, booleans accept TRUE/yes/y/1.
+exactly, numbers by value, booleans accept TRUE/yes/y/1; a list column (``Lanes.product``)
+matches when the value is one of its ids or the whole cell.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.schema import ColumnSpec, TableSpec, normalize_name
+from planner.schema import ColumnSpec, TableSpec, id_list, normalize_name
 
 
 def parse_filter(text: str) -> tuple[list[tuple[str, str]], str | None]:
@@ -46,7 +47,7 @@ def cell_matches(column: ColumnSpec, cell: Any, wanted: str) -> bool:
             return False
     if column.dtype == "bool":
         return bool(cell) == (wanted.strip().lower() in ("true", "yes", "y", "1"))
-    return str(cell) == wanted
+    return str(cell) == wanted or (column.many and wanted in id_list(cell))
 
 
 def filter_mask(frame: pd.DataFrame, spec: TableSpec, pairs: list[tuple[str, str]]) -> np.ndarray:

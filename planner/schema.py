@@ -69,6 +69,7 @@ class ColumnSpec:
     per_period: bool = False  # may vary by period and scenario (Scenario changes)
     example: Any = None
     per_reference_period: bool = False  # stated per reference period: scales by w_t = length_t / reference
+    many: bool = False  # a list of ids separated by spaces (each checked against ``ref``)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ PROVENANCE_COLUMNS = (
 
 def _c(name: str, dtype: DType, description: str, **kw: Any) -> ColumnSpec:
     return ColumnSpec(name, dtype, description, **kw)
+
+
+def id_list(value: Any) -> list[str]:
+    """The ids of a ``many`` cell (``"MAG_N MAG_M"`` -> ``["MAG_N", "MAG_M"]``); blank -> []."""
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return str(value).split()
 
 
 NONNEG = {"min_value": 0.0}
@@ -528,9 +536,11 @@ TABLES: tuple[TableSpec, ...] = (
             _c(
                 "product",
                 "str",
-                "Product carried (blank = every product).",
+                "Product carried; several separated by spaces (one lane, one capacity and one qualification "
+                "for all of them); blank = every product the origin can hold.",
                 default="",
                 ref="Products.product",
+                many=True,
             ),
             _c("mode", "str", "sea, air, rail, truck... (informational).", default=""),
             _c(
@@ -1054,7 +1064,7 @@ def markdown_reference() -> str:
             if c.allowed:
                 desc += " One of: " + ", ".join(a for a in c.allowed if a) + "."
             if c.ref:
-                desc += f" Refers to {c.ref}."
+                desc += f" Refers to {c.ref}" + (" (each id of the list)." if c.many else ".")
             if c.per_reference_period:
                 desc += " Per reference period: counts length_days / period_length_days times in a period."
             if c.per_period:

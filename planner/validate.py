@@ -29,6 +29,7 @@ from planner.schema import (
     TABLES,
     ColumnSpec,
     TableSpec,
+    id_list,
     normalize_name,
 )
 from planner.tables import ROW, InputData
@@ -212,20 +213,24 @@ def check_references(data: InputData) -> list[Issue]:
             ref_table, ref_col = c.ref.split(".")
             known = _ids(data, ref_table, ref_col)
             noun = _SINGULAR.get(ref_table, ref_col)
-            for excel_row, value in zip(frame[ROW].tolist(), frame[c.name].tolist(), strict=True):
-                if is_blank(value) or str(value) in known:
+            for excel_row, cell in zip(frame[ROW].tolist(), frame[c.name].tolist(), strict=True):
+                if is_blank(cell):
                     continue
-                out.append(
-                    _err(
-                        spec.name,
-                        int(excel_row),
-                        c.name,
-                        value,
-                        f"unknown {noun} {value!r} (not in {c.ref}); add the {noun} to {ref_table} "
-                        f"or fix the spelling.{_did_you_mean(value, known)}",
-                        "unknown_reference",
+                for value in id_list(cell) if c.many else [cell]:
+                    if str(value) in known:
+                        continue
+                    out.append(
+                        _err(
+                            spec.name,
+                            int(excel_row),
+                            c.name,
+                            value,
+                            f"unknown {noun} {value!r}{' in the list ' + repr(cell) if c.many else ''} (not in "
+                            f"{c.ref}); add the {noun} to {ref_table} or fix the spelling."
+                            f"{_did_you_mean(value, known)}",
+                            "unknown_reference",
+                        )
                     )
-                )
     return out
 
 
@@ -1077,11 +1082,11 @@ def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
     for process, sites in sites_of.items():
         for site in sites:
             processes_at[site].append(process)
-    lanes_from: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    lanes_from: dict[str, list[tuple[str, set[str] | None]]] = defaultdict(list)
     for r in _rows(data, "Lanes"):
         if is_blank(r["origin"]) or is_blank(r["destination"]):
             continue
-        lanes_from[r["origin"]].append((r["destination"], None if is_blank(r["product"]) else r["product"]))
+        lanes_from[r["origin"]].append((r["destination"], set(id_list(r["product"])) or None))
 
     reached: set[tuple[str, str]] = set()
     todo: list[tuple[str, str]] = []
@@ -1105,7 +1110,7 @@ def reachable_pairs(data: InputData) -> set[tuple[str, str]]:
     while todo:
         site, product = todo.pop()
         for destination, carried in lanes_from.get(site, []):
-            if carried is None or carried == product:
+            if carried is None or product in carried:
                 add(destination, product)
         for process in processes_at.get(site, []):
             if product in inputs[process] and all((site, p) in reached for p in inputs[process]):

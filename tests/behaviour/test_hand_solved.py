@@ -216,6 +216,60 @@ def test_qualification_lead_time_forces_stock() -> None:
     assert sol.decisions.set_index("id").loc["LQ", "value"] == 1.0
 
 
+def _three_products(lane_products: list[str], capacity: float) -> dict[str, list[dict[str, Any]]]:
+    """Supplier N sells X, Y and Z at 1; D buys each locally at 5 or from N over qualified lanes
+    (qualification 3 each, no lead time), one per entry of ``lane_products``; demand 1 of each."""
+    return {
+        "Periods": periods(1),
+        "Products": [{"product": p} for p in "XYZ"],
+        "Sites": [
+            {"site": "D", "type": "demand_region", "country": "US"},
+            {"site": "N", "type": "supplier", "country": "AU"},
+        ],
+        "Contracts": [{"contract": f"K{p}", "supplier": "D", "product": p, "price": 5} for p in "XYZ"]
+        + [{"contract": f"N{p}", "supplier": "N", "product": p, "price": 1} for p in "XYZ"],
+        "Lanes": [
+            {
+                "lane": f"Q{i}",
+                "origin": "N",
+                "destination": "D",
+                "product": carried,
+                "qualification": True,
+                "cost_qualification": 3,
+                "capacity": capacity,
+            }
+            for i, carried in enumerate(lane_products)
+        ],
+        "Demand": [
+            {"site": "D", "product": p, "period": "P1", "quantity": 1, "shortage_penalty": 100} for p in "XYZ"
+        ],
+    }
+
+
+@pytest.mark.covers("c_lanes_capacity")
+@pytest.mark.parametrize(
+    ("lane_products", "capacity", "expected", "qualified", "shipped"),
+    [
+        # one lane for X and Y: one qualification (3), X and Y at 1, Z locally at 5
+        (["X Y"], 10, 3 + 1 + 1 + 5, 1, 2),
+        # blank = every product N holds: Z comes over the same qualified lane too
+        ([""], 10, 3 + 1 + 1 + 1, 1, 3),
+        # a lane per product: each qualification (3 + 1 = 4) beats buying locally (5)
+        (["X", "Y"], 10, 4 + 4 + 5, 2, 2),
+        # one lane, capacity 1 shared by X and Y: 3 + 1, the other two locally
+        (["X Y"], 1, 3 + 1 + 5 + 5, 1, 1),
+    ],
+)
+def test_one_qualification_covers_every_product_of_a_lane_list(
+    lane_products: list[str], capacity: float, expected: float, qualified: int, shipped: float
+) -> None:
+    """Lanes.product "X Y" is one lane: one qualification and one capacity for both products."""
+    sol = solve(_three_products(lane_products, capacity))
+    assert sol.objective == pytest.approx(expected)
+    assert cost(sol, "qualification") == pytest.approx(3 * qualified)
+    assert float(sol.flows["quantity"].sum()) == pytest.approx(shipped)
+
+
 @pytest.mark.covers("c_contracts_pay")
 @pytest.mark.parametrize(("kind", "expected"), [("take", 2 * (6 + 1.0)), ("pay", 2 * 6.0)])
 def test_take_or_pay_minimum(kind: str, expected: float) -> None:

@@ -165,3 +165,20 @@ def test_each_scenario_change_row_keeps_its_own_issue() -> None:
         (first + 3, "filter", "filter_no_match"),
     ]
     assert issues[0][3:] == issues[2][3:]
+
+
+def test_a_filter_on_a_product_list_matches_each_listed_product() -> None:
+    """Lanes.product "X Y" carries X and Y: product=X and product=Y select it, as does the whole cell."""
+    lanes = pd.DataFrame({"product": ["X Y", "X", None, "XY"]})
+    spec = TABLES_BY_NAME["Lanes"]
+    expected = {
+        "X": [1, 1, 0, 0],
+        "Y": [1, 0, 0, 0],
+        "X Y": [1, 0, 0, 0],
+        "XY": [0, 0, 0, 1],
+        "Z": [0, 0, 0, 0],
+    }
+    for wanted, rows in expected.items():
+        pairs = [("product", wanted)]
+        assert filter_mask(lanes, spec, pairs).tolist() == [bool(r) for r in rows], wanted
+        assert np.array_equal(FilterIndex(lanes, spec).mask(pairs), filter_mask(lanes, spec, pairs)), wanted

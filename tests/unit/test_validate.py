@@ -160,6 +160,21 @@ def test_unknown_reference_suggests_close_id() -> None:
     assert "Did you mean 'MINE'" in issue.message
 
 
+def test_unknown_id_in_a_lane_product_list_is_located() -> None:
+    """Lanes.product takes several products separated by spaces; each is checked, the bad one named."""
+    issues = issues_after(lambda r: r["Lanes"][0].update(product="CONC MAGG"))
+    (issue,) = [i for i in issues if i.code == "unknown_reference"]
+    assert (issue.sheet, issue.row, issue.column, issue.value) == ("Lanes", 2, "product", "MAGG")
+    assert "in the list 'CONC MAGG'" in issue.message
+    assert "Did you mean 'MAG'" in issue.message
+
+
+def test_a_lane_product_list_of_known_products_is_clean() -> None:
+    assert not [
+        i for i in issues_after(lambda r: r["Lanes"][0].update(product="CONC MAG")) if i.level == "error"
+    ]
+
+
 def test_process_flow_naming_unknown_process() -> None:
     issues = issues_after(
         lambda r: r["ProcessFlows"].append(
