@@ -155,9 +155,15 @@ def _set_options(h: Any, messages: HighsMessages, opts: SolveOptions) -> None:
 
 
 def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
+    """Report each new plan and, about once a second, the search's cost and bound to ``progress``.
+
+    With HiGHS's ``user_objective_scale`` option set to k, the callbacks see the cost times 2^k;
+    the reports undo that, so they are in the workbook's currency like the final result.
+    """
     if progress is None:
         return
     last = [0.0]
+    unscale = 2.0 ** -int(h.getOptionValue("user_objective_scale")[1])
 
     def improving(e: Any) -> None:
         d = e.data_out
@@ -165,8 +171,8 @@ def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
             {
                 "event": "incumbent",
                 "time": d.running_time,
-                "objective": d.objective_function_value,
-                "bound": d.mip_dual_bound,
+                "objective": d.objective_function_value * unscale,
+                "bound": d.mip_dual_bound * unscale,
                 "gap": d.mip_gap,
             }
         )
@@ -179,8 +185,8 @@ def _attach_progress(h: Any, progress: ProgressFn | None) -> None:
                 {
                     "event": "progress",
                     "time": d.running_time,
-                    "objective": d.mip_primal_bound,
-                    "bound": d.mip_dual_bound,
+                    "objective": d.mip_primal_bound * unscale,
+                    "bound": d.mip_dual_bound * unscale,
                     "gap": d.mip_gap,
                     "nodes": d.mip_node_count,
                 }

@@ -173,3 +173,17 @@ def test_kept_out_of_gc_leaves_a_host_applications_frozen_objects_alone() -> Non
         assert 0 < gc.get_freeze_count() <= host  # nor were the host's objects unfrozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("scale", [0, -3, 4])
+def test_progress_reports_cost_in_currency_whatever_the_objective_scale(scale: int) -> None:
+    """HiGHS's callbacks see the cost times 2^user_objective_scale; the progress reports do not:
+    tiny's last new plan costs its optimum 1,290,000 and no reported bound exceeds it."""
+    events: list[dict[str, float]] = []
+    opts = SolveOptions(threads=1, random_seed=0, highs_options={"user_objective_scale": scale})
+    sol = solve_data(read(TINY), opts, progress=events.append)
+    assert sol.objective == pytest.approx(1_290_000)
+    plans = [e for e in events if e["event"] == "incumbent"]
+    assert plans
+    assert plans[-1]["objective"] == pytest.approx(1_290_000)
+    assert all(e["bound"] <= 1_290_000 * (1 + 1e-9) for e in events if "bound" in e)
