@@ -112,6 +112,11 @@ def example_answer(path: Path | None = None) -> dict[str, Any]:
                     "id": str(r.id),
                     "effective": str(r.effective_period),
                     "cost": float(r.cost),
+                    **(
+                        _lane_use(sol, net, str(r.id), str(r.effective_period))
+                        if r.decision == "qualify lane"
+                        else {}
+                    ),
                 }
             )
 
@@ -169,6 +174,24 @@ def example_answer(path: Path | None = None) -> dict[str, Any]:
     }
 
 
+def _lane_use(sol: Any, net: Any, lane: str, effective: str) -> dict[str, Any]:
+    """What a qualified lane carries: its origin and destination, the products shipped, and tonnes
+    a year from the period it is usable to the horizon's end, expected and per scenario."""
+    f = sol.flows[sol.flows["lane"] == lane]
+    start = net.periods.index(effective) if effective in net.periods else 0
+    years = sum(net.period_days[start:]) / 365.25
+    prob = dict(zip(sol.scenarios["scenario"], sol.scenarios["probability"], strict=True))
+    by_scenario = {s: float(f.loc[f["scenario"] == s, "quantity"].sum()) / years for s in prob}
+    shipped = f.groupby("product")["quantity"].sum()
+    return {
+        "origin": str(net.lanes.at[lane, "origin"]),
+        "destination": str(net.lanes.at[lane, "destination"]),
+        "products": [str(p) for p in net.lane_products[lane] if float(shipped.get(p, 0.0)) > 0.5],
+        "expected_per_year": sum(prob[s] * q for s, q in by_scenario.items()),
+        "per_year_by_scenario": by_scenario,
+    }
+
+
 def _tonnes(x: float) -> str:
     return f"{x:,.0f} t"
 
@@ -214,7 +237,15 @@ def example_findings(answer: dict[str, Any] | None = None) -> str:
         )
     for d in a["other_decisions"]:
         once = f", one-off {_money(d['cost'])}" if d["cost"] > 0 else ""
-        lines.append(f"- {d['decision']} `{d['id']}`, effective {d['effective']}{once}")
+        if "expected_per_year" in d:
+            low, high = min(d["per_year_by_scenario"].values()), max(d["per_year_by_scenario"].values())
+            lines.append(
+                f"- qualify {d['origin']} as a supplier to {d['destination']} (lane `{d['id']}`), usable from "
+                f"{d['effective']}{once}: ships {', '.join(d['products']) or 'nothing'}, "
+                f"{_tonnes(d['expected_per_year'])}/yr expected ({low:,.0f}-{_tonnes(high)} by scenario)"
+            )
+        else:
+            lines.append(f"- {d['decision']} `{d['id']}`, effective {d['effective']}{once}")
     for st in a["stocks"]:
         lines.append(
             f"- raise stock of {st['product']} at {st['site']} from {_tonnes(st['from'])} to {_tonnes(st['to'])} in {first}"
