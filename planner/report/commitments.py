@@ -197,8 +197,13 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
     years = sum(net.period_days) / 365.25 if net.period_days else 1.0
     per_scenario = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
     expected = sum(m.probability.get(s, 0.0) * float(q) for s, q in per_scenario.items()) / max(years, 1e-9)
+    carried = net.lane_products.get(lane, [])
+    by_product = on.groupby("product")["quantity"].sum() if len(on) else pd.Series(dtype=float)
+    shipped = [p for p in carried if float(by_product.get(p, 0.0)) > TOL]
+    # a lane listing several products names those the plan ships over it
+    for_what = f" for {', '.join(shipped)}" if len(carried) > 1 and shipped else ""
     return {
-        "Commit to": f"Qualify {_lane_name(net, lane)}",
+        "Commit to": f"Qualify {_lane_name(net, lane)}{for_what}",
         "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
         "When": f"by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
         "Cost over the horizon": net.discount[t_q] * one_off,
@@ -209,6 +214,7 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
         "_group": f"qualify from {net.lanes.at[lane, 'origin']} by {lead}",
         "_design": [("v_qualify", lane)],
         "_lane": lane,
+        "_shipped": shipped,
         "_tonnes": expected,
         "_used": used if moved > TOL else [],
     }
@@ -352,7 +358,9 @@ def _join_lanes(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> dict[st
     by_dest: dict[str, list[str]] = {}
     for r in rows:
         dest = str(net.lanes.at[r["_lane"], "destination"])
-        by_dest.setdefault(dest, []).extend(net.lane_products.get(r["_lane"], []) or [r["_lane"]])
+        by_dest.setdefault(dest, []).extend(
+            r.get("_shipped") or net.lane_products.get(r["_lane"], []) or [r["_lane"]]
+        )
     to = "; ".join(f"{_site_name(net, d)} ({', '.join(dict.fromkeys(ps))})" for d, ps in by_dest.items())
     used = sorted({s for r in rows for s in r["_used"]}, key=m.scenario_ids.index)
     one_off = float(net.lanes.at[rows[0]["_lane"], "cost_qualification"])
