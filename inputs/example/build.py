@@ -603,10 +603,13 @@ def _lanes(status_quo: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
     seen: set[str] = set()
     for r in table("lanes"):
         days = float(r["transit_days"])
+        qualified = r["qualification"] == "yes"
         for origin in words(r["origin"]):
             for dest in words(r["destination"]):
-                for product in words(r["products"]):
-                    lane = f"{origin}-{dest}-{product}"
+                # A qualified lane is one supplier-buyer pair: one qualification covers every
+                # grade the pair trades, so it is one lane carrying the list of them.
+                for product in [r["products"]] if qualified else words(r["products"]):
+                    lane = f"{origin}-{dest}" if qualified else f"{origin}-{dest}-{product}"
                     if lane in seen:
                         lane += "-NEW"
                     seen.add(lane)
@@ -623,7 +626,7 @@ def _lanes(status_quo: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
                     }
                     if r["capacity_t_per_yr"]:
                         row["capacity"] = per_quarter(float(r["capacity_t_per_yr"]))
-                    if r["qualification"] == "yes":
+                    if qualified:
                         row |= {
                             "capacity": per_quarter(plant_capacity[origin]),
                             "qualification": True,

@@ -83,7 +83,12 @@ def test_example_validates_without_errors(example: InputData, builder: ModuleTyp
         errors, _warnings = count(issues)
         assert errors == 0, "\n".join(str(i) for i in issues if i.severity == "error")
     assert example.settings["mip_gap"] == 0.005
-    assert example.settings["highs_options"] == {"mip_lp_solver": "ipm"}
+    assert example.settings["highs_options"] == {
+        "mip_lp_solver": "ipm",
+        "mip_heuristic_run_rins": "false",
+        "mip_heuristic_run_rens": "false",
+        "mip_heuristic_run_root_reduced_cost": "false",
+    }
 
 
 def test_every_partial_licence_share_has_something_to_deny(example: InputData) -> None:

@@ -1,6 +1,6 @@
 """README's "what the example says" is certified on whatever machine runs this.
 
-``python -m planner.docs`` solves the example within its workbook's gap (one thread, seed 0),
+``python -m planner.docs`` solves the example to within 0.01% (one thread, seed 0),
 prices the plan found exactly (its first-stage design fixed, the rest a linear program), stores
 the answer in ``inputs/example_answer.json`` and renders the README block from it. Here, on this
 machine and with the HiGHS installed here:
