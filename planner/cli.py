@@ -8,6 +8,7 @@ command ever shows a Python traceback unless ``PLANNER_DEBUG=1`` is set.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -192,9 +193,11 @@ class _Progress:
             gap = event.get("gap")
             gap_text = f"{float(gap):.2%}" if isinstance(gap, float) and gap < 1e6 else "-"
             label = "new plan" if kind == "incumbent" else "searching"
+            cost, bound = float(event["objective"]), float(event["bound"])  # type: ignore[arg-type]
+            cost_text = f"cost {cost:,.0f}" if math.isfinite(cost) else "no plan yet"
+            bound_text = f"bound {bound:,.0f}" if math.isfinite(bound) else "no bound yet"
             self.console.print(
-                f"[dim]{elapsed:7.1f}s[/dim]    {label:<9} cost {float(event['objective']):,.0f}  "  # type: ignore[arg-type]
-                f"bound {float(event['bound']):,.0f}  gap {gap_text}"  # type: ignore[arg-type]
+                f"[dim]{elapsed:7.1f}s[/dim]    {label:<9} {cost_text}  {bound_text}  gap {gap_text}"
             )
 
 

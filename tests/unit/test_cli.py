@@ -222,3 +222,16 @@ def test_frontier_points_below_two_are_refused_before_the_solve(
     assert code == 2
     assert "--points must be at least 2" in out
     assert not runs.exists()
+
+
+def test_progress_before_the_first_plan_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """HiGHS reports cost +inf and bound -inf until it has a plan and a bound: the line says so."""
+    from planner.cli import _Progress
+
+    progress = _Progress(quiet=False)
+    progress({"event": "progress", "objective": float("inf"), "bound": float("-inf"), "gap": float("inf")})
+    progress({"event": "incumbent", "objective": 1_290_000.0, "bound": 1_200_000.0, "gap": 0.0698})
+    out = capsys.readouterr().out
+    assert "searching no plan yet  no bound yet  gap -" in out
+    assert "new plan  cost 1,290,000  bound 1,200,000  gap 6.98%" in out
+    assert "inf" not in out
