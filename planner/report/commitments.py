@@ -194,7 +194,8 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
     on = fl[(fl["lane"] == lane) & (fl["quantity"] > TOL)] if len(fl) else fl
     used = [s for s in m.scenario_ids if len(on) and (on["scenario"] == s).any()]
     moved = float(on["quantity"].sum()) if len(on) else 0.0
-    years = sum(net.period_days) / 365.25 if net.period_days else 1.0
+    # tonnes a year over the periods the lane can carry (from its qualification to the horizon's end)
+    years = sum(net.period_days[min(net.lane_usable_from(lane), last) :]) / 365.25 if net.period_days else 1.0
     per_scenario = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
     expected = sum(m.probability.get(s, 0.0) * float(q) for s, q in per_scenario.items()) / max(years, 1e-9)
     carried = net.lane_products.get(lane, [])

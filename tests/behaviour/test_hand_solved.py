@@ -180,7 +180,17 @@ def test_qualification_lead_time_forces_stock() -> None:
     Optimal: buy 2 in P1 (1 held through P1 -> 0.5), qualify, buy P3 and P4 from N.
     cost = 10 + 0.5 + 3 + 2 = 15.5 (the alternative, P2 short at 100, is dearer).
     """
-    rec = {
+    sol = solve(lead_time_records())
+    assert sol.objective == pytest.approx(15.5)
+    stock = sol.inventory.set_index("period")["stock"]
+    assert stock.to_dict() == {"P1": 1.0, "P2": 0.0, "P3": 0.0, "P4": 0.0}
+    assert set(sol.flows["period"]) == {"P3", "P4"}
+    assert sol.decisions.set_index("id").loc["LQ", "value"] == 1.0
+
+
+def lead_time_records() -> dict[str, list[dict[str, Any]]]:
+    """The case of :func:`test_qualification_lead_time_forces_stock`."""
+    return {
         "Periods": periods(4),
         "Products": [{"product": "X"}],
         "Sites": [
@@ -208,12 +218,6 @@ def test_qualification_lead_time_forces_stock() -> None:
             for i in range(1, 5)
         ],
     }
-    sol = solve(rec)
-    assert sol.objective == pytest.approx(15.5)
-    stock = sol.inventory.set_index("period")["stock"]
-    assert stock.to_dict() == {"P1": 1.0, "P2": 0.0, "P3": 0.0, "P4": 0.0}
-    assert set(sol.flows["period"]) == {"P3", "P4"}
-    assert sol.decisions.set_index("id").loc["LQ", "value"] == 1.0
 
 
 def _three_products(lane_products: list[str], capacity: float) -> dict[str, list[dict[str, Any]]]:

@@ -451,3 +451,15 @@ def test_a_lane_carrying_a_list_names_the_products_it_ships() -> None:
     (row,) = [r for r in page.rows if r["_id"] == "Q0"]
     assert row["Commit to"].endswith(" for X, Y")
     assert row["_shipped"] == ["X", "Y"]
+
+
+def test_a_lane_qualified_later_counts_its_tonnes_over_the_periods_it_can_carry() -> None:
+    """LQ (lead time 2) carries 1 t in each of P3 and P4: 2 t over two quarters (182.5 days) is
+    4.0 t/yr, not 2 t over the four-quarter horizon (2.0)."""
+    from tests.behaviour.test_hand_solved import lead_time_records
+
+    sol = solve_data(from_records(lead_time_records(), {}), SolveOptions(threads=1, mip_gap=0.0))
+    net = sol.extra["network"]
+    (row,) = [r for r in commitments(sol, net, compute_metrics(sol, net)).rows if r["_id"] == "LQ"]
+    assert row["_tonnes"] == pytest.approx(2 / (182.5 / 365.25))
+    assert row["Quantity"] == "4.0 t/yr expected"
