@@ -84,14 +84,15 @@ def _process_name(net: Network, process: str) -> str:
     return process
 
 
-def _lane_name(net: Network, lane: str) -> str:
+def _lane_name(net: Network, lane: str, with_products: bool = True) -> str:
     """``lane Shin-Etsu -> EU automotive``: the sites' names (ids where unnamed); the lane's products
-    are added when another lane joins the same two sites."""
+    are added when another lane joins the same two sites (unless ``with_products`` is false: the
+    caller names them)."""
     o, d = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
     name = f"lane {_site_name(net, o)} -> {_site_name(net, d)}"
     lanes = net.lanes
     twins = lanes[(lanes["origin"].astype(str) == o) & (lanes["destination"].astype(str) == d)]
-    if len(twins) > 1:
+    if len(twins) > 1 and with_products:
         products = net.lane_products.get(lane, [])
         name += f" ({', '.join(products)})" if products else f" ({lane})"
     return name
@@ -204,7 +205,7 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
     # a lane listing several products names those the plan ships over it
     for_what = f" for {', '.join(shipped)}" if len(carried) > 1 and shipped else ""
     return {
-        "Commit to": f"Qualify {_lane_name(net, lane)}{for_what}",
+        "Commit to": f"Qualify {_lane_name(net, lane, with_products=not for_what)}{for_what}",
         "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
         "When": f"by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
         "Cost over the horizon": net.discount[t_q] * one_off,

@@ -439,17 +439,19 @@ def test_break_even_probability_of_a_commitment_by_hand() -> None:
 def test_a_lane_carrying_a_list_names_the_products_it_ships() -> None:
     """One qualified lane N -> D for X, Y and Z (qualification 3): X and Y cost 1 from N against 5
     locally, Z 0.5 locally against 1 from N, so the plan qualifies the lane and ships X and Y
-    (objective 3 + 1 + 1 + 0.5 = 5.5); page one names those two, not the whole list."""
+    (objective 3 + 1 + 1 + 0.5 = 5.5); page one names those two, not the whole list, and not the
+    list again where a second lane N -> D (T, for Z, never used) makes the site names ambiguous."""
     from tests.behaviour.test_hand_solved import _three_products
 
     records = _three_products(["X Y Z"], 10)
+    records["Lanes"].append({"lane": "T", "origin": "N", "destination": "D", "product": "Z", "cost_flow": 1})
     records["Contracts"] = [{**c, "price": 0.5} if c["contract"] == "KZ" else c for c in records["Contracts"]]
     sol = solve_data(from_records(records, {}), SolveOptions(threads=1, mip_gap=0.0))
     assert sol.objective == pytest.approx(5.5)
     net = sol.extra["network"]
     page = commitments(sol, net, compute_metrics(sol, net))
     (row,) = [r for r in page.rows if r["_id"] == "Q0"]
-    assert row["Commit to"].endswith(" for X, Y")
+    assert row["Commit to"] == "Qualify lane N -> D for X, Y"
     assert row["_shipped"] == ["X", "Y"]
 
 
