@@ -119,11 +119,7 @@ def example_answer(path: Path | None = None) -> dict[str, Any]:
                     "id": str(r.id),
                     "effective": str(r.effective_period),
                     "cost": float(r.cost),
-                    **(
-                        _lane_use(sol, net, str(r.id), str(r.effective_period))
-                        if r.decision == "qualify lane"
-                        else {}
-                    ),
+                    **(_lane_use(sol, net, str(r.id)) if r.decision == "qualify lane" else {}),
                 }
             )
 
@@ -181,29 +177,23 @@ def example_answer(path: Path | None = None) -> dict[str, Any]:
     }
 
 
-def _lane_use(sol: Any, net: Any, lane: str, effective: str) -> dict[str, Any]:
-    """What a qualified lane carries: its origin and destination, the products shipped, and tonnes
-    a year from the period it is usable to the horizon's end, expected and per scenario."""
-    f = sol.flows[sol.flows["lane"] == lane]
-    start = net.periods.index(effective) if effective in net.periods else 0
-    years = sum(net.period_days[start:]) / 365.25
+def _lane_use(sol: Any, net: Any, lane: str) -> dict[str, Any]:
+    """What a qualified lane carries (:func:`planner.report.commitments.lane_use`): its supplier and
+    buyer, the products it ships (more than 0.5 t over the horizon), and tonnes a year, expected and
+    per scenario."""
+    from planner.report.commitments import lane_use, site_name
+
+    per_year, by_product = lane_use(sol, net, lane)
     prob = dict(zip(sol.scenarios["scenario"], sol.scenarios["probability"], strict=True))
-    by_scenario = {s: float(f.loc[f["scenario"] == s, "quantity"].sum()) / years for s in prob}
-    shipped = f.groupby("product")["quantity"].sum()
     origin, destination = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
-
-    def name(site: str) -> str:
-        text = net.sites.at[site, "name"] if "name" in net.sites.columns else None
-        return str(text) if isinstance(text, str) and text.strip() else site
-
     return {
         "origin": origin,
         "destination": destination,
-        "origin_name": name(origin),
-        "destination_name": name(destination),
-        "products": [str(p) for p in net.lane_products[lane] if float(shipped.get(p, 0.0)) > 0.5],
-        "expected_per_year": sum(prob[s] * q for s, q in by_scenario.items()),
-        "per_year_by_scenario": by_scenario,
+        "origin_name": site_name(net, origin),
+        "destination_name": site_name(net, destination),
+        "products": [p for p, q in by_product.items() if q > 0.5],
+        "expected_per_year": sum(prob[s] * q for s, q in per_year.items()),
+        "per_year_by_scenario": per_year,
     }
 
 

@@ -60,7 +60,8 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
 
 
-def _site_name(net: Network, site: str) -> str:
+def site_name(net: Network, site: str) -> str:
+    """A site's name from Sites.name, or its id where it has none."""
     if site in net.sites.index and "name" in net.sites.columns:
         name = _text(net.sites.at[site, "name"])
         if name:
@@ -89,7 +90,7 @@ def _lane_name(net: Network, lane: str, with_products: bool = True) -> str:
     are added when another lane joins the same two sites (unless ``with_products`` is false: the
     caller names them)."""
     o, d = str(net.lanes.at[lane, "origin"]), str(net.lanes.at[lane, "destination"])
-    name = f"lane {_site_name(net, o)} -> {_site_name(net, d)}"
+    name = f"lane {site_name(net, o)} -> {site_name(net, d)}"
     lanes = net.lanes
     twins = lanes[(lanes["origin"].astype(str) == o) & (lanes["destination"].astype(str) == d)]
     if len(twins) > 1 and with_products:
@@ -100,7 +101,7 @@ def _lane_name(net: Network, lane: str, with_products: bool = True) -> str:
 
 def _option_name(net: Network, option: str) -> str:
     site, process = str(net.options.at[option, "site"]), str(net.options.at[option, "process"])
-    return f"{_process_name(net, process)} at {_site_name(net, site)}"
+    return f"{_process_name(net, process)} at {site_name(net, site)}"
 
 
 def _scenarios_text(m: Metrics, used: list[str]) -> str:
@@ -186,31 +187,39 @@ def _option_row(sol: Solution, net: Network, m: Metrics, option: str, units: flo
     }
 
 
+def lane_use(sol: Solution, net: Network, lane: str) -> tuple[dict[str, float], dict[str, float]]:
+    """What a lane carries in the plan: tonnes a year in each scenario, counted over the periods the
+    lane can carry (from its qualification to the horizon's end), and tonnes per product over the
+    horizon, all scenarios together, in the order of the lane's products. Page one and the README's
+    answer (:mod:`planner.docs`) both read a qualification's use from here."""
+    fl = sol.flows
+    on = fl[(fl["lane"] == lane) & (fl["quantity"] > TOL)] if len(fl) else fl
+    last = len(net.periods) - 1
+    years = sum(net.period_days[min(net.lane_usable_from(lane), last) :]) / 365.25 if net.period_days else 1.0
+    total = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
+    per_year = {str(s): float(total.get(s, 0.0)) / max(years, 1e-9) for s in sol.scenarios["scenario"]}
+    by_product = on.groupby("product")["quantity"].sum() if len(on) else pd.Series(dtype=float)
+    return per_year, {p: float(by_product.get(p, 0.0)) for p in net.lane_products.get(lane, [])}
+
+
 def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, Any]:
     last = len(net.periods) - 1
     lead = int(net.lanes.at[lane, "lead_time_qualification"])
     one_off = float(net.lanes.at[lane, "cost_qualification"])
     t_q = min(lead, last)
-    fl = sol.flows
-    on = fl[(fl["lane"] == lane) & (fl["quantity"] > TOL)] if len(fl) else fl
-    used = [s for s in m.scenario_ids if len(on) and (on["scenario"] == s).any()]
-    moved = float(on["quantity"].sum()) if len(on) else 0.0
-    # tonnes a year over the periods the lane can carry (from its qualification to the horizon's end)
-    years = sum(net.period_days[min(net.lane_usable_from(lane), last) :]) / 365.25 if net.period_days else 1.0
-    per_scenario = on.groupby("scenario")["quantity"].sum() if len(on) else pd.Series(dtype=float)
-    expected = sum(m.probability.get(s, 0.0) * float(q) for s, q in per_scenario.items()) / max(years, 1e-9)
-    carried = net.lane_products.get(lane, [])
-    by_product = on.groupby("product")["quantity"].sum() if len(on) else pd.Series(dtype=float)
-    shipped = [p for p in carried if float(by_product.get(p, 0.0)) > TOL]
+    per_year, by_product = lane_use(sol, net, lane)
+    used = [s for s in m.scenario_ids if per_year.get(s, 0.0) > 0]
+    expected = sum(m.probability.get(s, 0.0) * q for s, q in per_year.items())
+    shipped = [p for p, q in by_product.items() if q > TOL]
     # a lane listing several products names those the plan ships over it
-    for_what = f" for {', '.join(shipped)}" if len(carried) > 1 and shipped else ""
+    for_what = f" for {', '.join(shipped)}" if len(by_product) > 1 and shipped else ""
     return {
         "Commit to": f"Qualify {_lane_name(net, lane, with_products=not for_what)}{for_what}",
-        "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if moved > TOL else "",
+        "Quantity": f"{fmt_tonnes(expected, m.mass_unit)}/yr expected" if used else "",
         "When": f"by {net.periods[lead]}" if lead < len(net.periods) else "after the horizon",
         "Cost over the horizon": net.discount[t_q] * one_off,
         "What the cost covers": f"qualification {fmt_money(one_off, m.currency)}{_discounted(net)}",
-        USED: _scenarios_text(m, used) if moved > TOL else "no scenario",
+        USED: _scenarios_text(m, used) if used else "no scenario",
         "_id": lane,
         "_one_off": net.discount[t_q] * one_off,
         "_group": f"qualify from {net.lanes.at[lane, 'origin']} by {lead}",
@@ -218,7 +227,7 @@ def _lane_row(sol: Solution, net: Network, m: Metrics, lane: str) -> dict[str, A
         "_lane": lane,
         "_shipped": shipped,
         "_tonnes": expected,
-        "_used": used if moved > TOL else [],
+        "_used": used,
     }
 
 
@@ -249,7 +258,7 @@ def _site_row(sol: Solution, net: Network, m: Metrics, site: str) -> dict[str, A
         )
     ]
     return {
-        "Commit to": f"Open site {_site_name(net, site)}",
+        "Commit to": f"Open site {site_name(net, site)}",
         "Quantity": "",
         "When": f"open from {net.periods[first]}" if first < len(net.periods) else "after the horizon",
         "Cost over the horizon": cost,
@@ -295,7 +304,7 @@ def _stock_rows(sol: Solution, net: Network, m: Metrics) -> list[dict[str, Any]]
         rows.append(
             {
                 "Commit to": f"Buy {fmt_tonnes(held - start, m.mass_unit)} of {_product_name(net, product)} at "
-                f"{_site_name(net, site)} by {last_root} (from {fmt_tonnes(start, m.mass_unit)})",
+                f"{site_name(net, site)} by {last_root} (from {fmt_tonnes(start, m.mass_unit)})",
                 "Quantity": f"hold {fmt_tonnes(held, m.mass_unit)}",
                 "When": f"by {last_root}",
                 "Cost over the horizon": holding,
@@ -346,7 +355,7 @@ def _join_stock(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> dict[st
     when = rows[0]["When"]
     return {
         "Commit to": f"Buy {fmt_tonnes(held - start, m.mass_unit)}{f' of {family}' if family else ''} for stock "
-        f"at {_site_name(net, site)} {when} (from {fmt_tonnes(start, m.mass_unit)}): {parts}",
+        f"at {site_name(net, site)} {when} (from {fmt_tonnes(start, m.mass_unit)}): {parts}",
         "Quantity": f"hold {fmt_tonnes(held, m.mass_unit)}",
         "When": when,
         "Cost over the horizon": sum(float(r["Cost over the horizon"]) for r in rows),
@@ -363,13 +372,13 @@ def _join_lanes(net: Network, m: Metrics, rows: list[dict[str, Any]]) -> dict[st
         by_dest.setdefault(dest, []).extend(
             r.get("_shipped") or net.lane_products.get(r["_lane"], []) or [r["_lane"]]
         )
-    to = "; ".join(f"{_site_name(net, d)} ({', '.join(dict.fromkeys(ps))})" for d, ps in by_dest.items())
+    to = "; ".join(f"{site_name(net, d)} ({', '.join(dict.fromkeys(ps))})" for d, ps in by_dest.items())
     used = sorted({s for r in rows for s in r["_used"]}, key=m.scenario_ids.index)
     one_off = float(net.lanes.at[rows[0]["_lane"], "cost_qualification"])
     same = all(float(net.lanes.at[r["_lane"], "cost_qualification"]) == one_off for r in rows)
     tonnes = sum(r["_tonnes"] for r in rows)
     return {
-        "Commit to": f"Qualify {len(rows)} lanes from {_site_name(net, origin)} to {to}",
+        "Commit to": f"Qualify {len(rows)} lanes from {site_name(net, origin)} to {to}",
         "Quantity": f"{fmt_tonnes(tonnes, m.mass_unit)}/yr expected" if tonnes > TOL else "",
         "When": rows[0]["When"],
         "Cost over the horizon": sum(float(r["Cost over the horizon"]) for r in rows),
@@ -600,7 +609,7 @@ def commitments(
         elif decision == "close site":
             rows.append(
                 {
-                    "Commit to": f"Close site {_site_name(net, ident)}",
+                    "Commit to": f"Close site {site_name(net, ident)}",
                     "Quantity": "",
                     "When": f"from {net.periods[0]}",
                     "Cost over the horizon": float(r.cost),
@@ -628,9 +637,9 @@ def commitments(
         elif decision == "do not qualify" and ident in net.lanes.index:
             not_taken.setdefault("qualify", []).append(_lane_name(net, ident))
         elif decision == "keep candidate closed":
-            not_taken.setdefault("open", []).append(_site_name(net, ident))
+            not_taken.setdefault("open", []).append(site_name(net, ident))
         elif decision == "keep site open":
-            not_taken.setdefault("close", []).append(_site_name(net, ident))
+            not_taken.setdefault("close", []).append(site_name(net, ident))
     rows.sort(key=lambda x: -float(x["Cost over the horizon"]))
     rows += _stock_rows(sol, net, m)
     frame = pd.DataFrame(rows, columns=[*DETAIL_COLUMNS, "_id", "_one_off"])
