@@ -7,7 +7,8 @@ and with --solve the HiGHS time, total, the ratio (total - HiGHS) / HiGHS and pe
 Medians over --repeat runs; the machine is shared and noisy.
 
 ``--split`` times the hand-off in CPU seconds of this process (``time.process_time``), step by
-step: ``build`` (build_network + build_model), ``compile`` (Pyomo's standard-form compiler),
+step: ``build`` (build_network + build_model), ``compile`` (planner.standard_form.compile_model;
+``--compiler pyomo`` times Pyomo's LinearStandardFormCompiler instead, which gives the same matrix),
 ``lists`` (planner.solve._to_highs: bounds, integrality and the HiGHS arrays) and ``pass``
 (highspy passModel), with the nonzeros, inside ``kept_out_of_gc`` as ``planner.api.solve_data``
 runs them; ``numpy`` times a matrix of the same shape and nonzeros assembled with numpy and passed
@@ -30,6 +31,7 @@ from planner.config import SolveOptions
 from planner.model.build import build_model, kept_out_of_gc
 from planner.network import build_network
 from planner.solve import solve_model
+from planner.standard_form import compile_model
 from planner.synthetic import synthetic_network
 from planner.tables import InputData
 
@@ -62,16 +64,14 @@ def _one(data: InputData, solve: bool, time_limit: float) -> dict[str, float]:
             handoff=res.timings["handoff"], highs=res.timings["solve"], load=res.timings["load"], gap=res.gap
         )
     else:
-        from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
         t1 = time.perf_counter()
-        LinearStandardFormCompiler().write(m, mixed_form=True)
+        compile_model(m)
         out["handoff"] = time.perf_counter() - t1
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def split(size: dict[str, int]) -> dict[str, float]:
+def split(size: dict[str, int], compiler: str = "planner") -> dict[str, float]:
     """CPU seconds of each step of build + hand-off (see the module docstring)."""
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -84,7 +84,11 @@ def split(size: dict[str, int]) -> dict[str, float]:
         t0 = time.process_time()
         m = build_model(build_network(data))
         t1 = time.process_time()
-        info = LinearStandardFormCompiler().write(m, mixed_form=True)
+        info = (
+            compile_model(m)
+            if compiler == "planner"
+            else LinearStandardFormCompiler().write(m, mixed_form=True)
+        )
         t2 = time.process_time()
         lp, _cols = _to_highs(info)
         t3 = time.process_time()
@@ -153,6 +157,9 @@ def main() -> None:
     ap.add_argument("--solve", action="store_true")
     ap.add_argument("--time-limit", type=float, default=300)
     ap.add_argument("--split", action="store_true", help="CPU seconds per hand-off step (see the docstring)")
+    ap.add_argument(
+        "--compiler", choices=("planner", "pyomo"), default="planner", help="standard-form compiler to time"
+    )
     ap.add_argument("--profile", metavar="FILE", help="cProfile one build + hand-off of the first size")
     args = ap.parse_args()
     if args.profile:
@@ -160,13 +167,13 @@ def main() -> None:
         return
     if args.split:
         for name in args.sizes.split(","):
-            runs = [split(SIZES[name]) for _ in range(args.repeat)]
+            runs = [split(SIZES[name], args.compiler) for _ in range(args.repeat)]
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             print(
                 f"{name:7s} vars {med['vars']:>9,.0f} nnz {med['nnz']:>10,.0f} build {med['build']:6.2f}s "
                 f"compile {med['compile']:6.2f}s lists {med['lists']:6.2f}s pass {med['pass']:6.2f}s "
                 f"total {med['total']:6.2f}s numpy {med['numpy']:5.2f}s ratio {med['total'] / med['numpy']:4.0f}x "
-                f"(CPU, median of {args.repeat})",
+                f"(CPU, median of {args.repeat}, {args.compiler} compiler)",
                 flush=True,
             )
         return

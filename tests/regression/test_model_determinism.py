@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 FINGERPRINT = """
 import hashlib
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from planner.standard_form import compile_model
 from planner.model.build import build_model
 from planner.network import build_network
 from planner.tables import from_records
 from tests.model_cases import full_feature_records
 records, settings = full_feature_records()
-info = LinearStandardFormCompiler().write(build_model(build_network(from_records(records, settings))), mixed_form=True)
+info = compile_model(build_model(build_network(from_records(records, settings))))
 A = info.A.tocsr()
 h = hashlib.sha256()
 h.update("|".join(r.constraint.name for r in info.rows).encode())
