@@ -263,16 +263,31 @@ class HighsModel:
             said = "; ".join(self.messages.since(mark)) or "no reason given"
             raise SolveError(f"HiGHS refused the model (an infinite or invalid coefficient): {said}")
         _attach_progress(self.highs, progress)
-        self.col_of = {id(v): j for j, v in enumerate(self.cols)}
-        self.rows_of: dict[int, list[tuple[int, int]]] = {}
-        for i, row in enumerate(info.rows):
-            self.rows_of.setdefault(id(row.constraint), []).append((i, int(row.bound_type)))
+        self._col_of: dict[int, int] | None = None
+        self._rows_of: dict[int, list[tuple[int, int]]] | None = None
         self._row_cols: Any = None
         self.is_mip = len(self.lp.integrality_) > 0
         self.runs = 0
         self.title = ""
         """What the next ``run`` solves, for the solver log (a sweep sets it per point)."""
         self.handoff_seconds = time.perf_counter() - t0
+
+    @property
+    def col_of(self) -> dict[int, int]:
+        """Column of each variable, by ``id``: made when a re-solve first changes the model (a
+        dict of every column costs about a second at 645k variables, which a single solve never needs)."""
+        if self._col_of is None:
+            self._col_of = {id(v): j for j, v in enumerate(self.cols)}
+        return self._col_of
+
+    @property
+    def rows_of(self) -> dict[int, list[tuple[int, int]]]:
+        """Rows (index, bound type) of each constraint, by ``id``: made when first needed, as :attr:`col_of`."""
+        if self._rows_of is None:
+            self._rows_of = {}
+            for i, row in enumerate(self.info.rows):
+                self._rows_of.setdefault(id(row.constraint), []).append((i, int(row.bound_type)))
+        return self._rows_of
 
     # ------------------------------------------------------------------ changes
     def set_costs(self, coefs: dict[Any, float]) -> None:
