@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+# The two sizes of bench_model_size.py, copied: that module imports today's planner API, which an
+# older commit checked out beside this one does not have.
 SIZES = {
     "large": dict(mines=60, refineries=40, plants=40, regions=30, periods=16, scenarios=10),
     "xlarge": dict(mines=150, refineries=100, plants=100, regions=60, periods=16, scenarios=20),

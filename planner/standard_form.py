@@ -30,9 +30,15 @@ from typing import Any, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from pyomo.common.errors import InfeasibleConstraintException, InvalidConstraintError
+from pyomo.core.base.block import Block
 from pyomo.core.base.constraint import Constraint
 from pyomo.core.base.enums import SortComponents
+from pyomo.core.base.expression import Expression
 from pyomo.core.base.objective import Objective, minimize
+from pyomo.core.base.param import Param
+from pyomo.core.base.set import RangeSet, Set
+from pyomo.core.base.suffix import Suffix
+from pyomo.core.base.var import Var
 from pyomo.core.expr.numeric_expr import (
     LinearExpression,
     MonomialTermExpression,
@@ -183,8 +189,17 @@ class _Compiler:
         return float(value(repn.constant))
 
 
+_KNOWN = {Block, Constraint, Var, Param, Expression, Set, RangeSet, Objective, Suffix}
+"""Component types the compiler reads or that need nothing from it; another active component (an
+SOS constraint, a disjunction, a logical constraint) is refused, as Pyomo's compiler refuses it,
+rather than silently left out of the matrix."""
+
+
 def compile_model(m: Any) -> StandardForm:
     """The model's active objective and constraints as a :class:`StandardForm`."""
+    unknown = sorted({c.name for c in m.component_objects(active=True) if c.ctype not in _KNOWN})
+    if unknown:
+        raise ValueError(f"the model has components a linear matrix cannot hold: {', '.join(unknown)}")
     comp = _Compiler()
     objectives = list(m.component_data_objects(Objective, active=True, sort=_SORT))
     if len(objectives) > 1:

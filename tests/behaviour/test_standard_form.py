@@ -130,3 +130,12 @@ def test_a_model_without_objective_compiles() -> None:
     got = assert_same(m)
     assert got.c.shape[0] == 0
     assert len(got.c_offset) == 0
+
+
+def test_a_component_a_matrix_cannot_hold_is_refused() -> None:
+    m = _small()
+    m.sos = pyo.SOSConstraint(var=m.x, sos=1)
+    with pytest.raises(ValueError, match="sos"):
+        compile_model(m)
+    with pytest.raises(ValueError, match="does not know how to"):  # Pyomo's compiler refuses it too
+        LinearStandardFormCompiler().write(m, mixed_form=True)
