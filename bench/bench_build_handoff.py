@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import sys
 import time
 from pathlib import Path
 
@@ -59,8 +58,7 @@ def main() -> None:
         t2 = time.process_time()
     print(
         f"{args.label} {args.size} columns {hm.lp.num_col_:,} nonzeros {len(hm.lp.a_matrix_.value_):,} "
-        f"build {t1 - t0:.2f}s handoff {t2 - t1:.2f}s total {t2 - t0:.2f}s (CPU)",
-        file=sys.stdout,
+        f"build {t1 - t0:.2f}s handoff {t2 - t1:.2f}s total {t2 - t0:.2f}s (CPU)"
     )
 
 

@@ -3,8 +3,8 @@
 This route was measured fastest (performance-notes.md section 1): the hand-over
 costs about as much as building the model, where the appsi/contrib interfaces
 cost 4-10x more. The compile is planner's own (:mod:`planner.standard_form`), which gives
-what Pyomo's ``LinearStandardFormCompiler`` gives, to the bit, in about 70% of its time. The ``highspy.Highs`` object is kept on the result for
-re-solves, callbacks and IIS work.
+what Pyomo's ``LinearStandardFormCompiler`` gives, to the bit, in about 70% of its time.
+The ``highspy.Highs`` object is kept on the result for re-solves, callbacks and IIS work.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import highspy
@@ -263,31 +264,30 @@ class HighsModel:
             said = "; ".join(self.messages.since(mark)) or "no reason given"
             raise SolveError(f"HiGHS refused the model (an infinite or invalid coefficient): {said}")
         _attach_progress(self.highs, progress)
-        self._col_of: dict[int, int] | None = None
-        self._rows_of: dict[int, list[tuple[int, int]]] | None = None
-        self._row_cols: Any = None
         self.is_mip = len(self.lp.integrality_) > 0
         self.runs = 0
         self.title = ""
         """What the next ``run`` solves, for the solver log (a sweep sets it per point)."""
         self.handoff_seconds = time.perf_counter() - t0
 
-    @property
+    @cached_property
     def col_of(self) -> dict[int, int]:
         """Column of each variable, by ``id``: made when a re-solve first changes the model (a
         dict of every column costs about a second at 645k variables, which a single solve never needs)."""
-        if self._col_of is None:
-            self._col_of = {id(v): j for j, v in enumerate(self.cols)}
-        return self._col_of
+        return {id(v): j for j, v in enumerate(self.cols)}
 
-    @property
+    @cached_property
     def rows_of(self) -> dict[int, list[tuple[int, int]]]:
         """Rows (index, bound type) of each constraint, by ``id``: made when first needed, as :attr:`col_of`."""
-        if self._rows_of is None:
-            self._rows_of = {}
-            for i, row in enumerate(self.info.rows):
-                self._rows_of.setdefault(id(row.constraint), []).append((i, int(row.bound_type)))
-        return self._rows_of
+        rows: dict[int, list[tuple[int, int]]] = {}
+        for i, row in enumerate(self.info.rows):
+            rows.setdefault(id(row.constraint), []).append((i, int(row.bound_type)))
+        return rows
+
+    @cached_property
+    def row_cols(self) -> Any:
+        """The matrix by rows (scipy CSR), for :meth:`refresh_rows`: made when first needed."""
+        return self.info.A.tocsr()
 
     # ------------------------------------------------------------------ changes
     def set_costs(self, coefs: dict[Any, float]) -> None:
@@ -305,8 +305,6 @@ class HighsModel:
         """Re-read the coefficients and bounds of these Pyomo constraints into HiGHS."""
         from pyomo.repn import generate_standard_repn
 
-        if self._row_cols is None:
-            self._row_cols = self.info.A.tocsr()
         inf = highspy.kHighsInf
         mark = len(self.messages.lines)
         for con in constraints:
@@ -321,7 +319,7 @@ class HighsModel:
             lb = -highspy.kHighsInf if con.lb is None else float(con.lb) - const
             ub = highspy.kHighsInf if con.ub is None else float(con.ub) - const
             for i, bound_type in self.rows_of.get(id(con), []):
-                old = self._row_cols.indices[self._row_cols.indptr[i] : self._row_cols.indptr[i + 1]]
+                old = self.row_cols.indices[self.row_cols.indptr[i] : self.row_cols.indptr[i + 1]]
                 statuses = [self.highs.changeCoeff(i, int(j), 0.0) for j in old if int(j) not in new]
                 statuses += [self.highs.changeCoeff(i, j, c) for j, c in new.items()]
                 if bound_type == 0:
